@@ -1,0 +1,168 @@
+"""Render the Quarto document to HTML and PDF, with Quarto or with pandoc + Typst.
+
+Quarto is the preferred engine. Where it is not installed, pandoc (shipped by the
+PyPI package pypandoc-binary) renders the same ``.qmd`` with the project's Lua
+filter, and the Typst compiler (PyPI package typst) turns pandoc's Typst output
+into the PDF. Both write through a temporary file, so a failed render never
+leaves a truncated report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from .io import atomic_path, write_text
+
+ENGINES = ("auto", "quarto", "pandoc")
+
+
+class RenderError(Exception):
+    """The renderer failed; the message holds its own error output."""
+
+
+def choose_engine(setting: str) -> str:
+    """Resolve the ``render_engine`` setting: ``auto`` means Quarto when on PATH."""
+    if setting not in ENGINES:
+        raise ValueError(f"render_engine must be one of {', '.join(ENGINES)}, not {setting!r}")
+    if setting == "auto":
+        return "quarto" if shutil.which("quarto") else "pandoc"
+    if setting == "quarto" and not shutil.which("quarto"):
+        raise RenderError("render_engine is 'quarto' but no quarto executable is on PATH")
+    return setting
+
+
+def vega_bundle_html() -> str:
+    """vega, vega-lite and vega-embed as one inline <script>, for the page header."""
+    import vl_convert
+
+    bundle = vl_convert.javascript_bundle()
+    # The bundle sits inside <script>: no literal "</script" may appear in it.
+    bundle = bundle.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
+    return f"<script>\n{bundle}\n</script>\n"
+
+
+def pandoc_path() -> str:
+    """The pandoc binary shipped with pypandoc-binary (or on PATH)."""
+    try:
+        import pypandoc
+
+        return pypandoc.get_pandoc_path()
+    except (ImportError, OSError):
+        found = shutil.which("pandoc")
+        if not found:
+            raise RenderError("pandoc not found: install pypandoc-binary") from None
+        return found
+
+
+def _run(command: list[str], cwd: Path) -> None:
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RenderError(
+            f"{Path(command[0]).name} failed (exit {done.returncode}):\n{done.stderr.strip()}"
+        )
+
+
+def _pandoc_common(qmd: Path, lua_filter: Path, bibliography: Path, variables: Path) -> list[str]:
+    return [
+        pandoc_path(),
+        qmd.name,
+        "--from=markdown",
+        "--wrap=none",
+        "--standalone",
+        "--toc",
+        "--number-sections",
+        f"--lua-filter={lua_filter.resolve()}",
+        # Citations after the filter, so @fig-… is numbered, not looked up.
+        "--citeproc",
+        f"--bibliography={bibliography.resolve()}",
+        f"--metadata=variables-file:{variables.resolve()}",
+        "--metadata=link-citations:true",
+    ]
+
+
+def pandoc_html(
+    qmd: Path,
+    html: Path,
+    *,
+    lua_filter: Path,
+    bibliography: Path,
+    variables: Path,
+    header: Path,
+    css: Path,
+) -> None:
+    """Self-contained HTML: the page, its style and the vega bundle in one file."""
+    with atomic_path(html) as tmp:
+        command = _pandoc_common(qmd, lua_filter, bibliography, variables) + [
+            "--to=html5",
+            f"--include-in-header={header.resolve()}",
+            f"--css={css.resolve()}",
+            "--embed-resources",
+            f"--output={tmp.resolve()}",
+        ]
+        _run(command, cwd=qmd.parent)
+
+
+def pandoc_pdf(
+    qmd: Path,
+    pdf: Path,
+    *,
+    lua_filter: Path,
+    bibliography: Path,
+    variables: Path,
+    date: dt.date,
+) -> None:
+    """PDF through Typst: pandoc writes Typst source, the typst package compiles it."""
+    import typst
+
+    root = qmd.parent
+    # The Typst source must sit under Typst's root (the report folder) to reach
+    # the charts; it is an intermediate and is removed whatever happens.
+    fd, typ_name = tempfile.mkstemp(prefix=f".{pdf.stem}.", suffix=".typ", dir=root)
+    os.close(fd)
+    typ = Path(typ_name)
+    try:
+        command = _pandoc_common(qmd, lua_filter, bibliography, variables) + [
+            "--to=typst",
+            # The document's sections are ## headings (# is the title in Quarto).
+            "--shift-heading-level-by=-1",
+            "--metadata=chart-path-prefix:/",
+            "--variable=papersize:a4",
+            "--variable=section-numbering:1.1.",
+            "--variable=fontsize:10.5pt",
+            "--variable=margin.x:2.2cm",
+            "--variable=margin.y:2.5cm",
+            f"--output={typ.resolve()}",
+        ]
+        _run(command, cwd=root)
+        stamp = int(os.environ.get("SOURCE_DATE_EPOCH", _epoch(date)))
+        with atomic_path(pdf) as tmp:
+            try:
+                typst.compile(
+                    str(typ), output=str(tmp), root=str(root), format="pdf", timestamp=stamp
+                )
+            except Exception as err:  # typst raises its own error type per version
+                raise RenderError(f"typst failed: {err}") from err
+    finally:
+        typ.unlink(missing_ok=True)
+
+
+def _epoch(date: dt.date) -> int:
+    return int(dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC).timestamp())
+
+
+def quarto_render(qmd: Path, output: Path, to: str) -> None:
+    """Render with Quarto into ``output`` (its own filter list is in _quarto.yml)."""
+    quarto = shutil.which("quarto")
+    if not quarto:
+        raise RenderError("quarto not found on PATH")
+    _run([quarto, "render", qmd.name, "--to", to, "--output", output.name], cwd=qmd.parent)
+
+
+def write_header(path: Path) -> None:
+    """The page-header include that carries the vega bundle."""
+    write_text(path, vega_bundle_html())
