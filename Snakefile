@@ -1,0 +1,29 @@
+"""China's 2021 crackdown on Bitcoin mining: raw figures -> validated tables -> report.
+
+`snakemake --cores all` validates every raw snapshot in data/raw/, derives the
+cleaned tables in data/processed/ and renders reports/<name>.html and .pdf.
+"""
+
+from snakemake.utils import min_version, validate
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+validate(config, "workflow/schemas/config.schema.yaml")
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/validate.smk"
+include: "workflow/rules/derive.smk"
+include: "workflow/rules/charts.smk"
+include: "workflow/rules/report.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        REPORT_HTML,
+        REPORT_PDF,

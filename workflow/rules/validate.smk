@@ -1,0 +1,20 @@
+# Stage 1: every raw snapshot is checked against its sidecar and its pandera model.
+
+
+# Validate one raw table; on failure write its failure cases and stop the run.
+rule validate_raw_table:
+    input:
+        csv=lambda wildcards: RAW_TABLES[wildcards.table],
+        meta=lambda wildcards: sidecar(RAW_TABLES[wildcards.table]),
+    output:
+        parquet="data/interim/{table}.parquet",
+    log:
+        "logs/validate/{table}.log",
+    conda:
+        "../envs/pipeline.yaml"
+    params:
+        failures="data/processed/validation/{table}.failures.csv",
+    message:
+        "Validating raw table {wildcards.table}"
+    script:
+        "../scripts/validate_raw_table.py"

@@ -1,0 +1,18 @@
+"""Write the report's CSL-JSON bibliography from the raw snapshots' sidecars."""
+
+import json
+from pathlib import Path
+
+from mining_report import step
+from mining_report.bibliography import bibliography
+from mining_report.io import write_text
+from mining_report.provenance import load_sidecar
+
+
+def main(snakemake) -> None:
+    sidecars = {Path(csv).stem: load_sidecar(csv) for csv in snakemake.input.csv}
+    entries = bibliography(sidecars)
+    write_text(snakemake.output[0], json.dumps(entries, indent=1, ensure_ascii=False) + "\n")
+
+
+step.run(lambda: main(snakemake), snakemake.log[0])  # noqa: F821
