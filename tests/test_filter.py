@@ -1,0 +1,109 @@
+"""The Lua filter's pandoc branch (and its Quarto switch), run through real pandoc."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from mining_report.render import pandoc_path
+
+FILTER = Path(__file__).resolve().parents[1] / "workflow" / "filters" / "report.lua"
+
+CHARTS = """\
+See @fig-one and @fig-two.
+
+::: {#fig-one .chart spec="one.vl.json" pdf="one.pdf"}
+First caption.
+:::
+
+::: {#fig-two .chart spec="two.vl.json" pdf="two.pdf"}
+Second caption.
+:::
+"""
+
+
+def pandoc(
+    tmp_path: Path, markdown: str, to: str, lua: Path = FILTER
+) -> subprocess.CompletedProcess:
+    (tmp_path / "doc.md").write_text(markdown)
+    (tmp_path / "_variables.yml").write_text('"share": "46.04"\n"country": "United States"\n')
+    for name in ("one", "two"):
+        (tmp_path / f"{name}.vl.json").write_text(json.dumps({"title": f"</script><b>{name}"}))
+    command = [
+        pandoc_path(),
+        "doc.md",
+        "-f",
+        "markdown",
+        "-t",
+        to,
+        "--wrap=none",
+        f"--lua-filter={lua}",
+    ]
+    return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True)
+
+
+def test_variables_are_resolved_with_punctuation_kept(tmp_path: Path) -> None:
+    done = pandoc(tmp_path, "China held {{< var share >}}% in ({{< var country >}}).", "plain")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "China held 46.04% in (United States)."
+
+
+def test_unknown_variable_fails_with_its_name(tmp_path: Path) -> None:
+    done = pandoc(tmp_path, "Value {{< var nowhere >}}.", "plain")
+    assert done.returncode != 0
+    assert "unknown variable 'nowhere'" in done.stderr
+
+
+def test_html_figures_are_numbered_and_referenced(tmp_path: Path) -> None:
+    done = pandoc(tmp_path, CHARTS, "html")
+    assert done.returncode == 0, done.stderr
+    html = done.stdout
+    assert '<a href="#fig-one">Figure\u00a01</a>' in html
+    assert '<a href="#fig-two">Figure\u00a02</a>' in html
+    assert "Figure\u00a01: First caption." in html
+    assert "Figure\u00a02: Second caption." in html
+    assert html.count("vegaEmbed(") == 2
+
+
+def test_inlined_spec_cannot_close_its_script_element(tmp_path: Path) -> None:
+    html = pandoc(tmp_path, CHARTS, "html").stdout
+    assert "</script><b>" not in html
+    assert "\\u003c/script>\\u003cb>one" in html
+
+
+def test_typst_gets_native_figures_and_references(tmp_path: Path) -> None:
+    done = pandoc(tmp_path, CHARTS, "typst")
+    assert done.returncode == 0, done.stderr
+    typ = done.stdout
+    assert "@fig-one" in typ and "<fig-one>" in typ
+    assert 'image("one.pdf"' in typ
+    assert "Figure" not in typ  # Typst numbers and names figures itself
+
+
+def test_reference_to_a_missing_figure_fails(tmp_path: Path) -> None:
+    done = pandoc(tmp_path, "See @fig-nowhere.", "html")
+    assert done.returncode != 0
+    assert "@fig-nowhere" in done.stderr
+
+
+@pytest.mark.parametrize("path", ["../outside.vl.json", "/etc/passwd", "file:x.json"])
+def test_chart_paths_outside_the_report_are_refused(tmp_path: Path, path: str) -> None:
+    markdown = f'::: {{#fig-x .chart spec="{path}" pdf="{path}"}}\nCaption.\n:::\n'
+    done = pandoc(tmp_path, markdown, "html")
+    assert done.returncode != 0
+    assert "outside the report folder" in done.stderr
+
+
+def test_under_quarto_only_charts_are_handled(tmp_path: Path) -> None:
+    # Quarto defines a global `quarto` table before user filters run.
+    wrapper = tmp_path / "as_quarto.lua"
+    wrapper.write_text(f'quarto = {{ version = "1.6.0" }}\ndofile("{FILTER}")\n')
+    done = pandoc(tmp_path, CHARTS + "\n{{< var share >}}\n", "html", lua=wrapper)
+    assert done.returncode == 0, done.stderr
+    html = done.stdout
+    assert "{{&lt; var share &gt;}}" in html or "{{< var share >}}" in html  # left to Quarto
+    assert "Figure\u00a01" not in html  # numbering left to Quarto
+    assert html.count("vegaEmbed(") == 2  # charts still drawn
