@@ -25,5 +25,6 @@ include: "workflow/rules/report.smk"
 rule all:
     default_target: True
     input:
+        expand("data/processed/validation/{table}.valid.json", table=RAW_TABLES),
         REPORT_HTML,
         REPORT_PDF,

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from malformed import CASES, Case, break_snapshot, sidecar_of
 
 from conftest import snakemake
 
@@ -60,42 +61,45 @@ def test_every_number_in_the_prose_comes_from_variables(built_project: Path) -> 
     assert "{{&lt;" not in html and "{{<" not in html
 
 
-@pytest.fixture
-def broken_copy(built_project: Path, tmp_path: Path) -> Path:
-    """A copy of the built project whose country table has a share above 100."""
-    copy = tmp_path / "project"
+@pytest.fixture(scope="module")
+def scratch_copy(built_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the built project that the failure cases may break and restore."""
+    copy = tmp_path_factory.mktemp("scratch") / "project"
     shutil.copytree(built_project, copy, symlinks=True)
-    raw = copy / "data/raw/ccaf/cbeci_countries.csv"
-    content = raw.read_bytes().replace(
-        b"2021-04-01,Mainland China,46.04", b"2021-04-01,Mainland China,146.04"
-    )
-    raw.write_bytes(content)
-    meta_path = raw.with_name("cbeci_countries.meta.yml")
-    meta = yaml.safe_load(meta_path.read_text())
-    meta["sha256"] = hashlib.sha256(content).hexdigest()
-    meta_path.write_text(yaml.safe_dump(meta))
     return copy
 
 
-def test_bad_raw_data_stops_the_run_and_keeps_the_last_report(
-    broken_copy: Path, built_env: dict[str, str]
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+def test_malformed_raw_file_stops_the_run_and_keeps_the_last_report(
+    case: Case, scratch_copy: Path, built_env: dict[str, str]
 ) -> None:
-    reports = [broken_copy / "reports/crackdown.html", broken_copy / "reports/crackdown.pdf"]
+    reports = [scratch_copy / "reports/crackdown.html", scratch_copy / "reports/crackdown.pdf"]
     before = {path: digest(path) for path in reports}
-    raw = broken_copy / "data/raw/ccaf/cbeci_countries.csv"
-    raw_before = digest(raw)
+    csv = scratch_copy / case.raw
+    meta = sidecar_of(csv)
+    original = csv.read_bytes(), meta.read_bytes()
+    try:
+        break_snapshot(case, scratch_copy)
+        broken = csv.read_bytes()
 
-    done = snakemake(broken_copy, "--config", "render_engine=pandoc", env=built_env)
+        done = snakemake(scratch_copy, "--config", "render_engine=pandoc", env=built_env)
 
-    assert done.returncode != 0
-    assert "data/raw/ccaf/cbeci_countries.csv" in done.stderr
-    assert "column 'share_pct'" in done.stderr
-    assert "less_than_or_equal_to(100)" in done.stderr
-    failures = broken_copy / "data/processed/validation/cbeci_countries.failures.csv"
-    assert "146.04" in failures.read_text()
-    assert {path: digest(path) for path in reports} == before
-    assert digest(raw) == raw_before
-    assert not list(broken_copy.rglob("*.part"))
+        assert done.returncode != 0
+        for words in (case.raw, *case.expect):
+            assert words in done.stderr, f"{words!r} missing from:\n{done.stderr[-3000:]}"
+        assert {path: digest(path) for path in reports} == before
+        assert csv.read_bytes() == broken  # raw data is never written
+        assert not list(scratch_copy.rglob("*.part"))
+        if "no_sidecar" in case.tags:
+            return  # refused while planning, before any job: nothing else to check
+        table = Path(case.raw).stem
+        validation = scratch_copy / "data/processed/validation"
+        assert (validation / f"{table}.failures.csv").stat().st_size > 0
+        assert case.raw in (validation / f"{table}.failures.txt").read_text()
+        assert not (scratch_copy / f"data/interim/{table}.parquet").exists()
+    finally:
+        csv.write_bytes(original[0])
+        meta.write_bytes(original[1])
 
 
 def test_snakemake_lint_is_clean(built_env: dict[str, str]) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -11,7 +14,7 @@ import pandera.errors
 import pandera.pandas as pa
 
 from .io import write_text
-from .provenance import open_snapshot
+from .provenance import ProvenanceError, open_snapshot, sha256_of
 
 #: How many offending lines a message quotes per (column, check) before summarising.
 MAX_LINES_QUOTED = 8
@@ -21,50 +24,137 @@ class ValidationFailed(Exception):
     """A raw table broke its schema; the message names file, column, line and check."""
 
 
-def read_raw_csv(path: str | Path) -> pd.DataFrame:
-    """Read a raw CSV as text columns, leaving type checks to the schema.
+@dataclass(frozen=True)
+class RawTable:
+    """A raw CSV read as text, with the file line on which each data row starts."""
 
-    Only empty cells count as missing: "NA" or "null" in a raw file stay text, so a
-    schema rejects them instead of pandas silently turning them into gaps.
-    """
-    path = Path(path)
-    data = path.read_bytes()
+    frame: pd.DataFrame
+    lines: list[int]
+
+
+def _decode(path: Path, data: bytes) -> str:
+    if data.startswith(codecs.BOM_UTF8):
+        raise ValidationFailed(
+            f"{path}: line 1: the file starts with a byte-order mark (BOM); "
+            "save it as UTF-8 without BOM"
+        )
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         raise ValidationFailed(
             f"{path}: line {line}: bytes that are not UTF-8 (byte 0x{data[err.start]:02x} "
             f"at offset {err.start}); save the file as UTF-8"
         ) from err
+
+
+def read_raw_csv(path: str | Path) -> RawTable:
+    """Read a raw CSV as text columns, leaving type checks to the schema.
+
+    Structure is checked here, where pandas would guess: every record must have as
+    many fields as the header (a truncated last line fails), column names must be
+    unique, quotes must close. CRLF line ends are accepted (RFC 4180 uses them);
+    a byte-order mark is not. Only empty cells count as missing: "NA" or "null"
+    stay text, so a schema rejects them instead of pandas turning them into gaps.
+    """
+    path = Path(path)
+    text = _decode(path, path.read_bytes())
     if not text.strip():
         raise ValidationFailed(f"{path}: the file is empty; expected a header and data rows")
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise ValidationFailed(f"{path}: line {line}: not readable as CSV (a NUL byte)")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[list[str]] = []
+    lines: list[int] = []
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
-    except (pd.errors.ParserError, csv.Error) as err:
-        raise ValidationFailed(f"{path}: not readable as CSV ({err})") from err
-    if frame.empty:
+        header = next(reader)
+        while True:
+            start = reader.line_num + 1
+            try:
+                record = next(reader)
+            except StopIteration:
+                break
+            if record:  # a blank line between records carries no data
+                records.append(record)
+                lines.append(start)
+    except csv.Error as err:
+        raise ValidationFailed(
+            f"{path}: line {reader.line_num}: not readable as CSV ({err})"
+        ) from err
+    duplicated = sorted({name for name in header if header.count(name) > 1})
+    if duplicated:
+        raise ValidationFailed(f"{path}: line 1: duplicate column name(s): {', '.join(duplicated)}")
+    for record, line in zip(records, lines, strict=True):
+        if len(record) != len(header):
+            raise ValidationFailed(
+                f"{path}: line {line}: {len(record)} field(s) where the header has "
+                f"{len(header)} (a truncated line, or an unquoted comma?)"
+            )
+    if not records:
         raise ValidationFailed(f"{path}: header only, no data rows")
-    return frame
+    frame = pd.DataFrame(records, columns=header, dtype="object").replace({"": None})
+    return RawTable(frame=frame, lines=lines)
+
+
+def _collapse_row_checks(cases: pd.DataFrame, check_columns: dict[str, str]) -> pd.DataFrame:
+    """One row per offending line for checks that pandera reports once per column."""
+    keep = []
+    for check, group in cases.groupby("check", sort=False):
+        if check in check_columns:
+            keep.append(group[group["column"] == check_columns[check]])
+        elif check == "multiple_fields_uniqueness":
+            keep.append(
+                group.groupby("index", sort=False)
+                .agg({"column": "+".join, "failure_case": lambda v: ", ".join(map(str, v))})
+                .reset_index()
+                .assign(check="unique_key", schema_context="DataFrameSchema")
+            )
+        else:
+            keep.append(group)
+    return pd.concat(keep, ignore_index=True) if keep else cases
+
+
+def _drop_cascades(cases: pd.DataFrame) -> pd.DataFrame:
+    """A column that could not be coerced fails every later check; keep the cause only."""
+    check = cases["check"].astype(str)
+    uncoerced = set(cases.loc[check.str.startswith("coerce_dtype"), "column"])
+    cascade = cases["column"].isin(uncoerced) & ~check.str.startswith("coerce_dtype")
+    return cases[~cascade]
 
 
 def failure_table(
     errors: pandera.errors.SchemaErrors,
     source: str | Path,
     check_columns: dict[str, str] | None = None,
+    lines: list[int] | None = None,
 ) -> pd.DataFrame:
     """Failure cases as a plain table: file, line, column, check, value.
 
     Pandera reports a failed table-level check once per column of each offending
     row; ``check_columns`` names the one column such a check is about, so each row
-    is listed once, with the value that matters.
+    is listed once, with the value that matters. ``lines`` maps data rows to the
+    file lines they start on.
     """
     cases = errors.failure_cases.copy()
-    for check, column in (check_columns or {}).items():
-        cases = cases[(cases["check"] != check) | (cases["column"] == column)]
-    index = pd.to_numeric(cases["index"], errors="coerce")
-    # Data row 0 sits on line 2 of the file, under the header.
-    line = (index + 2).astype("Int64")
+    cases["check"] = cases["check"].astype(str)
+    # For a missing or unexpected column pandera names the model; name the column.
+    whole = cases["check"].isin(["column_in_dataframe", "column_in_schema"])
+    cases.loc[whole, "column"] = cases.loc[whole, "failure_case"].astype(str)
+    cases = _drop_cascades(_collapse_row_checks(cases, check_columns or {}))
+    return _as_failure_rows(cases, source, lines)
+
+
+def _as_failure_rows(
+    cases: pd.DataFrame, source: str | Path, lines: list[int] | None
+) -> pd.DataFrame:
+    index = pd.to_numeric(cases["index"], errors="coerce").astype("Int64")
+    if lines is None:
+        # Without a line map, data row 0 sits on line 2, under the header.
+        line = index + 2
+    else:
+        line = index.map(lambda i: lines[i] if pd.notna(i) and 0 <= i < len(lines) else pd.NA)
+        line = line.astype("Int64")
     return pd.DataFrame(
         {
             "file": str(source),
@@ -74,6 +164,38 @@ def failure_table(
             "value": cases["failure_case"].astype(str),
         }
     ).sort_values(["line", "column", "check"], na_position="first", kind="stable")
+
+
+def iso_date_failures(
+    frame: pd.DataFrame, model: type[pa.DataFrameModel], source: str | Path, lines: list[int]
+) -> pd.DataFrame:
+    """Dates must be written YYYY-MM-DD: 01/09/2019 could be read as January or September."""
+    columns = [
+        name
+        for name, column in model.to_schema().columns.items()
+        if "datetime" in str(column.dtype) and name in frame.columns
+    ]
+    found = []
+    for name in columns:
+        values = frame[name]
+        bad = values.notna() & ~values.astype(str).str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+        for index in values.index[bad]:
+            found.append(
+                {
+                    "column": name,
+                    "check": "iso_date(YYYY-MM-DD)",
+                    "failure_case": values[index],
+                    "index": index,
+                }
+            )
+    return _as_failure_rows(
+        pd.DataFrame(found, columns=["column", "check", "failure_case", "index"]), source, lines
+    )
+
+
+def _short(check: str, limit: int = 70) -> str:
+    """Long checks (an isin over 30 names) are cut in the message; the CSV has them whole."""
+    return check if len(check) <= limit else check[: limit - 4] + " …)"
 
 
 def describe_failures(failures: pd.DataFrame, source: str | Path, details: str | Path) -> str:
@@ -88,8 +210,26 @@ def describe_failures(failures: pd.DataFrame, source: str | Path, details: str |
             more = len(where) - MAX_LINES_QUOTED
             place = f"line(s) {quoted}" + (f" and {more} more" if more > 0 else "")
         values = ", ".join(repr(v) for v in group["value"].head(3))
-        lines.append(f"  - column '{column}', check '{check}': {place}; value(s) {values}")
+        lines.append(f"  - column '{column}', check '{_short(check)}': {place}; value(s) {values}")
     return "\n".join(lines)
+
+
+def _write_failures(failures_csv: str | Path, rows: pd.DataFrame) -> None:
+    write_text(failures_csv, rows.to_csv(index=False, lineterminator="\n"))
+
+
+def _file_failure(source: str | Path, check: str, message: str) -> pd.DataFrame:
+    """A failure of the file as a whole (checksum, encoding, CSV structure)."""
+    line = re.search(r": line (\d+):", message)
+    return pd.DataFrame(
+        {
+            "file": [str(source)],
+            "line": [int(line.group(1)) if line else pd.NA],
+            "column": ["(file)"],
+            "check": [check],
+            "value": [message],
+        }
+    )
 
 
 def validate_raw(
@@ -101,13 +241,51 @@ def validate_raw(
     """Check provenance, parse and validate ``raw_csv``; return the typed table.
 
     On failure the cases are written to ``failures_csv`` and :class:`ValidationFailed`
-    is raised with a message fit to print. The raw file is only ever read.
+    (or :class:`ProvenanceError`) is raised with a message fit to print. On success
+    a stale failures file from an earlier run is removed. The raw file is only read.
     """
-    snapshot = open_snapshot(raw_csv)
-    frame = read_raw_csv(snapshot.path)
     try:
-        return model.validate(frame, lazy=True)
+        snapshot = open_snapshot(raw_csv)
+    except ProvenanceError as err:
+        _write_failures(failures_csv, _file_failure(raw_csv, "provenance_sidecar", str(err)))
+        raise
+    try:
+        raw = read_raw_csv(snapshot.path)
+    except ValidationFailed as err:
+        _write_failures(failures_csv, _file_failure(raw_csv, "csv_structure", str(err)))
+        raise
+    failures = iso_date_failures(raw.frame, model, raw_csv, raw.lines)
+    try:
+        table = model.validate(raw.frame, lazy=True)
     except pandera.errors.SchemaErrors as errors:
-        failures = failure_table(errors, raw_csv, check_columns)
-        write_text(failures_csv, failures.to_csv(index=False, lineterminator="\n"))
-        raise ValidationFailed(describe_failures(failures, raw_csv, failures_csv)) from None
+        failures = pd.concat([failures, failure_table(errors, raw_csv, check_columns, raw.lines)])
+    if not failures.empty:
+        failures = failures.sort_values(["line", "column"], na_position="first", kind="stable")
+        _write_failures(failures_csv, failures)
+        raise ValidationFailed(describe_failures(failures, raw_csv, failures_csv))
+    Path(failures_csv).unlink(missing_ok=True)
+    summary_path(failures_csv).unlink(missing_ok=True)
+    return table
+
+
+def summary_path(failures_csv: str | Path) -> Path:
+    """The human summary sits beside the failure cases: <table>.failures.txt."""
+    return Path(failures_csv).with_suffix(".txt")
+
+
+def validation_record(
+    table: str, raw_csv: str | Path, frame: pd.DataFrame, model: type[pa.DataFrameModel]
+) -> dict[str, object]:
+    """What a successful validation checked, for the report's data section."""
+    schema = model.to_schema()
+    column_checks = sum(len(column.checks) for column in schema.columns.values())
+    return {
+        "table": table,
+        "file": str(raw_csv),
+        "sha256": sha256_of(raw_csv),
+        "rows": len(frame),
+        "columns": list(frame.columns),
+        "checks": column_checks + len(schema.checks),
+        "unique_key": list(schema.unique) if schema.unique else None,
+        "model": model.__name__,
+    }

@@ -1,12 +1,16 @@
-"""Controlled vocabularies shared by the schemas and the derivations."""
+"""Controlled vocabularies and windows shared by the schemas and the derivations."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-#: The study window: the first CCAF month to the last day of the Coin Metrics series.
+#: The study window: the first CCAF month to the last dated price observation.
 STUDY_START = pd.Timestamp("2019-09-01")
-STUDY_END = pd.Timestamp("2022-06-30")
+STUDY_END = pd.Timestamp("2022-12-31")
+
+#: The Coin Metrics daily series covers exactly these days, with no gap.
+DAILY_START = pd.Timestamp("2020-01-01")
+DAILY_END = pd.Timestamp("2022-06-30")
 
 #: CCAF's country labels (asterisks and official names as published) → the names we report.
 CCAF_COUNTRIES: dict[str, str] = {
@@ -24,3 +28,47 @@ CCAF_COUNTRIES: dict[str, str] = {
 
 #: Normalized country names, in the order tables list them.
 COUNTRIES: tuple[str, ...] = tuple(CCAF_COUNTRIES.values())
+
+#: The provinces CCAF reports separately; the rest of China is its "Other".
+CCAF_PROVINCES: tuple[str, ...] = (
+    "Sichuan",
+    "Xinjiang",
+    "Yunnan",
+    "Inner Mongolia",
+    "Gansu",
+    "Beijing",
+    "Shanxi",
+    "Qinghai",
+    "Other",
+)
+
+#: Province-months whose shares do not sum to 100, as published. Anything else is an error.
+PROVINCE_MONTH_EXCEPTIONS: dict[str, str] = {
+    "2020-06-01": "CCAF's download has no Inner Mongolia row; the other eight sum to 92.86",
+    "2021-07-01": "every province is 0: CCAF attributed no hashrate to China that month",
+}
+
+#: China's 31 provincial-level divisions (mainland), as English names.
+CHINESE_PROVINCES: tuple[str, ...] = (
+    "Anhui", "Beijing", "Chongqing", "Fujian", "Gansu", "Guangdong", "Guangxi", "Guizhou",
+    "Hainan", "Hebei", "Heilongjiang", "Henan", "Hubei", "Hunan", "Inner Mongolia", "Jiangsu",
+    "Jiangxi", "Jilin", "Liaoning", "Ningxia", "Qinghai", "Shaanxi", "Shandong", "Shanghai",
+    "Shanxi", "Sichuan", "Tianjin", "Tibet", "Xinjiang", "Yunnan", "Zhejiang",
+)  # fmt: skip
+
+#: An event's jurisdiction: a province, or the whole country.
+JURISDICTIONS: tuple[str, ...] = ("national", *CHINESE_PROVINCES)
+
+#: What a crackdown measure does, from the weakest to the most direct.
+MEASURES: tuple[str, ...] = (
+    "policy_statement",
+    "investigation",
+    "trading_ban",
+    "rectification",
+    "power_cutoff",
+    "shutdown_order",
+    "ban",
+)
+
+#: How well a date or a figure is attested (see each press table's sidecar).
+CONFIDENCE_LEVELS: tuple[str, ...] = ("confirmed", "single source", "uncertain")

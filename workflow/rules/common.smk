@@ -2,6 +2,8 @@
 
 import os
 
+from snakemake.exceptions import WorkflowError
+
 
 def put_package_on_pythonpath(src):
     """Let every job's script import the project's package from src/, uninstalled."""
@@ -21,6 +23,25 @@ RAW_TABLES = config["raw_tables"]
 def sidecar(csv):
     """data/raw/x/t.csv -> data/raw/x/t.meta.yml"""
     return csv[: -len(".csv")] + ".meta.yml"
+
+
+def check_raw_snapshots(raw_tables, raw_dir="data/raw"):
+    """Every raw CSV needs its sidecar: refuse to plan a run otherwise."""
+    problems = [
+        f"{csv}: listed in config raw_tables but missing"
+        for csv in raw_tables.values()
+        if not Path(csv).exists()
+    ]
+    for csv in sorted(Path(raw_dir).rglob("*.csv")):
+        if not Path(sidecar(str(csv))).exists():
+            problems.append(
+                f"{csv}: no provenance sidecar; expected {sidecar(str(csv))}"
+            )
+    if problems:
+        raise WorkflowError("Raw snapshots are incomplete:\n  " + "\n  ".join(problems))
+
+
+check_raw_snapshots(RAW_TABLES)
 
 
 wildcard_constraints:

@@ -22,7 +22,8 @@ rule report_variables:
 # CSL-JSON references built from the raw snapshots' provenance sidecars.
 rule bibliography:
     input:
-        csv=list(RAW_TABLES.values()),
+        # Only after every raw table has passed validation.
+        valid=expand("data/processed/validation/{table}.valid.json", table=RAW_TABLES),
         meta=[sidecar(csv) for csv in RAW_TABLES.values()],
     output:
         "reports/_build/references.json",
@@ -30,6 +31,8 @@ rule bibliography:
         "logs/report/bibliography.log",
     conda:
         "../envs/pipeline.yaml"
+    params:
+        raw_csvs=list(RAW_TABLES.values()),
     message:
         "Building the bibliography from the provenance sidecars"
     script:

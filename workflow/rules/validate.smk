@@ -8,6 +8,7 @@ rule validate_raw_table:
         meta=lambda wildcards: sidecar(RAW_TABLES[wildcards.table]),
     output:
         parquet="data/interim/{table}.parquet",
+        summary="data/processed/validation/{table}.valid.json",
     log:
         "logs/validate/{table}.log",
     conda:

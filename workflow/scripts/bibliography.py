@@ -10,7 +10,7 @@ from mining_report.provenance import load_sidecar
 
 
 def main(snakemake) -> None:
-    sidecars = {Path(csv).stem: load_sidecar(csv) for csv in snakemake.input.csv}
+    sidecars = {Path(csv).stem: load_sidecar(csv) for csv in snakemake.params.raw_csvs}
     entries = bibliography(sidecars)
     write_text(snakemake.output[0], json.dumps(entries, indent=1, ensure_ascii=False) + "\n")
 

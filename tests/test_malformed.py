@@ -1,0 +1,85 @@
+"""Every malformed input in the corpus is rejected with a message naming what broke."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from malformed import CASES, ROOT, Case, break_snapshot, sidecar_of
+
+from mining_report.provenance import ProvenanceError
+from mining_report.schemas import CHECK_COLUMNS, RAW_MODELS
+from mining_report.validation import ValidationFailed, validate_raw
+
+
+def test_the_corpus_is_large_and_distinct() -> None:
+    assert len(CASES) >= 25
+    assert len({case.name for case in CASES}) == len(CASES)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A scratch copy of data/raw only: the unit tests need nothing else."""
+    shutil.copytree(ROOT / "data" / "raw", tmp_path / "data" / "raw")
+    return tmp_path
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+def test_malformed_input_is_rejected_with_a_precise_message(case: Case, project: Path) -> None:
+    csv = break_snapshot(case, project)
+    broken = csv.read_bytes()
+    failures = project / "failures.csv"
+    with pytest.raises((ValidationFailed, ProvenanceError)) as err:
+        validate_raw(csv, RAW_MODELS[case.table], failures, CHECK_COLUMNS)
+    message = str(err.value)
+    assert str(csv) in message
+    for words in case.expect:
+        assert words in message, f"{words!r} missing from:\n{message}"
+    # The failure cases are data, the raw file is untouched.
+    table = pd.read_csv(failures, dtype=str)
+    assert {"file", "line", "column", "check", "value"} <= set(table.columns)
+    assert len(table) >= 1
+    if case.failure_value:
+        assert (table["value"] == case.failure_value).any()
+    assert csv.read_bytes() == broken
+
+
+def test_crlf_line_ends_are_accepted(project: Path) -> None:
+    csv = project / "data/raw/ccaf/cbeci_countries.csv"
+    crlf = csv.read_bytes().replace(b"\n", b"\r\n")
+    csv.write_bytes(crlf)
+    meta = sidecar_of(csv)
+    text = meta.read_text()
+    old = hashlib.sha256(crlf.replace(b"\r\n", b"\n")).hexdigest()
+    meta.write_text(text.replace(old, hashlib.sha256(crlf).hexdigest()))
+    frame = validate_raw(csv, RAW_MODELS["cbeci_countries"], project / "f.csv", CHECK_COLUMNS)
+    assert len(frame) == 290
+    assert not frame["country"].str.contains("\r").any()
+
+
+def test_markup_in_a_text_field_is_valid_data(project: Path) -> None:
+    """Escaping is the renderer's job: a summary may quote anything."""
+    case = Case(
+        "script_in_summary",
+        "events",
+        lambda d: d.replace(b'"A draft energy-control plan', b'"<script>alert(1)</script> plan', 1),
+        (),
+    )
+    csv = break_snapshot(case, project)
+    frame = validate_raw(csv, RAW_MODELS["events"], project / "f.csv", CHECK_COLUMNS)
+    assert frame.loc[0, "summary"].startswith("<script>alert(1)</script>")
+
+
+def test_a_stale_failures_file_is_removed_by_a_clean_run(project: Path) -> None:
+    failures = project / "failures.csv"
+    failures.write_text("file,line,column,check,value\nold,1,x,y,z\n")
+    validate_raw(
+        project / "data/raw/ccaf/cbeci_countries.csv",
+        RAW_MODELS["cbeci_countries"],
+        failures,
+        CHECK_COLUMNS,
+    )
+    assert not failures.exists()
