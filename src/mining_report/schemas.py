@@ -17,7 +17,6 @@ from .vocabularies import (
     CCAF_COUNTRIES,
     CCAF_PROVINCES,
     CONFIDENCE_LEVELS,
-    COUNTRIES,
     DAILY_END,
     DAILY_START,
     JURISDICTIONS,
@@ -248,31 +247,6 @@ class AsicPricesRaw(pa.DataFrameModel):
         computed = df["price_usd"] / df["hashrate_ths"]
         # The snapshot rounds USD/TH to cents.
         return ~listed | ((computed - df["price_usd_per_th"]).abs() <= 0.0051)
-
-
-class HashrateByCountry(pa.DataFrameModel):
-    """Monthly share of global hashrate and hashrate by country, names normalized.
-
-    Units: ``share_pct`` in percent of global hashrate; ``hashrate_ehs`` in EH/s
-    (monthly average). Key: (month, country).
-    """
-
-    month: Series[pd.Timestamp] = pa.Field(ge=STUDY_START, le=STUDY_END)
-    country: Series[str] = pa.Field(isin=list(COUNTRIES))
-    share_pct: Series[float] = pa.Field(ge=0, le=100)
-    hashrate_ehs: Series[float] = pa.Field(ge=0)
-
-    class Config:
-        strict = True
-        coerce = True
-        ordered = True
-        unique = ["month", "country"]
-
-    @pa.dataframe_check(name="sorted_by_key")
-    def sorted_by_key(cls, df: pd.DataFrame) -> bool:
-        order = pd.Categorical(df["country"], categories=COUNTRIES, ordered=True)
-        key = pd.DataFrame({"month": df["month"], "order": order.codes})
-        return key.equals(key.sort_values(["month", "order"], kind="stable"))
 
 
 #: The column each table-level check is about, so a failure report names it.

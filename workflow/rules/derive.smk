@@ -12,7 +12,9 @@ rule hashrate_by_country:
         "logs/derive/hashrate_by_country.log",
     conda:
         "../envs/pipeline.yaml"
+    params:
+        table="hashrate_by_country",
     message:
         "Deriving hashrate_by_country"
     script:
-        "../scripts/hashrate_by_country.py"
+        "../scripts/derive.py"

@@ -1,0 +1,22 @@
+"""Derive one cleaned table: read the declared inputs, call its function, save it.
+
+The rule names the table (params.table), its inputs (each a Parquet file whose
+input name is the function's argument) and options (params.options, keyword
+arguments). The function returns the finished, validated table.
+"""
+
+import pandas as pd
+
+from mining_report import step
+from mining_report.catalog import DERIVATIONS
+from mining_report.io import write_table
+
+
+def main(snakemake) -> None:
+    derive = DERIVATIONS[snakemake.params.table]
+    frames = {name: pd.read_parquet(path) for name, path in snakemake.input.items()}
+    table = derive(**frames, **dict(snakemake.params.get("options", {})))
+    write_table(table, snakemake.output.parquet, snakemake.output.csv)
+
+
+step.run(lambda: main(snakemake), snakemake.log[0])  # noqa: F821
