@@ -26,5 +26,12 @@ rule all:
     default_target: True
     input:
         expand("data/processed/validation/{table}.valid.json", table=RAW_TABLES),
+        expand(
+            "data/processed/{table}.{ext}",
+            table=PROCESSED_TABLES,
+            ext=["parquet", "csv"],
+        ),
+        "data/processed/data_dictionary.csv",
+        "data/processed/datapackage.json",
         REPORT_HTML,
         REPORT_PDF,

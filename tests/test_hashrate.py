@@ -11,6 +11,7 @@ import pytest
 from mining_report.hashrate import hashrate_by_country
 from mining_report.schemas import CHECK_COLUMNS, CbeciCountriesRaw
 from mining_report.validation import validate_raw
+from mining_report.vocabularies import COUNTRIES
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -76,3 +77,66 @@ def test_every_month_has_ten_countries(real_table: pd.DataFrame) -> None:
     per_month = real_table.reset_index().groupby("month")["country"].nunique()
     assert (per_month == 10).all()
     assert len(per_month) == 29
+
+
+def test_province_global_share_worked_by_hand() -> None:
+    from mining_report.hashrate import hashrate_by_province
+
+    provinces = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2021-04-01", "2021-04-01", "2021-05-01"]),
+            "province": ["Xinjiang", "Other", "Xinjiang"],
+            "share_of_china_pct": [55.18, 44.82, 0.0],
+        }
+    )
+    countries = pd.DataFrame(
+        {
+            "month": pd.to_datetime(["2021-04-01", "2021-05-01"]),
+            "country": ["China", "China"],
+            "share_pct": [64.81, 0.0],
+            "hashrate_ehs": [1.0, 0.0],
+        }
+    )
+    table = hashrate_by_province(provinces, countries)
+    # 55.18 × 64.81 / 100 = 35.762158 → 35.7622; 44.82 × 64.81 / 100 = 29.047842 → 29.0478.
+    assert list(table["share_of_global_pct"]) == [29.0478, 35.7622, 0.0]
+
+
+def test_migration_changes_worked_by_hand() -> None:
+    from mining_report.hashrate import hashrate_migration
+
+    rows = []
+    for month, china, usa in (("2021-04-01", (46.0, 70.0), (17.0, 26.0)),
+                              ("2021-08-01", (0.0, 0.0), (35.0, 42.0)),
+                              ("2022-01-01", (21.0, 40.0), (38.0, 71.0))):  # fmt: skip
+        for country, (share, ehs) in (("China", china), ("United States", usa)):
+            rows.append((month, country, share, ehs))
+    others = [c for c in COUNTRIES if c not in ("China", "United States")]
+    for month in ("2021-04-01", "2021-08-01", "2022-01-01"):
+        rows += [(month, c, 1.0, 1.0) for c in others]
+    frame = pd.DataFrame(rows, columns=["month", "country", "share_pct", "hashrate_ehs"])
+    frame["month"] = pd.to_datetime(frame["month"])
+    months = {"before": "2021-04-01", "exodus": "2021-08-01", "latest": "2022-01-01"}
+    table = hashrate_migration(frame, months).set_index(["country", "period"])
+    assert table.loc[("China", "exodus"), "share_change_pts"] == -46.0
+    assert table.loc[("China", "latest"), "hashrate_change_ehs"] == -30.0
+    assert table.loc[("United States", "latest"), "share_change_pts"] == 21.0
+    assert table.loc[("United States", "exodus"), "hashrate_change_ehs"] == 16.0
+    assert len(table) == 3 * len(COUNTRIES)
+
+
+def test_published_xinjiang_share_of_global_april_2020(real_table: pd.DataFrame) -> None:
+    """CCAF's May 2020 launch: Xinjiang held 35.76 % of global hashrate in April 2020."""
+    from mining_report.hashrate import hashrate_by_province
+    from mining_report.schemas import CbeciProvincesRaw
+
+    provinces = validate_raw(
+        ROOT / "data/raw/ccaf/cbeci_provinces.csv", CbeciProvincesRaw,
+        ROOT / ".pytest_cache" / "failures.csv", CHECK_COLUMNS,
+    )  # fmt: skip
+    table = hashrate_by_province(provinces, real_table.reset_index())
+    xinjiang = table[(table["month"] == "2020-04-01") & (table["province"] == "Xinjiang")]
+    assert xinjiang["share_of_global_pct"].iloc[0] == pytest.approx(35.76, abs=0.005)
+    # June 2020's missing Inner Mongolia row stays missing.
+    june = table[table["month"] == "2020-06-01"]
+    assert "Inner Mongolia" not in set(june["province"]) and len(june) == 8

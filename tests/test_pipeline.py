@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import pandas as pd
 import pytest
 import yaml
 from malformed import CASES, Case, break_snapshot, sidecar_of
+
+from mining_report.catalog import PROCESSED_MODELS
 
 from conftest import snakemake
 
@@ -40,6 +43,26 @@ def test_report_and_tables_are_written(built_project: Path) -> None:
         "China", "United States", "Kazakhstan", "Russia", "Canada",
         "Malaysia", "Iran", "Germany", "Ireland", "Other",
     }  # fmt: skip
+
+
+def test_every_cleaned_table_loads_with_its_schema(built_project: Path) -> None:
+    processed = built_project / "data/processed"
+    package = json.loads((processed / "datapackage.json").read_text())
+    resources = {resource["name"]: resource for resource in package["resources"]}
+    assert set(resources) == set(PROCESSED_MODELS)
+    for table, model in PROCESSED_MODELS.items():
+        parquet = pd.read_parquet(processed / f"{table}.parquet")
+        model.validate(parquet)
+        csv_path = processed / f"{table}.csv"
+        csv = pd.read_csv(csv_path, keep_default_na=False, na_values=[""])
+        assert list(csv.columns) == [f["name"] for f in resources[table]["schema"]["fields"]]
+        assert len(csv) == len(parquet)
+        key = resources[table]["schema"]["primaryKey"]
+        assert not parquet.duplicated(key).any()
+        assert parquet.equals(parquet.sort_values(key, kind="stable").reset_index(drop=True))
+        assert resources[table]["hash"] == "sha256:" + digest(csv_path)
+    dictionary = pd.read_csv(processed / "data_dictionary.csv")
+    assert set(dictionary["table"]) == set(PROCESSED_MODELS)
 
 
 def test_no_intermediate_is_left_in_the_report_folder(built_project: Path) -> None:

@@ -7,14 +7,22 @@ from collections.abc import Callable
 import pandas as pd
 import pandera.pandas as pa
 
-from . import hashrate
+from . import hashrate, shutdowns
 
 #: Cleaned table name → the pure function that derives it from its inputs.
 DERIVATIONS: dict[str, Callable[..., pd.DataFrame]] = {
     "hashrate_by_country": hashrate.hashrate_by_country,
+    "hashrate_by_province": hashrate.hashrate_by_province,
+    "hashrate_migration": hashrate.hashrate_migration,
+    "shutdowns": shutdowns.shutdowns,
+    "shutdown_exposure": shutdowns.shutdown_exposure,
 }
 
 #: Cleaned table name → its output schema (the source of the data dictionary).
 PROCESSED_MODELS: dict[str, type[pa.DataFrameModel]] = {
     "hashrate_by_country": hashrate.HashrateByCountry,
+    "hashrate_by_province": hashrate.HashrateByProvince,
+    "hashrate_migration": hashrate.HashrateMigration,
+    "shutdowns": shutdowns.Shutdowns,
+    "shutdown_exposure": shutdowns.ShutdownExposure,
 }

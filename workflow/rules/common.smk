@@ -18,6 +18,14 @@ REPORT_QMD = f"reports/{REPORT}.qmd"
 REPORT_HTML = f"reports/{REPORT}.html"
 REPORT_PDF = f"reports/{REPORT}.pdf"
 RAW_TABLES = config["raw_tables"]
+# Every cleaned table; each has a rule of the same name in a derive*.smk file.
+PROCESSED_TABLES = [
+    "hashrate_by_country",
+    "hashrate_by_province",
+    "hashrate_migration",
+    "shutdowns",
+    "shutdown_exposure",
+]
 
 
 def sidecar(csv):

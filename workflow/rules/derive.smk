@@ -18,3 +18,109 @@ rule hashrate_by_country:
         "Deriving hashrate_by_country"
     script:
         "../scripts/derive.py"
+
+
+# Province shares of China's hashrate, also as shares of global hashrate.
+rule hashrate_by_province:
+    input:
+        cbeci_provinces="data/interim/cbeci_provinces.parquet",
+        hashrate_by_country="data/processed/hashrate_by_country.parquet",
+    output:
+        parquet="data/processed/hashrate_by_province.parquet",
+        csv="data/processed/hashrate_by_province.csv",
+    log:
+        "logs/derive/hashrate_by_province.log",
+    conda:
+        "../envs/pipeline.yaml"
+    params:
+        table="hashrate_by_province",
+    message:
+        "Deriving hashrate_by_province"
+    script:
+        "../scripts/derive.py"
+
+
+# Each country before the crackdown, with China at zero, and latest.
+rule hashrate_migration:
+    input:
+        hashrate_by_country="data/processed/hashrate_by_country.parquet",
+    output:
+        parquet="data/processed/hashrate_migration.parquet",
+        csv="data/processed/hashrate_migration.csv",
+    log:
+        "logs/derive/hashrate_migration.log",
+    conda:
+        "../envs/pipeline.yaml"
+    params:
+        table="hashrate_migration",
+        options={"months": config["analysis"]["migration_months"]},
+    message:
+        "Deriving hashrate_migration"
+    script:
+        "../scripts/derive.py"
+
+
+# Every crackdown measure with its jurisdiction's hashrate share just before it.
+rule shutdowns:
+    input:
+        events="data/interim/events.parquet",
+        hashrate_by_province="data/processed/hashrate_by_province.parquet",
+        hashrate_by_country="data/processed/hashrate_by_country.parquet",
+    output:
+        parquet="data/processed/shutdowns.parquet",
+        csv="data/processed/shutdowns.csv",
+    log:
+        "logs/derive/shutdowns.log",
+    conda:
+        "../envs/pipeline.yaml"
+    params:
+        table="shutdowns",
+    message:
+        "Deriving shutdowns"
+    script:
+        "../scripts/derive.py"
+
+
+# Day by day, the share of China's pre-crackdown hashrate under a stop order.
+rule shutdown_exposure:
+    input:
+        events="data/interim/events.parquet",
+        hashrate_by_province="data/processed/hashrate_by_province.parquet",
+    output:
+        parquet="data/processed/shutdown_exposure.parquet",
+        csv="data/processed/shutdown_exposure.csv",
+    log:
+        "logs/derive/shutdown_exposure.log",
+    conda:
+        "../envs/pipeline.yaml"
+    params:
+        table="shutdown_exposure",
+        options={
+            "year": config["analysis"]["exposure_year"],
+            "baseline_month": config["analysis"]["pre_crackdown_month"],
+        },
+    message:
+        "Deriving shutdown_exposure"
+    script:
+        "../scripts/derive.py"
+
+
+# The data dictionary and Frictionless datapackage.json, from the output schemas.
+rule data_dictionary:
+    input:
+        expand("data/processed/{table}.csv", table=PROCESSED_TABLES),
+        meta=[sidecar(csv) for csv in RAW_TABLES.values()],
+    output:
+        dictionary="data/processed/data_dictionary.csv",
+        datapackage="data/processed/datapackage.json",
+    log:
+        "logs/derive/data_dictionary.log",
+    conda:
+        "../envs/pipeline.yaml"
+    params:
+        tables=PROCESSED_TABLES,
+        raw_csvs=list(RAW_TABLES.values()),
+    message:
+        "Writing the data dictionary and datapackage.json"
+    script:
+        "../scripts/data_dictionary.py"
