@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
+
+from conftest import copy_project, isolated_env, snakemake
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
@@ -105,3 +110,60 @@ def test_test_workflow_runs_the_ci_script_with_ci_set() -> None:
     assert any(step.get("run") == "bash .ci/run" for step in job["steps"])
     ci_run = (ROOT / ".ci/run").read_text()
     assert "export CI=true" in ci_run and "make test" in ci_run
+
+
+# SLURM profile ---------------------------------------------------------------------
+
+SLURM = ["--profile", "workflow/profiles/slurm"]
+#: No rule declares `envmodules:`, so this deployment method deploys nothing: the
+#: jobs run in the calling environment, and the plan needs no conda installed.
+WITHOUT_CONDA = ["--software-deployment-method", "env-modules"]
+
+
+@pytest.fixture(scope="module")
+def fresh_copy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    base = tmp_path_factory.mktemp("conventions")
+    return copy_project(base / "project"), isolated_env(base / "home")
+
+
+def job_stats(output: str) -> dict[str, int]:
+    """The first "Job stats" table of a Snakemake run: rule -> number of jobs."""
+    table = output.split("Job stats:", 1)[1].split("total", 1)[0]
+    return {rule: int(n) for rule, n in re.findall(r"^(\w+)\s+(\d+)$", table, re.M)}
+
+
+def test_slurm_profile_plans_the_whole_report(fresh_copy: tuple[Path, dict[str, str]]) -> None:
+    project, env = fresh_copy
+    done = snakemake(project, *SLURM, *WITHOUT_CONDA, "--dry-run", env=env)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output[-3000:]
+    assert "Using profile workflow/profiles/slurm" in output
+    config = yaml.safe_load((project / "config/config.yaml").read_text())
+    assert job_stats(output) == {
+        "validate_raw_table": len(config["raw_tables"]),
+        "hashrate_by_country": 1,
+        "chart_china_share": 1,
+        "report_variables": 1,
+        "bibliography": 1,
+        "vega_bundle": 1,
+        "render_html": 1,
+        "render_pdf": 1,
+        "all": 1,
+    }
+    # The profile's default resources reach the jobs.
+    assert "slurm_account=CHANGE_ME" in output
+    assert "runtime=20" in output and "mem_mb=4000" in output
+    assert not (project / "reports/crackdown.html").exists()  # a plan, nothing run
+
+
+def test_slurm_profile_deploys_the_rules_conda_environment(
+    fresh_copy: tuple[Path, dict[str, str]],
+) -> None:
+    project, env = fresh_copy
+    # Hide any conda: the profile must then refuse to plan, naming conda.
+    path = [d for d in env["PATH"].split(os.pathsep) if not (Path(d) / "conda").exists()]
+    env = {**env, "PATH": os.pathsep.join(path)}
+    assert shutil.which("conda", path=env["PATH"]) is None
+    done = snakemake(project, *SLURM, "--dry-run", env=env)
+    assert done.returncode != 0
+    assert "conda" in done.stderr
