@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import copy_project, isolated_env, snakemake
+from conftest import copy_project, isolated_env, require, snakemake
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
@@ -167,3 +167,48 @@ def test_slurm_profile_deploys_the_rules_conda_environment(
     done = snakemake(project, *SLURM, "--dry-run", env=env)
     assert done.returncode != 0
     assert "conda" in done.stderr
+
+
+# pre-commit ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def hooked_copy(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A git copy of the project whose .venv/bin is this interpreter's bin folder."""
+    require(shutil.which("git"), "git, for the pre-commit hooks")
+    project = copy_project(tmp_path / "project")
+    env = isolated_env(tmp_path / "home")
+    (project / ".venv").mkdir()
+    (project / ".venv" / "bin").symlink_to(Path(sys.executable).parent, target_is_directory=True)
+    subprocess.run(["git", "init", "-q"], cwd=project, env=env, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=project, env=env, check=True)
+    return project, env
+
+
+def pre_commit(project: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"]
+    return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
+
+
+def test_pre_commit_hooks_pass_on_the_project(hooked_copy: tuple[Path, dict[str, str]]) -> None:
+    project, env = hooked_copy
+    done = pre_commit(project, env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    for hook in ("ruff check", "ruff format", "snakefmt"):
+        assert re.search(rf"^{hook}\.+Passed$", done.stdout, re.M), done.stdout
+
+
+def test_pre_commit_hooks_catch_lint_and_format_slips(
+    hooked_copy: tuple[Path, dict[str, str]],
+) -> None:
+    project, env = hooked_copy
+    (project / "src/mining_report/slip.py").write_text("import os\nx = {  'a':1 }\n")
+    rules = project / "workflow/rules/charts.smk"
+    rules.write_text(rules.read_text().replace("    input:\n", "    input :\n", 1))
+    subprocess.run(["git", "add", "-A"], cwd=project, env=env, check=True)
+    done = pre_commit(project, env)
+    assert done.returncode != 0
+    for hook in ("ruff check", "ruff format", "snakefmt"):
+        assert re.search(rf"^{hook}\.+Failed$", done.stdout, re.M), done.stdout
+    assert "F401" in done.stdout  # the unused import
+    assert (project / "src/mining_report/slip.py").read_text() == 'import os\n\nx = {"a": 1}\n'
