@@ -212,3 +212,49 @@ def test_pre_commit_hooks_catch_lint_and_format_slips(
         assert re.search(rf"^{hook}\.+Failed$", done.stdout, re.M), done.stdout
     assert "F401" in done.stdout  # the unused import
     assert (project / "src/mining_report/slip.py").read_text() == 'import os\n\nx = {"a": 1}\n'
+
+
+# Raw tables ------------------------------------------------------------------------
+
+
+def test_every_raw_snapshot_is_configured_with_a_sidecar_and_a_model() -> None:
+    from mining_report.schemas import RAW_MODELS
+
+    raw_tables = yaml.safe_load((ROOT / "config/config.yaml").read_text())["raw_tables"]
+    on_disk = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "data/raw").rglob("*.csv"))
+    assert sorted(raw_tables.values()) == on_disk  # none left out, none missing
+    for table, csv in raw_tables.items():
+        path = Path(csv)
+        assert len(path.parts) == 4 and path.parts[:2] == ("data", "raw"), csv  # data/raw/<source>/
+        assert path.stem == table, csv
+        assert (ROOT / path.with_name(f"{table}.meta.yml")).is_file(), csv
+        assert table in RAW_MODELS, f"no pandera model for {table} in RAW_MODELS"
+
+
+# Progress and logs -----------------------------------------------------------------
+
+
+def rule_blocks() -> dict[str, str]:
+    """Rule name -> the text of its block, for every rule in workflow/rules/."""
+    text = "\n".join(f.read_text() for f in sorted((ROOT / "workflow/rules").glob("*.smk")))
+    parts = re.split(r"^rule (\w+):\n", text, flags=re.M)
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
+@pytest.mark.pipeline
+def test_every_job_announces_itself_and_writes_its_own_log(built_project: Path) -> None:
+    raw_tables = yaml.safe_load((ROOT / "config/config.yaml").read_text())["raw_tables"]
+    expected = []
+    for rule, body in rule_blocks().items():
+        assert re.search(r"^    message:\n", body, re.M), f"rule {rule} has no message"
+        log = re.search(r'^    log:\n\s+"([^"]+)"', body, re.M)
+        assert log, f"rule {rule} has no log"
+        assert log.group(1).startswith("logs/"), log.group(1)
+        if "{table}" in log.group(1):
+            expected += [log.group(1).format(table=table) for table in raw_tables]
+        else:
+            expected.append(log.group(1))
+    assert len(expected) >= 8 and len(set(expected)) == len(expected)
+    written = [str(p.relative_to(built_project)) for p in (built_project / "logs").rglob("*")]
+    assert sorted(p for p in written if p.endswith(".log")) == sorted(expected)
+    assert "with pandoc" in (built_project / "logs/report/render_html.log").read_text()
