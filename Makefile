@@ -20,6 +20,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/snakefmt --check .
 	$(BIN)/snakemake --lint
+	$(BIN)/actionlint
 
 format: $(STAMP)
 	$(BIN)/ruff format .

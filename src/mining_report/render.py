@@ -10,6 +10,7 @@ leaves a truncated report.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import os
 import shutil
 import subprocess
@@ -156,11 +157,19 @@ def _epoch(date: dt.date) -> int:
 
 
 def quarto_render(qmd: Path, output: Path, to: str) -> None:
-    """Render with Quarto into ``output`` (its own filter list is in _quarto.yml)."""
+    """Render with Quarto into ``output`` (its own filter list is in _quarto.yml).
+
+    Two Quarto processes in one project folder race on its scratch files
+    (``.quarto/``, ``<name>_files/``), and Snakemake runs render_html and
+    render_pdf side by side; so each render holds an exclusive lock on the
+    document while Quarto runs, and the two take turns.
+    """
     quarto = shutil.which("quarto")
     if not quarto:
         raise RenderError("quarto not found on PATH")
-    _run([quarto, "render", qmd.name, "--to", to, "--output", output.name], cwd=qmd.parent)
+    with open(qmd, "rb") as document:
+        fcntl.flock(document, fcntl.LOCK_EX)
+        _run([quarto, "render", qmd.name, "--to", to, "--output", output.name], cwd=qmd.parent)
 
 
 def write_header(path: Path) -> None:
