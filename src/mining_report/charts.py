@@ -3,12 +3,15 @@
 Each chart is saved as a Vega-Lite spec (drawn in the HTML page by vega-embed, at
 the width of its container) and as SVG and PDF at a fixed print width (PDF for the
 Typst publication: vl-convert embeds the chart's fonts, so no system font is needed).
+Every chart function takes cleaned tables by name and returns a themed chart.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +37,14 @@ PALETTE = {
     "Ireland": "#28b463",
     "Other": "#aab7b8",
 }
+#: Ten distinguishable colours for categories without a colour of their own.
+CATEGORICAL = [
+    "#1f4e79", "#c0392b", "#2e86c1", "#d68910", "#117a65",
+    "#7d3c98", "#6e2c00", "#566573", "#28b463", "#aab7b8",
+]  # fmt: skip
+CONFIDENCE_COLOURS = {"confirmed": "#1f4e79", "single source": "#d68910", "uncertain": "#aab7b8"}
+SOURCE_CCAF = "Source: Cambridge Centre for Alternative Finance (CCAF), Bitcoin Mining Map"
+SOURCE_COINMETRICS = "Source: Coin Metrics community data (CC BY-NC 4.0)"
 
 
 def theme(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
@@ -41,60 +52,245 @@ def theme(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     return (
         chart.configure(font=FONT)
         .configure_view(stroke=None)
-        .configure_axis(labelFontSize=12, titleFontSize=12, gridColor="#e5e5e5")
-        .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom")
-        .configure_title(fontSize=15, anchor="start", subtitleColor="#555555")
+        .configure_axis(labelFontSize=11, titleFontSize=12, gridColor="#e5e5e5", labelLimit=180)
+        .configure_legend(labelFontSize=11, titleFontSize=11, orient="bottom", columns=4)
+        .configure_title(fontSize=14, anchor="start", subtitleColor="#555555", subtitleFontSize=11)
     )
+
+
+def _title(text: str, subtitle: str) -> alt.Title:
+    """A title with its subtitle wrapped to lines that fit the print width."""
+    return alt.Title(text, subtitle=textwrap.wrap(subtitle, width=92))
+
+
+def _iso(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """Dates as ISO strings, so specs are stable and readable."""
+    out = frame.copy()
+    for column in columns:
+        out[column] = out[column].dt.strftime("%Y-%m-%d")
+    return out
+
+
+def crackdown_window(shutdowns: pd.DataFrame) -> tuple[str, str]:
+    """From the first national policy statement to the first national ban."""
+    national = shutdowns[shutdowns["jurisdiction"] == "national"].dropna(subset=["date_announced"])
+    start = national.loc[national["measure"] == "policy_statement", "date_announced"].min()
+    end = national.loc[national["measure"] == "ban", "date_announced"].min()
+    if pd.isna(start) or pd.isna(end):
+        raise ValueError("no national policy statement or ban to mark the crackdown window")
+    return f"{start:%Y-%m-%d}", f"{end:%Y-%m-%d}"
+
+
+def _window_band(start: str, end: str, label: str = "crackdown") -> alt.Chart:
+    band = pd.DataFrame({"start": [start], "end": [end], "label": [label]})
+    rect = alt.Chart(band).mark_rect(color="#f2d7d5", opacity=0.6).encode(x="start:T", x2="end:T")
+    text = (
+        alt.Chart(band)
+        .mark_text(align="left", baseline="top", dx=3, dy=3, fontSize=10, color="#922b21")
+        .encode(x="start:T", y=alt.value(0), text="label:N")
+    )
+    return rect + text
 
 
 def china_vs_destinations(
     hashrate_by_country: pd.DataFrame,
+    shutdowns: pd.DataFrame,
     countries: tuple[str, ...] = ("China", "United States", "Kazakhstan", "Russia"),
 ) -> alt.TopLevelMixin:
-    """China's monthly share of global hashrate against the main destinations."""
-    data = hashrate_by_country.loc[
-        hashrate_by_country["country"].isin(countries),
-        ["month", "country", "share_pct", "hashrate_ehs"],
-    ].assign(month=lambda d: d["month"].dt.strftime("%Y-%m-%d"))
+    """(2) China's monthly share of global hashrate against the main destinations."""
+    data = _iso(hashrate_by_country[hashrate_by_country["country"].isin(countries)], "month")
     first, last = data["month"].min()[:7], data["month"].max()[:7]
-    colour = alt.Color(
-        "country:N",
-        title=None,
-        sort=list(countries),
-        scale=alt.Scale(domain=list(countries), range=[PALETTE[c] for c in countries]),
-    )
-    chart = (
+    start, end = crackdown_window(shutdowns)
+    lines = (
         alt.Chart(data)
         .mark_line(point=alt.OverlayMarkDef(size=18), strokeWidth=2)
         .encode(
-            x=alt.X("month:T", title="Month", axis=alt.Axis(format="%b %Y", labelAngle=0)),
+            x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0)),
             y=alt.Y("share_pct:Q", title="Share of global hashrate (%)"),
-            color=colour,
+            color=alt.Color(
+                "country:N",
+                title=None,
+                sort=list(countries),
+                scale=alt.Scale(domain=list(countries), range=[PALETTE[c] for c in countries]),
+            ),
             tooltip=[
                 alt.Tooltip("country:N", title="Country"),
                 alt.Tooltip("month:T", title="Month", format="%B %Y"),
-                alt.Tooltip("share_pct:Q", title="Share (%)", format=".2f"),
+                alt.Tooltip("share_pct:Q", title="Share of global hashrate (%)", format=".2f"),
                 alt.Tooltip("hashrate_ehs:Q", title="Hashrate (EH/s)", format=".2f"),
             ],
         )
+    )
+    chart = (_window_band(start, end) + lines).properties(
+        title=_title(
+            "China's share of Bitcoin hashrate against the main destinations",
+            f"Monthly share of global hashrate, {first} to {last}; shaded: {start} to {end}. "
+            + SOURCE_CCAF,
+        ),
+        description=(
+            "Line chart of the monthly share of global Bitcoin hashrate for "
+            + ", ".join(countries)
+            + f" from {first} to {last}, with the crackdown window {start} to {end} shaded."
+        ),
+    )
+    return theme(chart)
+
+
+def crackdown_timeline(shutdowns: pd.DataFrame) -> alt.TopLevelMixin:
+    """(1) Every dated measure by jurisdiction, sized by the share of China it reached."""
+    dated = shutdowns.dropna(subset=["date_announced"]).copy()
+    dated["exposure"] = dated["exposure_share_of_china_pct"].fillna(-1)
+    dated["exposure_text"] = dated["exposure_share_of_china_pct"].map(
+        lambda v: "unknown" if pd.isna(v) else f"{v:.2f} % of China"
+    )
+    order = dated.groupby("jurisdiction")["date_announced"].min().sort_values().index.tolist()
+    data = _iso(dated, "date_announced")[
+        ["event_id", "date_announced", "jurisdiction", "measure", "authority", "summary",
+         "confidence", "exposure", "exposure_text", "exposure_note"]
+    ]  # fmt: skip
+    first, last = data["date_announced"].min(), data["date_announced"].max()
+    measures = sorted(data["measure"].unique())
+    chart = (
+        alt.Chart(data)
+        .mark_point(filled=True, opacity=0.85, stroke="#333333", strokeWidth=0.5)
+        .encode(
+            x=alt.X("date_announced:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0)),
+            y=alt.Y("jurisdiction:N", title=None, sort=order),
+            color=alt.Color(
+                "measure:N", title="Measure", scale=alt.Scale(domain=measures, range=CATEGORICAL)
+            ),
+            size=alt.Size(
+                "exposure:Q",
+                title="Share of China (%)",
+                scale=alt.Scale(domain=[-1, 100], range=[30, 700]),
+                legend=alt.Legend(values=[10, 50, 100]),
+            ),
+            tooltip=[
+                alt.Tooltip("event_id:N", title="Event"),
+                alt.Tooltip("date_announced:T", title="Announced", format="%d %B %Y"),
+                alt.Tooltip("jurisdiction:N", title="Jurisdiction"),
+                alt.Tooltip("measure:N", title="Measure"),
+                alt.Tooltip("authority:N", title="Authority"),
+                alt.Tooltip("exposure_text:N", title="Exposure"),
+                alt.Tooltip("confidence:N", title="Date confidence"),
+                alt.Tooltip("summary:N", title="What it did"),
+            ],
+        )
         .properties(
-            title=alt.Title(
-                "China's share of Bitcoin hashrate against the main destinations",
-                subtitle=f"Monthly share of global hashrate, {first} to {last}. Source: CCAF",
+            height=340,
+            title=_title(
+                "The crackdown, measure by measure",
+                f"Dated measures {first} to {last} by jurisdiction; size: the jurisdiction's "
+                "share of China's hashrate just before (smallest: unknown)",
             ),
             description=(
-                "Line chart of the monthly share of global Bitcoin hashrate for "
-                + ", ".join(countries)
-                + f" from {first} to {last}, from the CCAF Bitcoin Mining Map."
+                f"Timeline of {len(data)} dated crackdown measures from {first} to {last}, "
+                "one row per jurisdiction, coloured by kind of measure and sized by the "
+                "share of China's hashrate the jurisdiction held in the month before."
             ),
         )
     )
     return theme(chart)
 
 
+def provincial_composition(hashrate_by_province: pd.DataFrame) -> alt.TopLevelMixin:
+    """(3) Each month's split of China's hashrate between provinces (bars: no interpolation)."""
+    data = _iso(hashrate_by_province, "month")
+    data = data[data.groupby("month")["share_of_china_pct"].transform("sum") > 0]
+    first, last = data["month"].min()[:7], data["month"].max()[:7]
+    provinces = (
+        data.groupby("province")["share_of_china_pct"].mean().sort_values(ascending=False).index
+    )
+    order = [p for p in provinces if p != "Other"] + ["Other"]
+    colours = dict(zip(order, CATEGORICAL[: len(order) - 1] + ["#d5d8dc"], strict=True))
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "yearmonth(month):O", title=None, axis=alt.Axis(format="%b %y", labelAngle=-90)
+            ),
+            y=alt.Y("share_of_china_pct:Q", title="Share of China's hashrate (%)", stack="zero"),
+            color=alt.Color(
+                "province:N",
+                title=None,
+                sort=order,
+                scale=alt.Scale(domain=order, range=[colours[p] for p in order]),
+            ),
+            order=alt.Order("province_order:Q"),
+            tooltip=[
+                alt.Tooltip("province:N", title="Province"),
+                alt.Tooltip("month:T", title="Month", format="%B %Y"),
+                alt.Tooltip("share_of_china_pct:Q", title="Share of China (%)", format=".2f"),
+                alt.Tooltip("share_of_global_pct:Q", title="Share of world (%)", format=".2f"),
+            ],
+        )
+        .transform_calculate(province_order=f"indexof({json.dumps(order)}, datum.province)")
+        .properties(
+            title=_title(
+                "Where China's hashrate sat: the Sichuan–Xinjiang seasonal swing",
+                f"Monthly share of China's hashrate by province, {first} to {last} "
+                "(months with none attributed to China left out). " + SOURCE_CCAF,
+            ),
+            description=(
+                f"Stacked bar chart of the provincial split of China's hashrate, {first} to "
+                f"{last}: Sichuan's share rises in each summer wet season and Xinjiang's falls."
+            ),
+        )
+    )
+    return theme(chart)
+
+
+def migration(hashrate_migration: pd.DataFrame) -> alt.TopLevelMixin:
+    """(8) Each country's share before the crackdown, with China at zero, and latest."""
+    data = _iso(hashrate_migration, "month")
+    labels = {
+        period: f"{period}: {pd.Timestamp(month):%b %Y}"
+        for period, month in data.groupby("period")["month"].first().items()
+    }
+    data["moment"] = data["period"].map(labels)
+    order = data[data["period"] == "latest"].sort_values("share_pct", ascending=False)["country"]
+    moments = [labels[p] for p in ("before", "exodus", "latest")]
+    base = alt.Chart(data).encode(y=alt.Y("country:N", title=None, sort=list(order)))
+    span = base.mark_rule(color="#bbbbbb", strokeWidth=2).encode(
+        x=alt.X("min(share_pct):Q"), x2="max(share_pct):Q"
+    )
+    points = base.mark_circle(size=110, opacity=0.95).encode(
+        x=alt.X("share_pct:Q", title="Share of global hashrate (%)"),
+        color=alt.Color(
+            "moment:N",
+            title=None,
+            sort=moments,
+            scale=alt.Scale(domain=moments, range=["#aab7b8", "#c0392b", "#1f4e79"]),
+        ),
+        tooltip=[
+            alt.Tooltip("country:N", title="Country"),
+            alt.Tooltip("moment:N", title="Moment"),
+            alt.Tooltip("share_pct:Q", title="Share (%)", format=".2f"),
+            alt.Tooltip("hashrate_ehs:Q", title="Hashrate (EH/s)", format=".2f"),
+            alt.Tooltip("share_change_pts:Q", title="Change since before (points)", format="+.2f"),
+            alt.Tooltip("hashrate_change_ehs:Q", title="Change since before (EH/s)", format="+.2f"),
+        ],
+    )
+    chart = (span + points).properties(
+        title=_title(
+            "The great mining migration",
+            "Share of global hashrate at three moments. " + SOURCE_CCAF,
+        ),
+        description=(
+            "Dot chart of each country's share of global hashrate at three moments: "
+            + ", ".join(moments)
+            + "; countries sorted by their latest share."
+        ),
+    )
+    return theme(chart)
+
+
 def responsive_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     """The spec for the web page: as wide as its container."""
-    spec = chart.properties(width="container", height=HEIGHT).to_dict()
+    spec = chart.to_dict()
+    spec.setdefault("height", HEIGHT)
+    spec["width"] = "container"
     spec["autosize"] = {"type": "fit", "contains": "padding"}
     return spec
 
@@ -118,4 +314,9 @@ def save_chart(
 
 
 #: Chart name (the file stem under reports/figures) → the function that draws it.
-CHARTS = {"china_share": china_vs_destinations}
+CHARTS: dict[str, Callable[..., alt.TopLevelMixin]] = {
+    "crackdown_timeline": crackdown_timeline,
+    "china_share": china_vs_destinations,
+    "provincial_composition": provincial_composition,
+    "migration": migration,
+}

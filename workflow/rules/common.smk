@@ -18,6 +18,13 @@ REPORT_QMD = f"reports/{REPORT}.qmd"
 REPORT_HTML = f"reports/{REPORT}.html"
 REPORT_PDF = f"reports/{REPORT}.pdf"
 RAW_TABLES = config["raw_tables"]
+# Every chart of the report; each has a rule chart_<name> in charts.smk.
+CHARTS = [
+    "crackdown_timeline",
+    "china_share",
+    "provincial_composition",
+    "migration",
+]
 # Every cleaned table; each has a rule of the same name in a derive*.smk file.
 PROCESSED_TABLES = [
     "hashrate_by_country",

@@ -61,7 +61,9 @@ REPORT_INPUTS = dict(
     variables="reports/_variables.yml",
     bibliography="reports/_build/references.json",
     header="reports/_build/vega-bundle.html",
-    charts=["reports/figures/china_share.vl.json", "reports/figures/china_share.pdf"],
+    charts=expand(
+        "reports/figures/{chart}.{ext}", chart=CHARTS, ext=["vl.json", "pdf"]
+    ),
 )
 
 

@@ -1,4 +1,8 @@
-"""Draw one chart of the report from a cleaned table: .vl.json, .svg and .pdf."""
+"""Draw one chart of the report from cleaned tables: .vl.json, .svg and .pdf.
+
+The rule names the chart (params.chart) and its inputs, each a Parquet file whose
+input name is an argument of the chart's function.
+"""
 
 import pandas as pd
 
@@ -8,7 +12,8 @@ from mining_report.charts import CHARTS, save_chart
 
 def main(snakemake) -> None:
     draw = CHARTS[snakemake.params.chart]
-    chart = draw(pd.read_parquet(snakemake.input.table))
+    tables = {name: pd.read_parquet(path) for name, path in snakemake.input.items()}
+    chart = draw(**tables)
     save_chart(chart, snakemake.output.spec, snakemake.output.svg, snakemake.output.pdf)
 
 
