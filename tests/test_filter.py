@@ -107,3 +107,34 @@ def test_under_quarto_only_charts_are_handled(tmp_path: Path) -> None:
     assert "{{&lt; var share &gt;}}" in html or "{{< var share >}}" in html  # left to Quarto
     assert "Figure\u00a01" not in html  # numbering left to Quarto
     assert html.count("vegaEmbed(") == 2  # charts still drawn
+
+
+TABLE = """\
+See @tbl-data.
+
+::: {#tbl-data .data-table src="data.csv"}
+A caption.
+:::
+"""
+
+
+def test_data_table_cells_stay_text_and_are_numbered(tmp_path: Path) -> None:
+    (tmp_path / "data.csv").write_text(
+        'claim,source\n"<script>alert(1)</script>",https://example.org\n"#set text(red) $x$",b\n'
+    )
+    html = pandoc(tmp_path, TABLE, "html").stdout
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "Table\u00a01: A caption." in html
+    assert '<a href="#tbl-data">Table\u00a01</a>' in html
+    typ = pandoc(tmp_path, TABLE, "typst")
+    assert typ.returncode == 0, typ.stderr
+    # Typst markup from the data is escaped, not run.
+    assert "\\#set text(red) \\$x\\$" in typ.stdout
+    assert "@tbl-data" in typ.stdout and "<tbl-data>" in typ.stdout
+
+
+def test_data_table_path_outside_the_report_is_refused(tmp_path: Path) -> None:
+    done = pandoc(tmp_path, TABLE.replace("data.csv", "../data.csv"), "html")
+    assert done.returncode != 0
+    assert "outside the report folder" in done.stderr

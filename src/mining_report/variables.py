@@ -67,3 +67,135 @@ def to_yaml(variables: dict[str, Any]) -> str:
         allow_unicode=True,
         default_style='"',
     )
+
+
+def day_label(day: pd.Timestamp) -> str:
+    """'21 May 2021'."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def count(value: int) -> str:
+    return str(int(value))
+
+
+def global_hashrate_variables(
+    hashrate_by_country: pd.DataFrame, pre_crackdown_month: str
+) -> dict[str, str]:
+    """The fall and rebound of total hashrate CCAF attributes to countries."""
+    totals = hashrate_by_country.groupby("month")["hashrate_ehs"].sum()
+    china = hashrate_by_country[hashrate_by_country["country"] == "China"]
+    after = totals.index[totals.index > pd.Timestamp(pre_crackdown_month)]
+    peak_month = after[0]  # the first crackdown month, before the exodus shows
+    low_month = totals[after].idxmin()
+    rebound_month = totals.index[totals.index > low_month][0]
+    zero = china.loc[china["share_pct"] == 0, "month"]
+    back = china[china["month"] > zero.max()].sort_values("month").iloc[0]
+    return {
+        "global_ehs_crackdown_start_month": month_label(peak_month),
+        "global_ehs_crackdown_start": f"{totals[peak_month]:.2f}",
+        "global_ehs_low_month": month_label(low_month),
+        "global_ehs_low": f"{totals[low_month]:.2f}",
+        "global_ehs_fall_pct": f"{(1 - totals[low_month] / totals[peak_month]) * 100:.1f}",
+        "global_ehs_rebound_month": month_label(rebound_month),
+        "global_ehs_rebound_pct": f"{(totals[rebound_month] / totals[low_month] - 1) * 100:.1f}",
+        "china_zero_month_count": count(len(zero)),
+        "china_zero_last_month": month_label(zero.max()),
+        "china_share_return_month": month_label(back["month"]),
+        "china_share_return": pct(float(back["share_pct"])),
+    }
+
+
+def province_variables(
+    hashrate_by_province: pd.DataFrame, pre_crackdown_month: str
+) -> dict[str, str]:
+    """The seasonal swing between Sichuan and Xinjiang, and the provinces before the ban."""
+    table = hashrate_by_province.pivot(
+        index="month", columns="province", values="share_of_china_pct"
+    )
+    active = table[table.sum(axis=1) > 0]
+    wet = active["Sichuan"].idxmax()
+    dry = active["Xinjiang"].idxmax()
+    before = pd.Timestamp(pre_crackdown_month)
+    global_before = hashrate_by_province[hashrate_by_province["month"] == before].set_index(
+        "province"
+    )["share_of_global_pct"]
+    missing = [month for month, row in table.iterrows() if row.isna().any() and row.sum() > 0]
+    return {
+        "province_first_month": month_label(table.index.min()),
+        "province_last_month": month_label(active.index.max()),
+        "province_zero_month": month_label(table.index[table.sum(axis=1) == 0].min()),
+        "sichuan_peak_month": month_label(wet),
+        "sichuan_peak_share": pct(active.loc[wet, "Sichuan"]),
+        "xinjiang_at_sichuan_peak": pct(active.loc[wet, "Xinjiang"]),
+        "xinjiang_peak_month": month_label(dry),
+        "xinjiang_peak_share": pct(active.loc[dry, "Xinjiang"]),
+        "sichuan_at_xinjiang_peak": pct(active.loc[dry, "Sichuan"]),
+        "xinjiang_share_pre_crackdown": pct(table.loc[before, "Xinjiang"]),
+        "xinjiang_global_pre_crackdown": pct(global_before["Xinjiang"]),
+        "sichuan_share_pre_crackdown": pct(table.loc[before, "Sichuan"]),
+        "sichuan_global_pre_crackdown": pct(global_before["Sichuan"]),
+        "province_gap_months": ", ".join(month_label(m) for m in missing) or "none",
+    }
+
+
+def migration_variables(hashrate_migration: pd.DataFrame) -> dict[str, str]:
+    """Headline moves between the three moments of the migration."""
+    table = hashrate_migration.set_index(["country", "period"])
+    months = hashrate_migration.groupby("period")["month"].first()
+    out = {f"migration_{period}_month": month_label(month) for period, month in months.items()}
+    for country, slug in (("United States", "us"), ("Kazakhstan", "kz"), ("Russia", "ru"),
+                          ("Canada", "ca"), ("China", "cn")):  # fmt: skip
+        for period in ("before", "exodus", "latest"):
+            row = table.loc[(country, period)]
+            out[f"{slug}_share_{period}"] = pct(row["share_pct"])
+            out[f"{slug}_ehs_{period}"] = f"{row['hashrate_ehs']:.2f}"
+        out[f"{slug}_ehs_change_latest"] = (
+            f"{table.loc[(country, 'latest'), 'hashrate_change_ehs']:+.2f}"
+        )
+    return out
+
+
+def shutdown_variables(shutdowns: pd.DataFrame, shutdown_exposure: pd.DataFrame) -> dict[str, str]:
+    """How many measures, where, and how much hashrate the stop orders reached."""
+    dated = shutdowns.dropna(subset=["date_announced"])
+    provinces = shutdowns.loc[shutdowns["jurisdiction"] != "national", "jurisdiction"]
+    exposure = shutdown_exposure.set_index("date")["share_of_china_under_order_pct"]
+    full = exposure[exposure >= 100].index.min()
+    before_full = exposure[exposure.index < full]
+    plateau_day = before_full[before_full == before_full.max()].index.min()
+    xinjiang = dated[(dated["jurisdiction"] == "Xinjiang") & (dated["measure"] == "shutdown_order")]
+    xinjiang = xinjiang.sort_values("date_announced").iloc[0]
+    national_ban = dated[(dated["jurisdiction"] == "national") & (dated["measure"] == "ban")]
+    national_ban = national_ban.sort_values("date_announced").iloc[0]
+    statement = dated[dated["measure"] == "policy_statement"].sort_values("date_announced").iloc[0]
+    unknown = shutdowns["exposure_share_of_china_pct"].isna() & shutdowns["date_announced"].notna()
+    return {
+        "measure_count": count(len(shutdowns)),
+        "measure_dated_count": count(len(dated)),
+        "measure_undated_count": count(len(shutdowns) - len(dated)),
+        "measure_national_count": count((shutdowns["jurisdiction"] == "national").sum()),
+        "measure_province_count": count(provinces.nunique()),
+        "measure_first_day": day_label(dated["date_announced"].min()),
+        "measure_last_day": day_label(dated["date_announced"].max()),
+        "measure_unknown_exposure_count": count(unknown.sum()),
+        "statement_day": day_label(statement["date_announced"]),
+        "xinjiang_order_day": day_label(xinjiang["date_announced"]),
+        "xinjiang_order_exposure_china": pct(xinjiang["exposure_share_of_china_pct"]),
+        "xinjiang_order_exposure_global": pct(xinjiang["exposure_share_of_global_pct"]),
+        "xinjiang_order_exposure_month": month_label(xinjiang["exposure_month"]),
+        "national_ban_day": day_label(national_ban["date_announced"]),
+        "stop_order_plateau_day": day_label(plateau_day),
+        "stop_order_plateau_share": pct(before_full.max()),
+        "stop_order_full_day": day_label(full),
+    }
+
+
+def merge(*parts: dict[str, str]) -> dict[str, str]:
+    """Join variable sets; a name defined twice is a bug."""
+    merged: dict[str, str] = {}
+    for part in parts:
+        clash = set(merged) & set(part)
+        if clash:
+            raise ValueError(f"variables defined twice: {sorted(clash)}")
+        merged.update(part)
+    return merged

@@ -6,10 +6,12 @@ Under plain pandoc (the fallback engine) this filter supplies three things:
   2. numbering of figures (#fig-…) and tables (#tbl-…) and @fig-…/@tbl-… references;
   3. the chart block: ::: {#fig-x .chart spec="…vl.json" pdf="…pdf"} caption :::
      becomes, in HTML, the Vega-Lite spec drawn by vega-embed (the library is
-     inlined once in the page header) and, in Typst, the chart's vector PDF.
+     inlined once in the page header) and, in Typst, the chart's vector PDF;
+  4. the table block: ::: {#tbl-x .data-table src="…csv"} caption ::: becomes the
+     CSV (written by the DAG) as a table whose cells are plain text.
 
 Under Quarto, which has shortcodes and cross-references of its own, only the
-chart block is handled; Quarto numbers the figure that results.
+chart and table blocks are handled; Quarto numbers the figures and tables.
 
 Run it before --citeproc: citeproc would otherwise read @fig-x as a citation.
 --]]
@@ -155,6 +157,26 @@ local function chart_parts(div)
   return chart_content(div), caption
 end
 
+-- Data tables ----------------------------------------------------------------
+
+-- ::: {#tbl-x .data-table src="…csv"} caption ::: becomes the CSV as a table. The
+-- cells are read as plain text, so nothing in the data is ever parsed as markup.
+local function data_table(div)
+  local path = safe_path(div.attributes["src"], "src", div.identifier)
+  local parsed = pandoc.read(read_file(path), "csv")
+  local tbl = parsed.blocks[1]
+  if tbl == nil or tbl.t ~= "Table" then
+    fail("table #" .. div.identifier .. ": " .. path .. " holds no rows")
+  end
+  local caption = div.content[#div.content]
+  if caption == nil or caption.t ~= "Para" then
+    fail("table #" .. div.identifier .. " needs a caption paragraph")
+  end
+  div.content = { tbl, caption }
+  div.attributes["src"] = nil
+  return div
+end
+
 -- Numbering ------------------------------------------------------------------
 
 local function number_targets(doc)
@@ -200,11 +222,17 @@ local function pandoc_div(div)
     if tbl == nil or tbl.t ~= "Table" then
       fail("#" .. div.identifier .. " must hold a table")
     end
-    if is_html then
-      tbl.caption.long = { pandoc.Plain(numbered_caption(div.identifier, pandoc.utils.blocks_to_inlines(tbl.caption.long))) }
+    local last = div.content[#div.content]
+    local inlines = (#div.content > 1 and last.t == "Para") and last.content
+      or pandoc.utils.blocks_to_inlines(tbl.caption.long)
+    tbl.caption.long = {}
+    if is_typst then
+      -- Typst numbers the figure; its caption goes above a table.
+      return pandoc.Figure({ tbl }, { pandoc.Plain(inlines) }, pandoc.Attr(div.identifier))
     end
-    tbl.identifier = div.identifier
-    return is_typst and pandoc.Figure({ tbl }, tbl.caption.long, pandoc.Attr(div.identifier)) or div
+    tbl.caption.long = { pandoc.Plain(numbered_caption(div.identifier, inlines)) }
+    tbl.attr = pandoc.Attr(div.identifier, { "data-table" })
+    return tbl
   end
 end
 
@@ -237,20 +265,23 @@ function Pandoc(doc)
   if doc.meta["chart-path-prefix"] then
     chart_prefix = pandoc.utils.stringify(doc.meta["chart-path-prefix"])
   end
+  local function own_blocks(div)
+    if div.classes:includes("data-table") then
+      return data_table(div)
+    end
+    if in_quarto and div.classes:includes("chart") then
+      local drawing, caption = chart_parts(div)
+      div.content = { drawing, caption }
+      return div
+    end
+  end
   if in_quarto then
-    -- Quarto resolves shortcodes and cross-references; draw the charts only.
-    return doc:walk({
-      Div = function(div)
-        if div.classes:includes("chart") then
-          local drawing, caption = chart_parts(div)
-          div.content = { drawing, caption }
-          return div
-        end
-      end,
-    })
+    -- Quarto resolves shortcodes and cross-references: draw charts and tables only.
+    return doc:walk({ Div = own_blocks })
   end
   load_variables(doc.meta)
   doc = doc:walk({ Inlines = resolve_shortcodes })
+  doc = doc:walk({ Div = own_blocks })
   number_targets(doc)
   return doc:walk({ Div = pandoc_div, Cite = pandoc_cite })
 end
