@@ -7,14 +7,24 @@ from collections.abc import Callable
 import pandas as pd
 import pandera.pandas as pa
 
-from . import hashrate
+from . import hashrate, prices
 
 #: Cleaned table name → the pure function that derives it from its inputs.
 DERIVATIONS: dict[str, Callable[..., pd.DataFrame]] = {
     "hashrate_by_country": hashrate.hashrate_by_country,
+    "price_trends": prices.price_trends,
+    "price_recovery": prices.price_recovery,
+    "difficulty_adjustments": prices.difficulty_adjustments,
+    "asic_prices": prices.asic_prices_by_class,
+    "asic_price_index_quotes": prices.asic_price_index_quotes,
 }
 
 #: Cleaned table name → its output schema (the source of the data dictionary).
 PROCESSED_MODELS: dict[str, type[pa.DataFrameModel]] = {
     "hashrate_by_country": hashrate.HashrateByCountry,
+    "price_trends": prices.PriceTrends,
+    "price_recovery": prices.PriceRecovery,
+    "difficulty_adjustments": prices.DifficultyAdjustments,
+    "asic_prices": prices.AsicPrices,
+    "asic_price_index_quotes": prices.AsicPriceIndexQuotes,
 }
