@@ -18,6 +18,7 @@ validate(config, "workflow/schemas/config.schema.yaml")
 include: "workflow/rules/common.smk"
 include: "workflow/rules/validate.smk"
 include: "workflow/rules/derive.smk"
+include: "workflow/rules/derive_prices.smk"
 include: "workflow/rules/charts.smk"
 include: "workflow/rules/report.smk"
 
@@ -26,5 +27,8 @@ rule all:
     default_target: True
     input:
         expand("data/processed/validation/{table}.valid.json", table=RAW_TABLES),
+        expand(
+            "data/processed/{table}.{ext}", table=PRICE_TABLES, ext=["parquet", "csv"]
+        ),
         REPORT_HTML,
         REPORT_PDF,
