@@ -38,7 +38,7 @@ DAYS_PER_WEEK = 7
 
 
 def _is_monday(dates: Series[pd.Timestamp]) -> Series[bool]:
-    return dates.dt.dayofweek == 0
+    return dates.dt.day_of_week == 0
 
 
 class PriceTrends(pa.DataFrameModel):
@@ -95,22 +95,22 @@ class PriceTrends(pa.DataFrameModel):
         metadata={"unit": INDEX_UNIT},
     )
     btc_close_drawdown_pct: Series[float] = pa.Field(
-        gt=-100,
+        ge=-100,
         description="btc_close_usd relative to its pre-ban peak (max up to the base week)",
         metadata={"unit": "percent"},
     )
     hashrate_drawdown_pct: Series[float] = pa.Field(
-        gt=-100,
+        ge=-100,
         description="hashrate_ehs_7d relative to its pre-ban peak (max up to the base week)",
         metadata={"unit": "percent"},
     )
     difficulty_drawdown_pct: Series[float] = pa.Field(
-        gt=-100,
+        ge=-100,
         description="difficulty relative to its pre-ban peak (max up to the base week)",
         metadata={"unit": "percent"},
     )
     hashprice_drawdown_pct: Series[float] = pa.Field(
-        gt=-100,
+        ge=-100,
         description=(
             "hashprice_usd_per_th_day relative to its pre-ban peak (max up to the base week)"
         ),
@@ -131,7 +131,7 @@ class PriceTrends(pa.DataFrameModel):
 def week_of(day: str | pd.Timestamp) -> pd.Timestamp:
     """The Monday that starts the ISO week containing ``day``."""
     day = pd.Timestamp(day).normalize()
-    return day - pd.Timedelta(days=day.dayofweek)
+    return day - pd.Timedelta(days=day.day_of_week)
 
 
 def iso_week_label(week_start: pd.Series) -> pd.Series:
@@ -144,7 +144,7 @@ def iso_week_label(week_start: pd.Series) -> pd.Series:
 def _complete_weeks(btc_daily: pd.DataFrame) -> pd.DataFrame:
     """The four weekly series, one row per complete ISO week, indexed by week_start."""
     daily = btc_daily.assign(date=btc_daily["date"].dt.normalize()).sort_values("date")
-    weeks = daily.groupby(daily["date"] - pd.to_timedelta(daily["date"].dt.dayofweek, unit="D"))
+    weeks = daily.groupby(daily["date"] - pd.to_timedelta(daily["date"].dt.day_of_week, unit="D"))
     days = weeks["date"].nunique()
     # Sorted by date, so a complete week's last row is its Sunday.
     table = pd.DataFrame(
@@ -338,7 +338,7 @@ class DifficultyAdjustments(pa.DataFrameModel):
         gt=0, description="Difficulty of the new epoch (median of its days; dimensionless)"
     )
     change_pct: Series[float] = pa.Field(
-        gt=-100,
+        ge=-100,
         description="difficulty_after / difficulty_before x 100 - 100",
         metadata={"unit": "percent"},
     )
