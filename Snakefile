@@ -18,6 +18,7 @@ validate(config, "workflow/schemas/config.schema.yaml")
 include: "workflow/rules/common.smk"
 include: "workflow/rules/validate.smk"
 include: "workflow/rules/derive.smk"
+include: "workflow/rules/derive_prices.smk"
 include: "workflow/rules/charts.smk"
 include: "workflow/rules/report.smk"
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 import pandera.pandas as pa
 
-from . import hashrate, shutdowns
+from . import hashrate, prices, shutdowns
 
 #: Cleaned table name → the pure function that derives it from its inputs.
 DERIVATIONS: dict[str, Callable[..., pd.DataFrame]] = {
@@ -16,6 +16,11 @@ DERIVATIONS: dict[str, Callable[..., pd.DataFrame]] = {
     "hashrate_migration": hashrate.hashrate_migration,
     "shutdowns": shutdowns.shutdowns,
     "shutdown_exposure": shutdowns.shutdown_exposure,
+    "price_trends": prices.price_trends,
+    "price_recovery": prices.price_recovery,
+    "difficulty_adjustments": prices.difficulty_adjustments,
+    "asic_prices": prices.asic_prices_by_class,
+    "asic_price_index_quotes": prices.asic_price_index_quotes,
 }
 
 #: Cleaned table name → its output schema (the source of the data dictionary).
@@ -25,4 +30,9 @@ PROCESSED_MODELS: dict[str, type[pa.DataFrameModel]] = {
     "hashrate_migration": hashrate.HashrateMigration,
     "shutdowns": shutdowns.Shutdowns,
     "shutdown_exposure": shutdowns.ShutdownExposure,
+    "price_trends": prices.PriceTrends,
+    "price_recovery": prices.PriceRecovery,
+    "difficulty_adjustments": prices.DifficultyAdjustments,
+    "asic_prices": prices.AsicPrices,
+    "asic_price_index_quotes": prices.AsicPriceIndexQuotes,
 }

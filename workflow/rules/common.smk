@@ -32,6 +32,11 @@ PROCESSED_TABLES = [
     "hashrate_migration",
     "shutdowns",
     "shutdown_exposure",
+    "price_trends",
+    "price_recovery",
+    "difficulty_adjustments",
+    "asic_prices",
+    "asic_price_index_quotes",
 ]
 
 

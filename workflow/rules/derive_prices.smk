@@ -1,0 +1,100 @@
+# Stage 2 (prices): weekly price trends, their recovery, difficulty adjustments and
+# ASIC prices by efficiency class, each validated by its output schema on write.
+
+
+# Weekly BTC close, 7-day hashrate and difficulty, hashprice; indices and drawdowns.
+rule price_trends:
+    input:
+        btc_daily="data/interim/btc_daily.parquet",
+    output:
+        parquet="data/processed/price_trends.parquet",
+        csv="data/processed/price_trends.csv",
+    log:
+        "logs/derive/price_trends.log",
+    conda:
+        "../envs/pipeline.yaml"
+    params:
+        table="price_trends",
+        options={"base_week": config["analysis"]["base_week"]},
+    message:
+        "Deriving price_trends"
+    script:
+        "../scripts/derive.py"
+
+
+# Per weekly series: base value, pre-ban peak, trough and weeks back to base.
+rule price_recovery:
+    input:
+        btc_daily="data/interim/btc_daily.parquet",
+    output:
+        parquet="data/processed/price_recovery.parquet",
+        csv="data/processed/price_recovery.csv",
+    log:
+        "logs/derive/price_recovery.log",
+    conda:
+        "../envs/pipeline.yaml"
+    params:
+        table="price_recovery",
+        options={"base_week": config["analysis"]["base_week"]},
+    message:
+        "Deriving price_recovery"
+    script:
+        "../scripts/derive.py"
+
+
+# Difficulty adjustments found in the daily mean difficulty.
+rule difficulty_adjustments:
+    input:
+        btc_daily="data/interim/btc_daily.parquet",
+    output:
+        parquet="data/processed/difficulty_adjustments.parquet",
+        csv="data/processed/difficulty_adjustments.csv",
+    log:
+        "logs/derive/difficulty_adjustments.log",
+    conda:
+        "../envs/pipeline.yaml"
+    params:
+        table="difficulty_adjustments",
+    message:
+        "Deriving difficulty_adjustments"
+    script:
+        "../scripts/derive.py"
+
+
+# Monthly median dealer asking price per TH/s by efficiency class, every month x class.
+rule asic_prices:
+    input:
+        asic_prices="data/interim/asic_prices.parquet",
+        asic_models="data/interim/asic_models.parquet",
+    output:
+        parquet="data/processed/asic_prices.parquet",
+        csv="data/processed/asic_prices.csv",
+    log:
+        "logs/derive/asic_prices.log",
+    conda:
+        "../envs/pipeline.yaml"
+    params:
+        table="asic_prices",
+    message:
+        "Deriving asic_prices"
+    script:
+        "../scripts/derive.py"
+
+
+# The Hashrate Index ASIC Price Index values quoted in press, by efficiency class.
+rule asic_price_index_quotes:
+    input:
+        asic_prices="data/interim/asic_prices.parquet",
+    output:
+        parquet="data/processed/asic_price_index_quotes.parquet",
+        csv="data/processed/asic_price_index_quotes.csv",
+    log:
+        "logs/derive/asic_price_index_quotes.log",
+    conda:
+        "../envs/pipeline.yaml"
+    params:
+        table="asic_price_index_quotes",
+    message:
+        "Deriving asic_price_index_quotes"
+    script:
+        "../scripts/derive.py"
