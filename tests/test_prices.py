@@ -132,11 +132,11 @@ def test_recovery_by_hand() -> None:
         15,
     )
     assert (hashrate["weeks_to_baseline"], hashrate["recovered_by"]) == (2, "2021-05-24")
-    # difficulty: C (1400) is already above the base (1300), one week after; trough ties
-    # C and D at 1400, the first is named.
+    # difficulty: C and D (1400) never fall below the base (1300), so there is nothing
+    # to recover from: 0 weeks, recovered in the base week itself, no trough.
     difficulty = table.loc["difficulty"]
-    assert difficulty["trough_week_start"] == week("2021-05-17")
-    assert (difficulty["weeks_to_baseline"], difficulty["recovered_by"]) == (1, "2021-05-17")
+    assert pd.isna(difficulty["trough_week_start"]) and pd.isna(difficulty["trough_value"])
+    assert (difficulty["weeks_to_baseline"], difficulty["recovered_by"]) == (0, "2021-05-10")
     # hashprice: 0.07 and 0.05 stay below 0.2; the text names the last day of the data
     # (2021-05-31, a partial week), not a hard-coded date.
     hashprice = table.loc["hashprice_usd_per_th_day"]
@@ -539,6 +539,10 @@ def test_real_btc_recovery(raw: dict[str, pd.DataFrame]) -> None:
     # 08-15 47,074.37, the first >= 46,022.50: week of 2021-08-09, 91 days = 13 weeks.
     assert close["base_value"] == 46_022.50
     assert (close["weeks_to_baseline"], close["recovered_by"]) == (13, "2021-08-09")
+    # The trough is the crackdown's (week of 2021-07-12, closing 07-18 at 31,707.70),
+    # not the lower 2022 prices after the recovery.
+    assert close["trough_week_start"] == pd.Timestamp("2021-07-12")
+    assert close["trough_value"] == 31_707.70
 
 
 def test_real_asic_table_covers_every_month_and_listing(raw: dict[str, pd.DataFrame]) -> None:

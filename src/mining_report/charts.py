@@ -286,12 +286,203 @@ def migration(hashrate_migration: pd.DataFrame) -> alt.TopLevelMixin:
     return theme(chart)
 
 
+def main_measures(shutdowns: pd.DataFrame, year: int = 2021) -> pd.DataFrame:
+    """The measures marked on time charts: stop orders and national statements and bans."""
+    dated = shutdowns.dropna(subset=["date_announced"])
+    dated = dated[dated["date_announced"].dt.year == year]
+    national = (dated["jurisdiction"] == "national") & dated["measure"].isin(
+        ["policy_statement", "ban"]
+    )
+    stops = (dated["jurisdiction"] != "national") & dated["measure"].isin(["shutdown_order", "ban"])
+    chosen = dated[national | stops].sort_values("date_announced")
+    # One mark per jurisdiction and measure: the first.
+    chosen = chosen.drop_duplicates(["jurisdiction", "measure"])
+    label = chosen["jurisdiction"].where(chosen["jurisdiction"] != "national", "China")
+    return chosen.assign(label=label + " " + chosen["measure"].str.replace("_", " "))
+
+
+def network_hashrate(
+    price_trends: pd.DataFrame, shutdowns: pd.DataFrame, difficulty_adjustments: pd.DataFrame
+) -> alt.TopLevelMixin:
+    """(4) Weekly mean hashrate with the main measures and the largest difficulty drop."""
+    data = _iso(price_trends[["week_start", "hashrate_ehs_7d", "difficulty"]], "week_start")
+    first, last = data["week_start"].min(), data["week_start"].max()
+    measures = _iso(main_measures(shutdowns), "date_announced")[
+        ["date_announced", "label", "event_id", "summary"]
+    ]
+    measures["row"] = range(len(measures))
+    drop = difficulty_adjustments.sort_values("change_pct").iloc[[0]]
+    drop = _iso(drop, "date").assign(
+        text=lambda d: "difficulty " + d["change_pct"].map("{:+.1f} %".format)
+    )
+    line = (
+        alt.Chart(data)
+        .mark_line(color="#1f4e79", strokeWidth=2)
+        .encode(
+            x=alt.X("week_start:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0)),
+            y=alt.Y("hashrate_ehs_7d:Q", title="Hashrate, weekly mean (EH/s)"),
+            tooltip=[
+                alt.Tooltip("week_start:T", title="Week of", format="%d %b %Y"),
+                alt.Tooltip("hashrate_ehs_7d:Q", title="Hashrate (EH/s)", format=".1f"),
+                alt.Tooltip("difficulty:Q", title="Difficulty", format=".4~s"),
+            ],
+        )
+    )
+    rules = (
+        alt.Chart(measures)
+        .mark_rule(color="#c0392b", strokeDash=[3, 3])
+        .encode(
+            x="date_announced:T",
+            tooltip=[
+                alt.Tooltip("label:N", title="Measure"),
+                alt.Tooltip("date_announced:T", title="Announced", format="%d %b %Y"),
+                alt.Tooltip("summary:N", title="What it did"),
+            ],
+        )
+    )
+    labels = (
+        alt.Chart(measures)
+        .mark_text(align="left", angle=0, dx=3, fontSize=9, color="#922b21")
+        .encode(
+            x="date_announced:T",
+            y=alt.Y("row:Q", scale=alt.Scale(domain=[-1, len(measures) + 6]), axis=None),
+            text="label:N",
+        )
+    )
+    mark = (
+        alt.Chart(drop)
+        .mark_text(align="left", dx=4, dy=14, fontSize=10, fontWeight="bold", color="#1f4e79")
+        .encode(x="date:T", y=alt.value(HEIGHT - 40), text="text:N")
+    )
+    chart = (
+        alt.layer(line, rules, labels.properties(), mark)
+        .resolve_scale(y="independent")
+        .properties(
+            title=_title(
+                "Network hashrate through the crackdown",
+                f"Weekly mean of daily hashrate estimates, {first} to {last}; dashed: main "
+                "crackdown measures. " + SOURCE_COINMETRICS,
+            ),
+            description=(
+                f"Line chart of Bitcoin's weekly mean hashrate from {first} to {last}, with "
+                "the main crackdown measures of 2021 marked and the largest difficulty "
+                f"adjustment ({drop['text'].iloc[0]} on {drop['date'].iloc[0]}) labelled."
+            ),
+        )
+    )
+    return theme(chart)
+
+
+def prices_indexed(price_trends: pd.DataFrame) -> alt.TopLevelMixin:
+    """(5) BTC price and hashprice indexed to the base week (= 100)."""
+    names = {"btc_close_index": "BTC closing price", "hashprice_index": "Hashprice"}
+    base = price_trends.loc[price_trends["btc_close_index"] == 100, "week_start"].iloc[0]
+    data = _iso(price_trends, "week_start").melt(
+        id_vars=["week_start"], value_vars=list(names), var_name="series", value_name="index"
+    )
+    data["series"] = data["series"].map(names)
+    first, last = data["week_start"].min(), data["week_start"].max()
+    lines = (
+        alt.Chart(data)
+        .mark_line(strokeWidth=2)
+        .encode(
+            x=alt.X("week_start:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0)),
+            y=alt.Y("index:Q", title=f"Index, week of {base:%d %b %Y} = 100"),
+            color=alt.Color(
+                "series:N",
+                title=None,
+                scale=alt.Scale(domain=list(names.values()), range=["#d68910", "#1f4e79"]),
+            ),
+            tooltip=[
+                alt.Tooltip("series:N", title="Series"),
+                alt.Tooltip("week_start:T", title="Week of", format="%d %b %Y"),
+                alt.Tooltip("index:Q", title="Index", format=".1f"),
+            ],
+        )
+    )
+    hundred = alt.Chart(pd.DataFrame({"y": [100]})).mark_rule(color="#888888").encode(y="y:Q")
+    week = (
+        alt.Chart(pd.DataFrame({"x": [f"{base:%Y-%m-%d}"]}))
+        .mark_rule(color="#c0392b", strokeDash=[3, 3])
+        .encode(x="x:T")
+    )
+    chart = (hundred + week + lines).properties(
+        title=_title(
+            "Bitcoin's price and miners' revenue per unit of hashrate",
+            f"Weekly, indexed to the week of {base:%d %B %Y} = 100, {first} to {last}. "
+            "Hashprice: miner revenue per TH/s per day. " + SOURCE_COINMETRICS,
+        ),
+        description=(
+            "Line chart of Bitcoin's weekly closing price and hashprice, both indexed to "
+            f"100 in the week of {base:%d %B %Y}, from {first} to {last}."
+        ),
+    )
+    return theme(chart)
+
+
+def asic_price_chart(asic_prices: pd.DataFrame) -> alt.TopLevelMixin:
+    """(7) Monthly median asking price per TH/s by efficiency class, the gap left empty."""
+    classes = ["under 38 J/TH", "38-68 J/TH", "over 68 J/TH"]
+    data = _iso(asic_prices[asic_prices["efficiency_class"].isin(classes)], "month")
+    per_month = asic_prices.groupby("month")["listings"].sum()
+    empty = per_month[per_month == 0].index
+    gap = pd.DataFrame(
+        {
+            "start": [f"{empty.min():%Y-%m-%d}"],
+            "end": [f"{empty.max() + pd.offsets.MonthEnd(1):%Y-%m-%d}"],
+            "label": ["no listings"],
+        }
+    )
+    first, last = data["month"].min()[:7], data["month"].max()[:7]
+    band = alt.Chart(gap).mark_rect(color="#eeeeee").encode(x="start:T", x2="end:T")
+    band_text = (
+        alt.Chart(gap)
+        .mark_text(align="left", baseline="top", dx=4, dy=4, fontSize=10, color="#555555")
+        .encode(x="start:T", y=alt.value(0), text="label:N")
+    )
+    lines = (
+        alt.Chart(data)
+        .mark_line(point=True, strokeWidth=2, invalid="break-paths-show-domains")
+        .encode(
+            x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0)),
+            y=alt.Y("median_usd_per_th:Q", title="Median asking price (USD per TH/s)"),
+            color=alt.Color(
+                "efficiency_class:N",
+                title="Efficiency",
+                sort=classes,
+                scale=alt.Scale(domain=classes, range=["#1f4e79", "#d68910", "#aab7b8"]),
+            ),
+            tooltip=[
+                alt.Tooltip("efficiency_class:N", title="Efficiency class"),
+                alt.Tooltip("month:T", title="Month", format="%B %Y"),
+                alt.Tooltip("median_usd_per_th:Q", title="Median (USD per TH/s)", format=".2f"),
+                alt.Tooltip("listings:Q", title="Listings"),
+            ],
+        )
+    )
+    chart = (band + band_text + lines).properties(
+        title=_title(
+            "What mining machines cost",
+            f"Median dealer asking price per TH/s by efficiency class, monthly, {first} to "
+            f"{last}; shaded: months without listings. Source: asics-tools dealer listings",
+        ),
+        description=(
+            "Line chart of the monthly median asking price of mining machines in USD per "
+            f"TH/s for three efficiency classes, {first} to {last}, with the months that "
+            "have no listings left empty and shaded."
+        ),
+    )
+    return theme(chart)
+
+
 def responsive_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     """The spec for the web page: as wide as its container."""
     spec = chart.to_dict()
     spec.setdefault("height", HEIGHT)
     spec["width"] = "container"
     spec["autosize"] = {"type": "fit", "contains": "padding"}
+    # Room above the title: layered charts with bands otherwise crop its top.
+    spec["padding"] = {"top": 10, "bottom": 5, "left": 5, "right": 5}
     return spec
 
 
@@ -319,4 +510,7 @@ CHARTS: dict[str, Callable[..., alt.TopLevelMixin]] = {
     "china_share": china_vs_destinations,
     "provincial_composition": provincial_composition,
     "migration": migration,
+    "network_hashrate": network_hashrate,
+    "prices_indexed": prices_indexed,
+    "asic_prices": asic_price_chart,
 }

@@ -202,10 +202,13 @@ class PriceRecovery(pa.DataFrameModel):
 
     One row per series of price_trends (btc_close_usd, hashrate_ehs_7d, difficulty,
     hashprice_usd_per_th_day); values are in the series' own unit, named in ``unit``.
-    The trough is the minimum over the weeks after the base week. weeks_to_baseline
-    counts the weeks from the base week to the first later week whose value is >=
-    base_value, whether or not the series fell below it first; recovered_by is that
-    week's Monday, or "not by <last day of the daily data>" when no such week exists.
+    A series is back at its baseline in the first week, after it has first fallen
+    below its base-week value, whose value is again >= that value: weeks_to_baseline
+    counts the weeks from the base week to it, and recovered_by is its Monday, or
+    "not by <last day of the daily data>" when there is none. The trough is the
+    minimum over the weeks from the base week to that recovery (to the end of the
+    data when there is none), so a later, unrelated fall does not count. A series
+    that never falls below its base has no trough and recovers at once (0 weeks).
     Key: series.
     """
 
@@ -237,11 +240,11 @@ class PriceRecovery(pa.DataFrameModel):
         description="Monday of the trough week (first if tied)",
     )
     weeks_to_baseline: Series[pd.Int64Dtype] = pa.Field(
-        ge=1,
+        ge=0,
         nullable=True,
         description=(
-            "Weeks from the base week to the first later week with value >= base_value; "
-            "missing when there is none"
+            "Weeks from the base week to the first week, after falling below base_value, "
+            "with value >= base_value; missing when there is none"
         ),
         metadata={"unit": "weeks"},
     )
@@ -275,12 +278,18 @@ def price_recovery(btc_daily: pd.DataFrame, base_week: str) -> pd.DataFrame:
         values = weekly[column]
         before, after = values.loc[:base], values.loc[values.index > base]
         base_value = values.loc[base]
-        reached = after[after >= base_value]
-        if reached.empty:
-            weeks, recovered_by = pd.NA, NOT_RECOVERED.format(last_day=last_day)
+        below = after[after < base_value]
+        if below.empty:  # never fell below its base: nothing to recover from
+            weeks, recovered_by, window = 0, f"{base:%Y-%m-%d}", after.iloc[:0]
         else:
-            first = reached.index[0]
-            weeks, recovered_by = (first - base).days // DAYS_PER_WEEK, f"{first:%Y-%m-%d}"
+            reached = after[(after.index > below.index[0]) & (after >= base_value)]
+            if reached.empty:
+                weeks, recovered_by = pd.NA, NOT_RECOVERED.format(last_day=last_day)
+                window = after
+            else:
+                first = reached.index[0]
+                weeks, recovered_by = (first - base).days // DAYS_PER_WEEK, f"{first:%Y-%m-%d}"
+                window = after.loc[: first - pd.Timedelta(days=1)]
         rows.append(
             {
                 "series": column,
@@ -289,8 +298,8 @@ def price_recovery(btc_daily: pd.DataFrame, base_week: str) -> pd.DataFrame:
                 "base_value": base_value,
                 "pre_ban_peak": before.max(),
                 "pre_ban_peak_week_start": before.idxmax(),
-                "trough_value": after.min() if not after.empty else np.nan,
-                "trough_week_start": after.idxmin() if not after.empty else pd.NaT,
+                "trough_value": window.min() if not window.empty else np.nan,
+                "trough_week_start": window.idxmin() if not window.empty else pd.NaT,
                 "weeks_to_baseline": weeks,
                 "recovered_by": recovered_by,
             }

@@ -199,3 +199,66 @@ def merge(*parts: dict[str, str]) -> dict[str, str]:
             raise ValueError(f"variables defined twice: {sorted(clash)}")
         merged.update(part)
     return merged
+
+
+#: Weekly price series → the prefix of their variables.
+TREND_SLUGS = {
+    "btc_close_usd": "btc",
+    "hashrate_ehs_7d": "hashrate",
+    "difficulty": "difficulty",
+    "hashprice_usd_per_th_day": "hashprice",
+}
+
+
+def _week_label(week: pd.Timestamp) -> str:
+    return day_label(pd.Timestamp(week))
+
+
+def price_variables(
+    price_recovery: pd.DataFrame,
+    difficulty_adjustments: pd.DataFrame,
+    asic_prices: pd.DataFrame,
+) -> dict[str, str]:
+    """Falls and recoveries of the weekly series, the difficulty drop, machine prices."""
+    recovery = price_recovery.set_index("series")
+    out: dict[str, str] = {"base_week": _week_label(recovery["base_week_start"].iloc[0])}
+    for series, slug in TREND_SLUGS.items():
+        row = recovery.loc[series]
+        if pd.notna(row["trough_value"]):
+            out[f"{slug}_trough_index"] = f"{row['trough_value'] / row['base_value'] * 100:.0f}"
+            out[f"{slug}_trough_week"] = _week_label(row["trough_week_start"])
+        recovered = str(row["recovered_by"])
+        out[f"{slug}_recovered_by"] = (
+            recovered if recovered.startswith("not by") else _week_label(pd.Timestamp(recovered))
+        )
+        weeks = row["weeks_to_baseline"]
+        out[f"{slug}_weeks_to_baseline"] = "none" if pd.isna(weeks) else count(weeks)
+    drop = difficulty_adjustments.sort_values("change_pct").iloc[0]
+    # The adjustment block was mined on the mixed day, when there is one.
+    out["difficulty_drop_day"] = day_label(
+        drop["mixed_day"] if pd.notna(drop.get("mixed_day")) else drop["date"]
+    )
+    out["difficulty_drop_pct"] = f"{abs(drop['change_pct']):.1f}"
+    out["difficulty_adjustment_count"] = count(len(difficulty_adjustments))
+
+    classes = asic_prices[asic_prices["efficiency_class"] != "unclassified"]
+    per_month = asic_prices.groupby("month")["listings"].sum()
+    empty = per_month[per_month == 0].index
+    efficient = classes[
+        (classes["efficiency_class"] == "under 38 J/TH") & classes["median_usd_per_th"].notna()
+    ].sort_values("month")
+    out.update(
+        {
+            "asic_gap_first": month_label(empty.min()),
+            "asic_gap_last": month_label(empty.max()),
+            "asic_first_month": month_label(efficient["month"].iloc[0]),
+            "asic_first_efficient_median": f"{efficient['median_usd_per_th'].iloc[0]:.2f}",
+            "asic_last_month": month_label(efficient["month"].iloc[-1]),
+            "asic_last_efficient_median": f"{efficient['median_usd_per_th'].iloc[-1]:.2f}",
+            "asic_listing_count": count(asic_prices["listings"].sum()),
+            "asic_unclassified_count": count(
+                asic_prices.loc[asic_prices["efficiency_class"] == "unclassified", "listings"].sum()
+            ),
+        }
+    )
+    return out

@@ -80,3 +80,65 @@ rule chart_migration:
         "Drawing chart migration"
     script:
         "../scripts/chart.py"
+
+
+# Network hashrate with the main measures and the July 2021 difficulty drop.
+rule chart_network_hashrate:
+    input:
+        price_trends="data/processed/price_trends.parquet",
+        shutdowns="data/processed/shutdowns.parquet",
+        difficulty_adjustments="data/processed/difficulty_adjustments.parquet",
+    output:
+        spec="reports/figures/network_hashrate.vl.json",
+        svg="reports/figures/network_hashrate.svg",
+        pdf="reports/figures/network_hashrate.pdf",
+    log:
+        "logs/charts/network_hashrate.log",
+    conda:
+        "../envs/pipeline.yaml"
+    params:
+        chart="network_hashrate",
+    message:
+        "Drawing chart network_hashrate"
+    script:
+        "../scripts/chart.py"
+
+
+# BTC price and hashprice indexed to the pre-ban week.
+rule chart_prices_indexed:
+    input:
+        price_trends="data/processed/price_trends.parquet",
+    output:
+        spec="reports/figures/prices_indexed.vl.json",
+        svg="reports/figures/prices_indexed.svg",
+        pdf="reports/figures/prices_indexed.pdf",
+    log:
+        "logs/charts/prices_indexed.log",
+    conda:
+        "../envs/pipeline.yaml"
+    params:
+        chart="prices_indexed",
+    message:
+        "Drawing chart prices_indexed"
+    script:
+        "../scripts/chart.py"
+
+
+# ASIC USD per TH by efficiency class, with the data gap visible.
+rule chart_asic_prices:
+    input:
+        asic_prices="data/processed/asic_prices.parquet",
+    output:
+        spec="reports/figures/asic_prices.vl.json",
+        svg="reports/figures/asic_prices.svg",
+        pdf="reports/figures/asic_prices.pdf",
+    log:
+        "logs/charts/asic_prices.log",
+    conda:
+        "../envs/pipeline.yaml"
+    params:
+        chart="asic_prices",
+    message:
+        "Drawing chart asic_prices"
+    script:
+        "../scripts/chart.py"

@@ -24,6 +24,9 @@ CHARTS = [
     "china_share",
     "provincial_composition",
     "migration",
+    "network_hashrate",
+    "prices_indexed",
+    "asic_prices",
 ]
 # Every cleaned table; each has a rule of the same name in a derive*.smk file.
 PROCESSED_TABLES = [
