@@ -18,6 +18,7 @@ validate(config, "workflow/schemas/config.schema.yaml")
 include: "workflow/rules/common.smk"
 include: "workflow/rules/validate.smk"
 include: "workflow/rules/derive.smk"
+include: "workflow/rules/derive_machines.smk"
 include: "workflow/rules/charts.smk"
 include: "workflow/rules/report.smk"
 
@@ -26,5 +27,10 @@ rule all:
     default_target: True
     input:
         expand("data/processed/validation/{table}.valid.json", table=RAW_TABLES),
+        expand(
+            "data/processed/{table}.{ext}",
+            table=MACHINE_TABLES,
+            ext=["parquet", "csv"],
+        ),
         REPORT_HTML,
         REPORT_PDF,

@@ -103,9 +103,10 @@ DESTINATION_COUNTRIES: tuple[str, ...] = (*COUNTRIES, "Paraguay", "Venezuela", "
 #: Which claim of a recorded conflict the report uses.
 CLAIM_CHOICES: tuple[str, ...] = ("a", "b", "neither")
 
-#: Cleaned tables a conflict may cite, with the raw snapshot each is derived from
-#: (whose sidecar title names the source of its figures).
-CITABLE_TABLES: dict[str, str] = {
-    "hashrate_by_country": "cbeci_countries",
-    "hashrate_by_province": "cbeci_provinces",
+#: Cleaned tables a conflict may cite, with the raw snapshots their figures come from
+#: (whose sidecars name the source). A province's share of global hashrate needs both
+#: CCAF tables.
+CITABLE_TABLES: dict[str, tuple[str, ...]] = {
+    "hashrate_by_country": ("cbeci_countries",),
+    "hashrate_by_province": ("cbeci_provinces", "cbeci_countries"),
 }
