@@ -19,6 +19,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/validate.smk"
 include: "workflow/rules/derive.smk"
 include: "workflow/rules/derive_prices.smk"
+include: "workflow/rules/derive_machines.smk"
 include: "workflow/rules/charts.smk"
 include: "workflow/rules/report.smk"
 

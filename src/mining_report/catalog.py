@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 import pandera.pandas as pa
 
-from . import hashrate, prices, shutdowns
+from . import hashrate, machines, prices, shutdowns
 
 #: Cleaned table name → the pure function that derives it from its inputs.
 DERIVATIONS: dict[str, Callable[..., pd.DataFrame]] = {
@@ -21,6 +21,9 @@ DERIVATIONS: dict[str, Callable[..., pd.DataFrame]] = {
     "difficulty_adjustments": prices.difficulty_adjustments,
     "asic_prices": prices.asic_prices_by_class,
     "asic_price_index_quotes": prices.asic_price_index_quotes,
+    "machine_exports": machines.machine_exports,
+    "machine_exports_by_destination": machines.machine_exports_by_destination,
+    "source_conflicts": machines.source_conflicts,
 }
 
 #: Cleaned table name → its output schema (the source of the data dictionary).
@@ -35,4 +38,7 @@ PROCESSED_MODELS: dict[str, type[pa.DataFrameModel]] = {
     "difficulty_adjustments": prices.DifficultyAdjustments,
     "asic_prices": prices.AsicPrices,
     "asic_price_index_quotes": prices.AsicPriceIndexQuotes,
+    "machine_exports": machines.MachineExports,
+    "machine_exports_by_destination": machines.MachineExportsByDestination,
+    "source_conflicts": machines.SourceConflicts,
 }

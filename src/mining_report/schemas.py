@@ -16,10 +16,14 @@ from pandera.typing import Series
 from .vocabularies import (
     CCAF_COUNTRIES,
     CCAF_PROVINCES,
+    CITABLE_TABLES,
+    CLAIM_CHOICES,
     CONFIDENCE_LEVELS,
     DAILY_END,
     DAILY_START,
+    DESTINATION_COUNTRIES,
     JURISDICTIONS,
+    MACHINE_FLOWS,
     MEASURES,
     PROVINCE_MONTH_EXCEPTIONS,
     STUDY_END,
@@ -34,6 +38,14 @@ HTTP_URL = r"^https?://[^\s<>\"']+$"
 
 #: A corroborating source: a web link, or one of the project's seed articles.
 SOURCE_REFERENCE = r"^(https?://[^\s<>\"']+|seed \d{3}_[0-9a-f]{16}\.txt( \([^()]+\))?)$"
+
+
+#: A claim in the conflict ledger: a row of a press table, or one value of a cleaned table
+#: as <table>:<month>:<country or province>:<column>.
+CLAIM_REFERENCE = (
+    r"^(machine_flows:M\d{2}|events:E\d{2}|published_figures:P\d{2}"
+    rf"|({'|'.join(CITABLE_TABLES)}):\d{{4}}-\d{{2}}-01:[^:]+:[a-z_]+)$"
+)
 
 
 def _all_source_references(text: str) -> bool:
@@ -169,6 +181,56 @@ class MachineFlowsRaw(pa.DataFrameModel):
         return ~counts | whole | quoted_pair
 
 
+class MachineFlowEntitiesRaw(pa.DataFrameModel):
+    """The project's reading of each machine count: destination, company and direction."""
+
+    figure_id: Series[str] = pa.Field(str_matches=r"^M\d{2}$", unique=True)
+    destination_country: Series[str] = pa.Field(isin=list(DESTINATION_COUNTRIES), nullable=True)
+    company: Series[str] = pa.Field(str_length={"min_value": 2}, nullable=True)
+    flow: Series[str] = pa.Field(isin=list(MACHINE_FLOWS))
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class PublishedFiguresRaw(pa.DataFrameModel):
+    """Published figures that a conflict or a derived table needs and no other raw table holds."""
+
+    figure_id: Series[str] = pa.Field(str_matches=r"^P\d{2}$", unique=True)
+    date: Series[pd.Timestamp] = pa.Field(ge=STUDY_START, le=STUDY_END, nullable=True)
+    claim: Series[str] = pa.Field(str_length={"min_value": 10})
+    value: Series[str] = pa.Field(str_length={"min_value": 1})
+    unit: Series[str] = pa.Field(str_length={"min_value": 1})
+    source_publisher: Series[str] = pa.Field(str_length={"min_value": 2})
+    source_url: Series[str] = pa.Field(str_matches=HTTP_URL)
+    note: Series[str] = pa.Field(str_length={"min_value": 2})
+    confidence: Series[str] = pa.Field(isin=list(CONFIDENCE_LEVELS))
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class SourceConflictsRaw(pa.DataFrameModel):
+    """The conflict ledger: two claims by reference, which one the report uses, and why."""
+
+    conflict_id: Series[str] = pa.Field(str_matches=r"^K\d{2}$", unique=True)
+    topic: Series[str] = pa.Field(str_length={"min_value": 5})
+    claim_a: Series[str] = pa.Field(str_matches=CLAIM_REFERENCE)
+    claim_b: Series[str] = pa.Field(str_matches=CLAIM_REFERENCE)
+    used: Series[str] = pa.Field(isin=list(CLAIM_CHOICES))
+    why: Series[str] = pa.Field(str_length={"min_value": 20})
+
+    class Config:
+        strict = True
+        coerce = True
+
+    @pa.dataframe_check(name="claims_differ")
+    def claims_differ(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["claim_a"] != df["claim_b"]
+
+
 class BtcDailyRaw(pa.DataFrameModel):
     """Coin Metrics daily network data: price, hashrate, difficulty, miner revenue."""
 
@@ -259,6 +321,7 @@ CHECK_COLUMNS: dict[str, str] = {
     "machine_counts_are_whole_and_non_negative": "value",
     "every_day_once_in_order": "date",
     "price_per_th_is_price_over_hashrate": "price_usd_per_th",
+    "claims_differ": "claim_b",
 }
 
 #: Raw table name (the CSV's stem in data/raw) → its pandera model.
@@ -267,6 +330,9 @@ RAW_MODELS: dict[str, type[pa.DataFrameModel]] = {
     "cbeci_provinces": CbeciProvincesRaw,
     "events": EventsRaw,
     "machine_flows": MachineFlowsRaw,
+    "machine_flow_entities": MachineFlowEntitiesRaw,
+    "published_figures": PublishedFiguresRaw,
+    "source_conflicts": SourceConflictsRaw,
     "btc_daily": BtcDailyRaw,
     "btc_daily_source_fields": BtcDailySourceFieldsRaw,
     "asic_models": AsicModelsRaw,

@@ -72,3 +72,41 @@ MEASURES: tuple[str, ...] = (
 
 #: How well a date or a figure is attested (see each press table's sidecar).
 CONFIDENCE_LEVELS: tuple[str, ...] = ("confirmed", "single source", "uncertain")
+
+#: Where a reported machine count puts the machines (machine_flow_entities.csv, flow).
+#: Read from each figure's metric wording; the definitions are the vocabulary's contract.
+MACHINE_FLOWS: dict[str, str] = {
+    "left China": (
+        "moved, shipped, sent, relocated or evacuated out of China, in aggregate, by "
+        "destination country or by company: the exporters' side, as in the FT tallies"
+    ),
+    "arrived abroad": (
+        "at a site outside China: received, acquired, hosted, delivered, deployed, "
+        "operating, or waiting at a foreign port: the receivers' side"
+    ),
+    "in China": (
+        "located in China at a date: fleets before their move, idle or stranded stock, "
+        "machines abandoned there"
+    ),
+    "seized at export": "seized or held by Chinese customs on their way out of the country",
+    "other": (
+        "not a movement of existing machines out of China: new-machine orders, purchases "
+        "and sales, site capacities, planned or requested moves, and a count whose "
+        "meaning is disputed"
+    ),
+}
+
+#: Countries a machine count may name as its destination: the normalized CCAF names
+#: plus the destinations the press names that CCAF folds into "Other".
+DESTINATION_COUNTRIES: tuple[str, ...] = (*COUNTRIES, "Paraguay", "Venezuela", "Australia")
+
+#: Which claim of a recorded conflict the report uses.
+CLAIM_CHOICES: tuple[str, ...] = ("a", "b", "neither")
+
+#: Cleaned tables a conflict may cite, with the raw snapshots their figures come from
+#: (whose sidecars name the source). A province's share of global hashrate needs both
+#: CCAF tables.
+CITABLE_TABLES: dict[str, tuple[str, ...]] = {
+    "hashrate_by_country": ("cbeci_countries",),
+    "hashrate_by_province": ("cbeci_provinces", "cbeci_countries"),
+}

@@ -2,6 +2,8 @@
 
 import os
 
+import yaml
+
 from snakemake.exceptions import WorkflowError
 
 
@@ -40,12 +42,32 @@ PROCESSED_TABLES = [
     "difficulty_adjustments",
     "asic_prices",
     "asic_price_index_quotes",
+    "machine_exports",
+    "machine_exports_by_destination",
+    "source_conflicts",
 ]
 
 
 def sidecar(csv):
     """data/raw/x/t.csv -> data/raw/x/t.meta.yml"""
     return csv[: -len(".csv")] + ".meta.yml"
+
+
+def snapshot_sources():
+    """Raw table -> how its sidecar names it, "<title> (<author>)", for citing it.
+
+    A sidecar that cannot be read is left out here: validating its table reports why.
+    """
+    sources = {}
+    for table, csv in RAW_TABLES.items():
+        try:
+            meta = yaml.safe_load(Path(sidecar(csv)).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        if isinstance(meta, dict) and meta.get("title"):
+            author = meta.get("author") or meta.get("producer")
+            sources[table] = f"{meta['title']} ({author})" if author else meta["title"]
+    return sources
 
 
 def check_raw_snapshots(raw_tables, raw_dir="data/raw"):

@@ -1,0 +1,585 @@
+"""Mining machines leaving China: the reported counts, the FT destination table, and
+the ledger of figures that disagree.
+
+Every number here comes from a raw table by its id; the code only normalizes,
+joins and divides. Which figures make the FT destination table is the documented
+constant ``FT_DESTINATIONS`` below, not a number typed in code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from .schemas import CLAIM_REFERENCE
+from .tables import field_unit, finalize, key_of
+from .vocabularies import (
+    CITABLE_TABLES,
+    CLAIM_CHOICES,
+    CONFIDENCE_LEVELS,
+    DESTINATION_COUNTRIES,
+    MACHINE_FLOWS,
+    STUDY_END,
+)
+
+#: A machine count is a machine_flows row whose unit starts with this word.
+MACHINE_UNIT = "machines"
+
+#: A count printed as "N of M" (seed 004's "205000 of 430000", M06).
+PAIR = r"^(\d+) of (\d+)$"
+
+#: How items of a list are joined in a cleaned table's text column.
+SEPARATOR = " ; "
+
+
+# --- machine_exports ---------------------------------------------------------------
+
+
+class MachineExports(pa.DataFrameModel):
+    """Every machine count reported in machine_flows, normalized: one row per figure.
+
+    Destination, company and flow are the project's reading of each figure
+    (data/raw/press/machine_flow_entities.csv); the count and its wording are the
+    source's. Flow vocabulary: "left China" (moved, shipped or relocated out of China:
+    the exporters' side), "arrived abroad" (received, hosted, delivered or deployed
+    outside China: the receivers' side), "in China" (located in China at a date),
+    "seized at export" (held by Chinese customs) and "other" (orders, sales,
+    capacities, planned moves, a disputed count). Unit: ``machines`` in machines.
+    Key: figure_id.
+    """
+
+    figure_id: Series[str] = pa.Field(
+        str_matches=r"^M\d{2}$", description="Figure in machine_flows (M01-M70)"
+    )
+    date_reported: Series[pd.Timestamp] = pa.Field(
+        le=STUDY_END,
+        nullable=True,
+        description="Date of the report giving the figure; empty if none",
+    )
+    metric: Series[str] = pa.Field(description="What the figure counts, in the project's words")
+    machines: Series[pd.Int64Dtype] = pa.Field(
+        ge=0,
+        description="The count; for a count printed 'N of M', N",
+        metadata={"unit": "machines"},
+    )
+    first_of_pair: Series[bool] = pa.Field(
+        description="True when the source printed 'N of M' and machines holds N (M06)"
+    )
+    qualifier: Series[str] = pa.Field(
+        nullable=True,
+        description="The unit's qualifier as reported, e.g. 'at least'; empty if none",
+    )
+    destination_country: Series[str] = pa.Field(
+        isin=list(DESTINATION_COUNTRIES),
+        nullable=True,
+        description="Country outside China the machines went to or were in; empty if none named",
+    )
+    company: Series[str] = pa.Field(
+        nullable=True, description="Company, host or maker the count is about; empty if none"
+    )
+    flow: Series[str] = pa.Field(
+        isin=list(MACHINE_FLOWS), description="Where the count puts the machines (see above)"
+    )
+    confidence: Series[str] = pa.Field(
+        isin=list(CONFIDENCE_LEVELS), description="How well the figure is attested"
+    )
+    source_publisher: Series[str] = pa.Field(description="Publisher of the primary source")
+    source_url: Series[str] = pa.Field(description="URL of the primary source")
+    in_conflict_ledger: Series[bool] = pa.Field(
+        description="True when source_conflicts cites the figure as one of its claims"
+    )
+
+    class Config:
+        strict = True
+        coerce = True
+        ordered = True
+        unique = ["figure_id"]
+
+
+def unit_qualifier(unit: str) -> str | None:
+    """The qualifier of a machine-count unit: "machines ('at least')" -> "at least".
+
+    The text in the parentheses after "machines", without the quotes when the whole
+    qualifier is one quotation; a unit that goes on without parentheses ("machines or
+    inquiries (meaning disputed)") keeps the rest as it is; a bare "machines" has none.
+    """
+    rest = unit[len(MACHINE_UNIT) :].strip()
+    if not rest:
+        return None
+    bracketed = re.fullmatch(r"\((.*)\)", rest)
+    text = bracketed.group(1) if bracketed else rest
+    quoted = re.fullmatch(r"'([^']*)'", text)
+    return quoted.group(1) if quoted else text
+
+
+def machine_counts(machine_flows: pd.DataFrame) -> pd.DataFrame:
+    """The machine-count rows of machine_flows (unit starting with "machines")."""
+    return machine_flows[machine_flows["unit"].str.startswith(MACHINE_UNIT)]
+
+
+def check_annotations(machine_flows: pd.DataFrame, machine_flow_entities: pd.DataFrame) -> None:
+    """Every machine count has exactly one annotation, and every annotation a machine count."""
+    counts = set(machine_counts(machine_flows)["figure_id"])
+    figures = set(machine_flows["figure_id"])
+    annotated = machine_flow_entities["figure_id"]
+    problems = []
+    missing = sorted(counts - set(annotated))
+    if missing:
+        problems.append(f"machine counts without an annotation: {', '.join(missing)}")
+    unknown = sorted(set(annotated) - figures)
+    if unknown:
+        problems.append(f"annotations of figures not in machine_flows: {', '.join(unknown)}")
+    not_counts = sorted((set(annotated) & figures) - counts)
+    if not_counts:
+        problems.append(
+            f"annotations of figures that are not machine counts: {', '.join(not_counts)}"
+        )
+    repeated = sorted(set(annotated[annotated.duplicated()]))
+    if repeated:
+        problems.append(f"figures annotated more than once: {', '.join(repeated)}")
+    if problems:
+        raise ValueError(
+            "machine_flow_entities does not match machine_flows: " + "; ".join(problems)
+        )
+
+
+def ledger_figures(ledger: pd.DataFrame, table: str) -> set[str]:
+    """Ids of ``table`` cited as a claim of the conflict ledger ("machine_flows:M06")."""
+    claims = pd.concat([ledger["claim_a"], ledger["claim_b"]])
+    prefix = f"{table}:"
+    return {ref[len(prefix) :] for ref in claims if ref.startswith(prefix)}
+
+
+def parse_counts(figures: pd.DataFrame) -> pd.DataFrame:
+    """Each figure's count as an integer, and whether it was printed "N of M"."""
+    pair = figures["value"].str.extract(PAIR)[0]
+    text = pair.where(pair.notna(), figures["value"])
+    number = pd.to_numeric(text, errors="coerce")
+    bad = figures.loc[number.isna() | (number < 0) | (number != number.round()), "figure_id"]
+    if not bad.empty:
+        raise ValueError(f"machine counts that are not whole numbers: {', '.join(sorted(bad))}")
+    return pd.DataFrame(
+        {"machines": number.astype("Int64"), "first_of_pair": pair.notna()}, index=figures.index
+    )
+
+
+def machine_exports(
+    machine_flows: pd.DataFrame, machine_flow_entities: pd.DataFrame, ledger: pd.DataFrame
+) -> pd.DataFrame:
+    """Every machine count from machine_flows with its annotation and ledger status.
+
+    ``ledger`` is the raw conflict ledger (source_conflicts.csv). Raises ValueError
+    naming the ids when a machine count has no annotation or an annotation no count.
+    """
+    check_annotations(machine_flows, machine_flow_entities)
+    figures = machine_counts(machine_flows)
+    counts = parse_counts(figures)
+    table = pd.DataFrame(
+        {
+            "figure_id": figures["figure_id"],
+            "date_reported": figures["date_reported"],
+            "metric": figures["metric"],
+            "machines": counts["machines"],
+            "first_of_pair": counts["first_of_pair"],
+            "qualifier": figures["unit"].map(unit_qualifier),
+            "confidence": figures["confidence"],
+            "source_publisher": figures["source_publisher"],
+            "source_url": figures["source_url"],
+            "in_conflict_ledger": figures["figure_id"].isin(
+                ledger_figures(ledger, "machine_flows")
+            ),
+        }
+    )
+    annotations = machine_flow_entities[["figure_id", "destination_country", "company", "flow"]]
+    table = table.merge(annotations, on="figure_id", how="left", validate="one_to_one")
+    return finalize(table, MachineExports)
+
+
+# --- machine_exports_by_destination -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DestinationFigures:
+    """Which figures make a destination table, by id (never the numbers themselves)."""
+
+    #: machine_flows id of the machines tracked to any destination (the share's base).
+    tracked_total: str
+    #: machine_flows ids of machine counts by destination (country from the annotation).
+    counts: tuple[str, ...]
+    #: machine_flows ids of ranks without a count (unit "rank"; country in entity).
+    ranks: tuple[str, ...]
+    #: published_figures ids listing destinations named after the last rank, unordered.
+    named_after: tuple[str, ...]
+
+
+#: The FT's country breakdown of November 2021 as relayed (see the machine_flows
+#: sidecar): 430,000 machines tracked (M03); Russia (M04), Kazakhstan (M09) and the
+#: United States (M13) with counts; Canada fourth (M15); then Paraguay and Venezuela,
+#: named without counts or order (P02).
+FT_DESTINATIONS = DestinationFigures(
+    tracked_total="M03",
+    counts=("M04", "M09", "M13"),
+    ranks=("M15",),
+    named_after=("P02",),
+)
+
+
+class MachineExportsByDestination(pa.DataFrameModel):
+    """Where the machines tracked by the FT went (November 2021), one row per country.
+
+    Ranks of counted countries follow their counts; a rank reported without a count
+    is taken as published; countries named after the last rank without an order share
+    the next rank. The share is of all machines tracked to a destination (about
+    430,000, M03; a single-source figure). Units: ``machines`` in machines,
+    ``share_of_tracked_pct`` in percent. Key: destination_country.
+    """
+
+    destination_country: Series[str] = pa.Field(
+        isin=list(DESTINATION_COUNTRIES), description="Destination country"
+    )
+    machines: Series[pd.Int64Dtype] = pa.Field(
+        ge=0,
+        nullable=True,
+        description="Machines moved there; empty where the source gives only a rank or a name",
+        metadata={"unit": "machines"},
+    )
+    rank: Series[int] = pa.Field(ge=1, description="Position among destinations, 1 = most")
+    share_of_tracked_pct: Series[float] = pa.Field(
+        ge=0,
+        le=100,
+        nullable=True,
+        description="machines / machines tracked to any destination x 100, 2 decimals",
+        metadata={"unit": "percent"},
+    )
+    figure_ids: Series[str] = pa.Field(
+        description="Figures the row comes from (machine_flows M.., published_figures P..), ' ; '"
+    )
+    confidence: Series[str] = pa.Field(
+        isin=list(CONFIDENCE_LEVELS), description="The weakest confidence of those figures"
+    )
+
+    class Config:
+        strict = True
+        coerce = True
+        ordered = True
+        unique = ["destination_country"]
+
+
+def weakest(levels: Iterable[str]) -> str:
+    """The least certain of some confidence levels (confirmed < single source < uncertain)."""
+    return max(levels, key=CONFIDENCE_LEVELS.index)
+
+
+def _row(frame: pd.DataFrame, id_column: str, figure_id: str, table: str) -> pd.Series:
+    rows = frame[frame[id_column] == figure_id]
+    if len(rows) != 1:
+        raise ValueError(f"{table}: figure {figure_id} not found (or not unique)")
+    return rows.iloc[0]
+
+
+def _whole(value: str, figure_id: str) -> int:
+    number = pd.to_numeric(value, errors="coerce")
+    if pd.isna(number) or number != round(number) or number < 0:
+        raise ValueError(f"machine_flows: figure {figure_id} is not a whole number: {value!r}")
+    return int(number)
+
+
+def _country(name: str, figure_id: str) -> str:
+    if name not in DESTINATION_COUNTRIES:
+        raise ValueError(f"figure {figure_id}: {name!r} is not a destination country")
+    return name
+
+
+def machine_exports_by_destination(
+    machine_flows: pd.DataFrame,
+    machine_flow_entities: pd.DataFrame,
+    published_figures: pd.DataFrame,
+    figures: DestinationFigures = FT_DESTINATIONS,
+) -> pd.DataFrame:
+    """The destination table named by ``figures``: counts, ranks and shares by country."""
+    flows = machine_flows.set_index("figure_id", drop=False)
+    entities = machine_flow_entities.set_index("figure_id", drop=False)
+    total = _row(flows, "figure_id", figures.tracked_total, "machine_flows")
+    if not total["unit"].startswith(MACHINE_UNIT):
+        raise ValueError(f"machine_flows: {figures.tracked_total} is not a machine count")
+    tracked = _whole(total["value"], figures.tracked_total)
+
+    records = []
+    for figure_id in figures.counts:
+        row = _row(flows, "figure_id", figure_id, "machine_flows")
+        if not row["unit"].startswith(MACHINE_UNIT):
+            raise ValueError(f"machine_flows: {figure_id} is not a machine count")
+        if figure_id not in entities.index or pd.isna(
+            entities.loc[figure_id, "destination_country"]
+        ):
+            raise ValueError(f"machine_flow_entities: {figure_id} names no destination_country")
+        machines = _whole(row["value"], figure_id)
+        records.append(
+            {
+                "destination_country": entities.loc[figure_id, "destination_country"],
+                "machines": machines,
+                "share_of_tracked_pct": round(machines / tracked * 100, 2),
+                "ids": [figure_id, figures.tracked_total],
+                "levels": [row["confidence"], total["confidence"]],
+            }
+        )
+    counted = pd.Series([r["machines"] for r in records], dtype="float64")
+    for record, rank in zip(records, counted.rank(method="min", ascending=False), strict=True):
+        record["rank"] = int(rank)
+
+    for figure_id in figures.ranks:
+        row = _row(flows, "figure_id", figure_id, "machine_flows")
+        if row["unit"] != "rank":
+            raise ValueError(f"machine_flows: {figure_id} is not a rank (unit {row['unit']!r})")
+        rank = _whole(row["value"], figure_id)
+        if any(record["rank"] >= rank for record in records):
+            raise ValueError(
+                f"machine_flows: {figure_id} ranks {row['entity']} {rank}, not after the "
+                "destinations already ranked"
+            )
+        records.append(
+            {
+                "destination_country": _country(row["entity"], figure_id),
+                "machines": None,
+                "share_of_tracked_pct": None,
+                "rank": rank,
+                "ids": [figure_id],
+                "levels": [row["confidence"]],
+            }
+        )
+
+    for figure_id in figures.named_after:
+        row = _row(published_figures, "figure_id", figure_id, "published_figures")
+        last = max(records, key=lambda r: r["rank"]) if records else None
+        for name in row["value"].split("; "):
+            records.append(
+                {
+                    "destination_country": _country(name.strip(), figure_id),
+                    "machines": None,
+                    "share_of_tracked_pct": None,
+                    "rank": last["rank"] + 1 if last else 1,
+                    "ids": [*(last["ids"][:1] if last else []), figure_id],
+                    "levels": [*(last["levels"][:1] if last else []), row["confidence"]],
+                }
+            )
+
+    table = pd.DataFrame(
+        {
+            "destination_country": [r["destination_country"] for r in records],
+            "machines": pd.array([r["machines"] for r in records], dtype="Int64"),
+            "rank": [r["rank"] for r in records],
+            "share_of_tracked_pct": pd.array(
+                [r["share_of_tracked_pct"] for r in records], dtype="Float64"
+            ).astype("float64"),
+            "figure_ids": [SEPARATOR.join(sorted(set(r["ids"]))) for r in records],
+            "confidence": [weakest(r["levels"]) for r in records],
+        }
+    )
+    repeated = sorted(
+        set(table.loc[table["destination_country"].duplicated(), "destination_country"])
+    )
+    if repeated:
+        raise ValueError(f"destinations given by more than one figure: {', '.join(repeated)}")
+    return finalize(table, MachineExportsByDestination)
+
+
+# --- source_conflicts ----------------------------------------------------------------
+
+
+class SourceConflicts(pa.DataFrameModel):
+    """The ledger of figures that disagree, each claim resolved to its value and source.
+
+    Claims are references into the raw and cleaned tables (see the sidecar of
+    data/raw/press/source_conflicts.csv); values are text as in the data, numbers of
+    cleaned tables rounded to 2 decimals; a claim's unit and source come with it.
+    Key: conflict_id.
+    """
+
+    conflict_id: Series[str] = pa.Field(
+        str_matches=r"^K\d{2}$", description="Conflict K01, K02, ..."
+    )
+    topic: Series[str] = pa.Field(description="What the two claims disagree about")
+    claim_a_ref: Series[str] = pa.Field(
+        str_matches=CLAIM_REFERENCE, description="Reference of the claim under question"
+    )
+    claim_a_value: Series[str] = pa.Field(description="Its value, as text")
+    claim_a_unit: Series[str] = pa.Field(description="Its unit, as recorded with it")
+    claim_a_source: Series[str] = pa.Field(description="Its source: publisher and URL, or dataset")
+    claim_b_ref: Series[str] = pa.Field(
+        str_matches=CLAIM_REFERENCE, description="Reference of the claim it is checked against"
+    )
+    claim_b_value: Series[str] = pa.Field(description="Its value, as text")
+    claim_b_unit: Series[str] = pa.Field(description="Its unit, as recorded with it")
+    claim_b_source: Series[str] = pa.Field(description="Its source: publisher and URL, or dataset")
+    used: Series[str] = pa.Field(
+        isin=list(CLAIM_CHOICES), description="Which claim the report uses: a, b or neither"
+    )
+    why: Series[str] = pa.Field(description="Why, in the project's words")
+
+    class Config:
+        strict = True
+        coerce = True
+        ordered = True
+        unique = ["conflict_id"]
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What a claim reference points to."""
+
+    value: str
+    unit: str
+    source: str
+
+
+def _press_source(row: pd.Series) -> str:
+    return f"{row['source_publisher']}, {row['source_url']}"
+
+
+def _number_text(value: object) -> str:
+    return f"{round(float(value), 2):.2f}"
+
+
+def _unit_of(column: pa.Column) -> str:
+    """A cleaned column's unit with its description: percent (share of global hashrate)."""
+    unit = field_unit(column) or ""
+    description = column.description or ""
+    if description[1:2].islower():
+        description = description[:1].lower() + description[1:]
+    return f"{unit} ({description})" if unit and description else unit or description
+
+
+class _Resolver:
+    def __init__(
+        self,
+        press: Mapping[str, pd.DataFrame],
+        cleaned: Mapping[str, pd.DataFrame],
+        models: Mapping[str, type[pa.DataFrameModel]],
+        sources: Mapping[str, str],
+    ) -> None:
+        self.press, self.cleaned, self.models, self.sources = press, cleaned, models, sources
+
+    def __call__(self, ref: str) -> Resolved:
+        table, _, rest = ref.partition(":")
+        if table == "machine_flows" or table == "published_figures":
+            row = self._one(self.press[table], "figure_id", rest, ref)
+            return Resolved(str(row["value"]), str(row["unit"]), _press_source(row))
+        if table == "events":
+            row = self._one(self.press[table], "event_id", rest, ref)
+            if pd.isna(row["date_announced"]):
+                raise ValueError(f"{ref}: the event has no date_announced to compare")
+            day = pd.Timestamp(row["date_announced"]).strftime("%Y-%m-%d")
+            return Resolved(day, "date announced", _press_source(row))
+        if table in CITABLE_TABLES:
+            return self._cleaned(table, rest, ref)
+        raise ValueError(f"{ref}: unknown table {table!r}")
+
+    @staticmethod
+    def _one(frame: pd.DataFrame, id_column: str, figure_id: str, ref: str) -> pd.Series:
+        rows = frame[frame[id_column] == figure_id]
+        if len(rows) != 1:
+            raise ValueError(f"{ref}: resolves to nothing ({id_column} {figure_id} not found)")
+        return rows.iloc[0]
+
+    def _cleaned(self, table: str, rest: str, ref: str) -> Resolved:
+        if table not in self.cleaned or table not in self.models:
+            raise ValueError(f"{ref}: table {table} was not given to the ledger")
+        frame, model = self.cleaned[table], self.models[table]
+        key = key_of(model)
+        parts = rest.split(":")
+        if len(parts) != len(key) + 1:
+            raise ValueError(f"{ref}: expected {table}:{':'.join(key)}:<column>")
+        *values, column = parts
+        if column not in frame.columns or column in key:
+            raise ValueError(f"{ref}: {table} has no value column {column!r}")
+        mask = pd.Series(True, index=frame.index)
+        for name, text in zip(key, values, strict=True):
+            if pd.api.types.is_datetime64_any_dtype(frame[name]):
+                try:
+                    wanted: object = pd.Timestamp(text)
+                except ValueError as err:
+                    raise ValueError(f"{ref}: {text!r} is not a date") from err
+            else:
+                wanted = text
+            mask &= frame[name] == wanted
+        rows = frame.loc[mask, column]
+        if len(rows) != 1 or pd.isna(rows.iloc[0]):
+            raise ValueError(f"{ref}: resolves to nothing in {table}")
+        if table not in self.sources:
+            raise ValueError(f"{ref}: no source recorded for {table}")
+        unit = _unit_of(model.to_schema().columns[column])
+        return Resolved(_number_text(rows.iloc[0]), unit, self.sources[table])
+
+
+def citable_sources(snapshot_sources: Mapping[str, str]) -> dict[str, str]:
+    """Cleaned table -> its source: the raw snapshots it comes from, as their sidecars name them."""
+    return {
+        table: SEPARATOR.join(snapshot_sources[raw] for raw in raws if raw in snapshot_sources)
+        for table, raws in CITABLE_TABLES.items()
+    }
+
+
+def source_conflicts(
+    ledger: pd.DataFrame,
+    machine_flows: pd.DataFrame,
+    events: pd.DataFrame,
+    published_figures: pd.DataFrame,
+    hashrate_by_country: pd.DataFrame,
+    hashrate_by_province: pd.DataFrame,
+    snapshot_sources: Mapping[str, str],
+    models: Mapping[str, type[pa.DataFrameModel]] | None = None,
+) -> pd.DataFrame:
+    """The conflict ledger with each claim resolved to its value, unit and source.
+
+    ``ledger`` is the raw source_conflicts.csv. ``snapshot_sources`` maps a raw
+    snapshot to how its sidecar names it ("<title> (<author>)"); cleaned tables are
+    credited to the snapshots they come from. ``models`` (default: the catalog's)
+    give a cleaned table's key and units. Raises ValueError naming every reference
+    that resolves to nothing.
+    """
+    if models is None:
+        from .catalog import PROCESSED_MODELS
+
+        models = PROCESSED_MODELS
+    resolve = _Resolver(
+        press={
+            "machine_flows": machine_flows,
+            "events": events,
+            "published_figures": published_figures,
+        },
+        cleaned={
+            "hashrate_by_country": hashrate_by_country,
+            "hashrate_by_province": hashrate_by_province,
+        },
+        models=models,
+        sources={t: s for t, s in citable_sources(snapshot_sources).items() if s},
+    )
+    columns: dict[str, list[str]] = {name: [] for name in SourceConflicts.to_schema().columns}
+    problems = []
+    for row in ledger.itertuples(index=False):
+        resolved = {}
+        for side in ("a", "b"):
+            ref = getattr(row, f"claim_{side}")
+            try:
+                resolved[side] = resolve(ref)
+            except ValueError as err:
+                problems.append(f"{row.conflict_id} claim_{side}: {err}")
+        if problems:
+            continue
+        columns["conflict_id"].append(row.conflict_id)
+        columns["topic"].append(row.topic)
+        for side in ("a", "b"):
+            columns[f"claim_{side}_ref"].append(getattr(row, f"claim_{side}"))
+            columns[f"claim_{side}_value"].append(resolved[side].value)
+            columns[f"claim_{side}_unit"].append(resolved[side].unit)
+            columns[f"claim_{side}_source"].append(resolved[side].source)
+        columns["used"].append(row.used)
+        columns["why"].append(row.why)
+    if problems:
+        raise ValueError("source_conflicts: unresolved claim(s):\n  " + "\n  ".join(problems))
+    return finalize(pd.DataFrame(columns), SourceConflicts)

@@ -1,0 +1,554 @@
+"""Machine counts, the FT destination table and the conflict ledger.
+
+Hand-built frames with answers worked out by hand, then the committed raw tables
+against the figures the FT report published (as relayed, see machine_flows' sidecar).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pandera.errors
+import pandera.pandas as pa
+import pytest
+from pandera.typing import Series
+
+from mining_report.hashrate import HashrateByCountry, hashrate_by_country
+from mining_report.machines import (
+    FT_DESTINATIONS,
+    DestinationFigures,
+    machine_counts,
+    machine_exports,
+    machine_exports_by_destination,
+    source_conflicts,
+    unit_qualifier,
+)
+from mining_report.schemas import CHECK_COLUMNS, RAW_MODELS
+from mining_report.validation import validate_raw
+from mining_report.vocabularies import MACHINE_FLOWS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+FLOW_COLUMNS = [
+    "figure_id", "date_reported", "metric", "value", "unit", "entity", "source_title",
+    "source_publisher", "source_url", "note", "confidence",
+]  # fmt: skip
+
+
+def flows(rows: list[tuple[str, str, str, str, str]]) -> pd.DataFrame:
+    """machine_flows rows from (figure_id, value, unit, entity, confidence)."""
+    records = [
+        {
+            "figure_id": figure_id,
+            "date_reported": pd.Timestamp("2021-11-21") if figure_id != "M06" else pd.NaT,
+            "metric": f"metric of {figure_id}",
+            "value": value,
+            "unit": unit,
+            "entity": entity,
+            "source_title": "A title",
+            "source_publisher": f"Publisher {figure_id}",
+            "source_url": f"https://example.org/{figure_id}",
+            "note": None,
+            "confidence": confidence,
+        }
+        for figure_id, value, unit, entity, confidence in rows
+    ]
+    return pd.DataFrame(records, columns=FLOW_COLUMNS)
+
+
+def entities(rows: list[tuple[str, str | None, str | None, str]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["figure_id", "destination_country", "company", "flow"])
+
+
+def ledger(rows: list[tuple[str, str, str, str]]) -> pd.DataFrame:
+    """Raw ledger rows from (conflict_id, claim_a, claim_b, used)."""
+    return pd.DataFrame(
+        [
+            (cid, f"topic {cid}", a, b, used, f"why {cid}, in a sentence.")
+            for cid, a, b, used in rows
+        ],
+        columns=["conflict_id", "topic", "claim_a", "claim_b", "used", "why"],
+    )
+
+
+# --- machine_exports on hand-built frames ------------------------------------------
+
+
+@pytest.fixture
+def small_flows() -> pd.DataFrame:
+    return flows(
+        [
+            ("M08", "1800000", "machines or inquiries (meaning disputed)", "BitRiver", "uncertain"),
+            ("M06", "205000 of 430000", "machines", "BitRiver (Russia)", "uncertain"),
+            ("M04", "205000", "machines ('at least')", "Russia", "confirmed"),
+            ("M15", "4", "rank", "Canada", "confirmed"),
+            ("M01", "2000000", "machines (lower bound: 'more than 2m')", "14 firms", "confirmed"),
+            ("M30", "41.7", "percent", "Antminer S19", "confirmed"),
+        ]
+    )
+
+
+@pytest.fixture
+def small_entities() -> pd.DataFrame:
+    return entities(
+        [
+            ("M06", "Russia", "BitRiver", "arrived abroad"),
+            ("M01", None, None, "left China"),
+            ("M08", "Russia", "BitRiver", "other"),
+            ("M04", "Russia", None, "left China"),
+        ]
+    )
+
+
+def test_machine_counts_are_normalized_and_sorted(small_flows, small_entities) -> None:
+    conflicts = ledger([("K01", "machine_flows:M06", "machine_flows:M04", "b")])
+    table = machine_exports(small_flows, small_entities, conflicts)
+    # Only the four machine counts, sorted by figure_id; the rank and the percent are left out.
+    assert list(table["figure_id"]) == ["M01", "M04", "M06", "M08"]
+    assert list(table["machines"]) == [2_000_000, 205_000, 205_000, 1_800_000]
+    assert str(table["machines"].dtype) == "Int64"
+    # "205000 of 430000": the first number, flagged.
+    assert list(table["first_of_pair"]) == [False, False, True, False]
+    assert table["qualifier"].tolist()[:2] == ["lower bound: 'more than 2m'", "at least"]
+    assert pd.isna(table.loc[2, "qualifier"])
+    assert table.loc[3, "qualifier"] == "or inquiries (meaning disputed)"
+    assert list(table["in_conflict_ledger"]) == [False, True, True, False]
+    assert list(table["flow"]) == ["left China", "left China", "arrived abroad", "other"]
+    assert pd.isna(table.loc[0, "destination_country"]) and pd.isna(table.loc[0, "company"])
+    assert table.loc[2, "company"] == "BitRiver"
+    assert pd.isna(table.loc[2, "date_reported"])
+    assert table.loc[0, "source_url"] == "https://example.org/M01"
+
+
+@pytest.mark.parametrize(
+    ("unit", "qualifier"),
+    [
+        ("machines", None),
+        ("machines ('at least')", "at least"),
+        ("machines (approx.)", "approx."),
+        ("machines (lower bound: 'more than 2m')", "lower bound: 'more than 2m'"),
+        ("machines ('an additional' / 'more than')", "'an additional' / 'more than'"),
+        ("machines or inquiries (meaning disputed)", "or inquiries (meaning disputed)"),
+    ],
+)  # fmt: skip
+def test_unit_qualifier(unit: str, qualifier: str | None) -> None:
+    assert unit_qualifier(unit) == qualifier
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        (lambda e: e[e["figure_id"] != "M08"], "without an annotation: M08"),
+        (lambda e: pd.concat([e, entities([("M99", None, None, "other")])]), "machine_flows: M99"),
+        (lambda e: pd.concat([e, entities([("M15", None, None, "other")])]), "counts: M15"),
+        (lambda e: pd.concat([e, e.iloc[:1]]), "more than once: M06"),
+    ],
+    ids=["missing", "unknown_figure", "not_a_count", "twice"],
+)  # fmt: skip
+def test_annotations_must_match_the_machine_counts(small_flows, small_entities, change, named):
+    with pytest.raises(ValueError, match=named):
+        machine_exports(small_flows, change(small_entities), ledger([]))
+
+
+def test_a_count_that_is_not_a_whole_number_is_refused(small_flows, small_entities) -> None:
+    small_flows.loc[small_flows["figure_id"] == "M04", "value"] = "205000.5"
+    with pytest.raises(ValueError, match="not whole numbers: M04"):
+        machine_exports(small_flows, small_entities, ledger([]))
+
+
+def test_output_schema_refuses_a_flow_outside_the_vocabulary(small_flows, small_entities) -> None:
+    small_entities.loc[0, "flow"] = "fled China"
+    with pytest.raises(pandera.errors.SchemaErrors):
+        machine_exports(small_flows, small_entities, ledger([]))
+
+
+# --- machine_exports_by_destination on hand-built frames ----------------------------
+
+FIGURES = DestinationFigures(
+    tracked_total="T1", counts=("C1", "C2", "C3"), ranks=("R1",), named_after=("P01",)
+)
+
+
+def destination_frames(
+    counts: tuple[str, str, str] = ("1000", "500", "250"),
+    rank: str = "4",
+    named: str = "Paraguay; Venezuela",
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    machine_flows = flows(
+        [
+            ("T1", "3000", "machines (approx.)", "all tracked destinations", "confirmed"),
+            ("C1", counts[0], "machines ('at least')", "Russia", "confirmed"),
+            ("C2", counts[1], "machines", "Kazakhstan", "uncertain"),
+            ("C3", counts[2], "machines", "United States", "confirmed"),
+            ("R1", rank, "rank", "Canada", "confirmed"),
+        ]
+    )
+    annotations = entities(
+        [
+            ("T1", None, None, "left China"),
+            ("C1", "Russia", None, "left China"),
+            ("C2", "Kazakhstan", None, "left China"),
+            ("C3", "United States", None, "left China"),
+        ]
+    )
+    published = pd.DataFrame(
+        [("P01", named, "countries named", "Pub", "https://example.org/P01", "single source")],
+        columns=["figure_id", "value", "unit", "source_publisher", "source_url", "confidence"],
+    )  # fmt: skip
+    return machine_flows, annotations, published
+
+
+def test_destinations_ranked_with_shares_of_the_tracked_total() -> None:
+    table = machine_exports_by_destination(*destination_frames(), figures=FIGURES)
+    assert list(table["destination_country"]) == [
+        "Canada", "Kazakhstan", "Paraguay", "Russia", "United States", "Venezuela",
+    ]  # fmt: skip
+    by = table.set_index("destination_country")
+    # 1000, 500 and 250 of 3000 tracked: 33.33, 16.67 and 8.33 %.
+    assert by.loc["Russia", "share_of_tracked_pct"] == 33.33
+    assert by.loc["Kazakhstan", "share_of_tracked_pct"] == 16.67
+    assert by.loc["United States", "share_of_tracked_pct"] == 8.33
+    assert by["rank"].to_dict() == {
+        "Russia": 1, "Kazakhstan": 2, "United States": 3, "Canada": 4,
+        "Paraguay": 5, "Venezuela": 5,
+    }  # fmt: skip
+    assert by.loc["Russia", "machines"] == 1000
+    for country in ("Canada", "Paraguay", "Venezuela"):
+        assert pd.isna(by.loc[country, "machines"])
+        assert pd.isna(by.loc[country, "share_of_tracked_pct"])
+    assert by.loc["Russia", "figure_ids"] == "C1 ; T1"
+    assert by.loc["Canada", "figure_ids"] == "R1"
+    assert by.loc["Paraguay", "figure_ids"] == "P01 ; R1"
+    # The weakest confidence of a row's figures.
+    assert by["confidence"].to_dict() == {
+        "Russia": "confirmed", "Kazakhstan": "uncertain", "United States": "confirmed",
+        "Canada": "confirmed", "Paraguay": "single source", "Venezuela": "single source",
+    }  # fmt: skip
+
+
+def test_equal_counts_share_a_rank() -> None:
+    table = machine_exports_by_destination(
+        *destination_frames(counts=("1000", "500", "500")), figures=FIGURES
+    )
+    ranks = table.set_index("destination_country")["rank"]
+    assert (ranks["Kazakhstan"], ranks["United States"], ranks["Canada"]) == (2, 2, 4)
+
+
+@pytest.mark.parametrize(
+    ("frames", "named"),
+    [
+        (destination_frames(rank="3"), "R1 ranks Canada 3, not after"),
+        (destination_frames(named="Paraguay; Atlantis"), "'Atlantis' is not a destination"),
+        (destination_frames(counts=("1000", "many", "250")), "C2 is not a whole number"),
+    ],
+    ids=["rank_taken", "unknown_country", "not_a_number"],
+)
+def test_destination_table_refuses_inconsistent_figures(frames, named) -> None:
+    with pytest.raises(ValueError, match=named):
+        machine_exports_by_destination(*frames, figures=FIGURES)
+
+
+def test_a_missing_figure_is_named() -> None:
+    missing = DestinationFigures(tracked_total="T1", counts=("C9",), ranks=(), named_after=())
+    with pytest.raises(ValueError, match="figure C9 not found"):
+        machine_exports_by_destination(*destination_frames(), figures=missing)
+
+
+# --- source_conflicts on hand-built frames ------------------------------------------
+
+
+class ProvinceModel(pa.DataFrameModel):
+    """A stand-in for the cleaned province table: its key and units are all the ledger needs."""
+
+    month: Series[pd.Timestamp] = pa.Field(description="First day of the month")
+    province: Series[str] = pa.Field(description="Province")
+    share_of_china_pct: Series[float] = pa.Field(
+        description="Share of China's hashrate", metadata={"unit": "percent"}
+    )
+    share_of_global_pct: Series[float] = pa.Field(
+        description="Share of global hashrate", metadata={"unit": "percent"}
+    )
+
+    class Config:
+        unique = ["month", "province"]
+
+
+PROVINCE = "hashrate_by_province:2020-04-01"
+MODELS = {"hashrate_by_country": HashrateByCountry, "hashrate_by_province": ProvinceModel}
+SOURCES = {"cbeci_countries": "Countries (CCAF)", "cbeci_provinces": "Provinces (CCAF)"}
+
+
+@pytest.fixture
+def ledger_inputs() -> dict[str, pd.DataFrame]:
+    april = pd.Timestamp("2020-04-01")
+    return {
+        "machine_flows": flows(
+            [
+                ("M06", "205000 of 430000", "machines", "BitRiver (Russia)", "uncertain"),
+                ("M04", "205000", "machines ('at least')", "Russia", "confirmed"),
+            ]
+        ),
+        "events": pd.DataFrame(
+            {
+                "event_id": ["E09"],
+                "date_announced": [pd.Timestamp("2021-06-09")],
+                "source_publisher": ["CoinDesk"],
+                "source_url": ["https://example.org/E09"],
+            }
+        ),
+        "published_figures": pd.DataFrame(
+            {
+                "figure_id": ["P01"],
+                "value": ["65.08"],
+                "unit": ["percent (of global hashrate)"],
+                "source_publisher": ["A launch article"],
+                "source_url": ["https://example.org/P01"],
+            }
+        ),
+        "hashrate_by_country": pd.DataFrame(
+            {
+                "month": [april, april],
+                "country": ["China", "Russia"],
+                "share_pct": [64.81, 6.9],
+                "hashrate_ehs": [72.19, 7.69],
+            }
+        ),
+        "hashrate_by_province": pd.DataFrame(
+            {
+                "month": [april, april],
+                "province": ["Xinjiang", "Inner Mongolia"],
+                "share_of_china_pct": [55.18, 12.45],
+                # 64.81 x 55.18 / 100 = 35.762358 and 64.81 x 12.45 / 100 = 8.068845
+                "share_of_global_pct": [35.762358, 8.068845],
+            }
+        ),
+    }
+
+
+def resolve(rows, inputs) -> pd.DataFrame:
+    return source_conflicts(
+        ledger(rows), **inputs, snapshot_sources=SOURCES, models=MODELS
+    ).set_index("conflict_id")
+
+
+def test_claims_resolve_to_value_unit_and_source(ledger_inputs) -> None:
+    table = resolve(
+        [
+            ("K03", "events:E09", f"{PROVINCE}:Inner Mongolia:share_of_global_pct", "a"),
+            ("K01", "machine_flows:M06", "machine_flows:M04", "b"),
+            ("K02", "published_figures:P01", "hashrate_by_country:2020-04-01:China:share_pct", "b"),
+        ],
+        ledger_inputs,
+    )  # fmt: skip
+    assert list(table.index) == ["K01", "K02", "K03"]
+    k01, k02, k03 = table.loc["K01"], table.loc["K02"], table.loc["K03"]
+    # Press values as text, exactly as in the data.
+    assert (k01["claim_a_value"], k01["claim_a_unit"]) == ("205000 of 430000", "machines")
+    assert (k01["claim_b_value"], k01["claim_b_unit"]) == ("205000", "machines ('at least')")
+    assert k01["claim_b_source"] == "Publisher M04, https://example.org/M04"
+    assert (k02["claim_a_value"], k02["claim_a_unit"]) == ("65.08", "percent (of global hashrate)")
+    # Cleaned tables: rounded to 2 decimals, unit from the model, source from the sidecars.
+    assert k02["claim_b_value"] == "64.81"
+    assert k02["claim_b_unit"] == "percent (share of global hashrate)"
+    assert k02["claim_b_source"] == "Countries (CCAF)"
+    assert (k03["claim_a_value"], k03["claim_a_unit"]) == ("2021-06-09", "date announced")
+    assert k03["claim_a_source"] == "CoinDesk, https://example.org/E09"
+    assert k03["claim_b_value"] == "8.07"
+    assert k03["claim_b_source"] == "Provinces (CCAF) ; Countries (CCAF)"
+    assert list(table["used"]) == ["b", "b", "a"]
+    assert table.loc["K01", "why"] == "why K01, in a sentence."
+
+
+@pytest.mark.parametrize(
+    ("ref", "named"),
+    [
+        ("machine_flows:M99", "machine_flows:M99: resolves to nothing"),
+        ("events:E99", "events:E99: resolves to nothing"),
+        ("published_figures:P09", "published_figures:P09: resolves to nothing"),
+        ("hashrate_by_country:2030-01-01:China:share_pct", "China:share_pct: resolves to nothing"),
+        ("hashrate_by_country:2020-04-01:Atlantis:share_pct", "Atlantis:share_pct: resolves to"),
+        ("hashrate_by_country:2020-04-01:China:share", "has no value column 'share'"),
+        (f"{PROVINCE}:Xinjiang", "expected hashrate_by_province:month:province:<column>"),
+        ("atlas:X01", "atlas:X01: unknown table"),
+    ],
+)  # fmt: skip
+def test_a_reference_that_resolves_to_nothing_is_named(ledger_inputs, ref, named) -> None:
+    rows = [
+        ("K01", "machine_flows:M06", "machine_flows:M04", "b"),
+        ("K02", "machine_flows:M04", ref, "a"),
+    ]
+    with pytest.raises(ValueError, match="K02 claim_b") as err:
+        resolve(rows, ledger_inputs)
+    assert named in str(err.value)
+    assert "K01" not in str(err.value)
+
+
+def test_an_undated_event_cannot_be_a_claim(ledger_inputs) -> None:
+    ledger_inputs["events"].loc[0, "date_announced"] = pd.NaT
+    with pytest.raises(ValueError, match="events:E09: the event has no date_announced"):
+        resolve([("K01", "events:E09", "machine_flows:M04", "b")], ledger_inputs)
+
+
+# --- the committed raw tables ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def raw(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
+    folder = tmp_path_factory.mktemp("raw")
+    paths = {
+        "machine_flows": "press/machine_flows.csv",
+        "machine_flow_entities": "press/machine_flow_entities.csv",
+        "published_figures": "press/published_figures.csv",
+        "source_conflicts": "press/source_conflicts.csv",
+        "events": "press/events.csv",
+        "cbeci_countries": "ccaf/cbeci_countries.csv",
+        "cbeci_provinces": "ccaf/cbeci_provinces.csv",
+    }
+    return {
+        table: validate_raw(
+            ROOT / "data/raw" / path, RAW_MODELS[table], folder / f"{table}.csv", CHECK_COLUMNS
+        )
+        for table, path in paths.items()
+    }
+
+
+def test_every_machine_count_has_exactly_one_annotation(raw) -> None:
+    counts = machine_counts(raw["machine_flows"])["figure_id"]
+    annotated = raw["machine_flow_entities"]["figure_id"]
+    assert len(counts) == 42
+    assert sorted(annotated) == sorted(counts)
+    assert annotated.is_unique
+
+
+def test_real_machine_exports(raw) -> None:
+    table = machine_exports(
+        raw["machine_flows"], raw["machine_flow_entities"], raw["source_conflicts"]
+    ).set_index("figure_id")
+    assert len(table) == 42
+    assert set(table["flow"]) == set(MACHINE_FLOWS)
+    m06 = table.loc["M06"]
+    assert (m06["machines"], m06["first_of_pair"], m06["in_conflict_ledger"]) == (
+        205000,
+        True,
+        True,
+    )
+    assert table["first_of_pair"].sum() == 1
+    assert table.loc["M04", "qualifier"] == "at least"
+    assert table.loc["M01", "qualifier"] == "lower bound: 'more than 2m'"
+    assert table.loc["M04", "destination_country"] == "Russia"
+    assert table.loc["M10", "company"] == "BitFuFu"
+
+
+@pytest.fixture(scope="module")
+def real_destinations(raw) -> pd.DataFrame:
+    return machine_exports_by_destination(
+        raw["machine_flows"], raw["machine_flow_entities"], raw["published_figures"]
+    ).set_index("destination_country")
+
+
+@pytest.mark.parametrize(
+    ("country", "machines", "rank"),
+    [
+        # The FT report of November 2021 as relayed (machine_flows' checks_at_snapshot).
+        ("Russia", 205_000, 1),
+        ("Kazakhstan", 87_849, 2),
+        ("United States", 87_200, 3),
+        ("Canada", None, 4),
+        ("Paraguay", None, 5),
+        ("Venezuela", None, 5),
+    ],
+)
+def test_ft_destination_figures(real_destinations, country, machines, rank) -> None:
+    row = real_destinations.loc[country]
+    assert row["rank"] == rank
+    if machines is None:
+        assert pd.isna(row["machines"])
+    else:
+        assert row["machines"] == machines
+
+
+def test_russia_share_of_the_tracked_machines(real_destinations) -> None:
+    # 205,000 of the ~430,000 machines tracked to a destination: 47.67 %.
+    assert real_destinations.loc["Russia", "share_of_tracked_pct"] == pytest.approx(47.67)
+    assert real_destinations.loc["Russia", "figure_ids"] == "M03 ; M04"
+    assert len(real_destinations) == 6
+    assert FT_DESTINATIONS.tracked_total == "M03"
+
+
+@pytest.fixture(scope="module")
+def real_ledger(raw) -> pd.DataFrame:
+    countries = hashrate_by_country(raw["cbeci_countries"])
+    china = countries[countries["country"] == "China"].set_index("month")["share_pct"]
+    provinces = raw["cbeci_provinces"].rename(columns={"date": "month"})
+    provinces["share_of_global_pct"] = (
+        provinces["share_of_china_pct"] * provinces["month"].map(china) / 100
+    )
+    return source_conflicts(
+        raw["source_conflicts"],
+        raw["machine_flows"],
+        raw["events"],
+        raw["published_figures"],
+        countries,
+        provinces,
+        snapshot_sources={"cbeci_countries": "Countries (CCAF)", "cbeci_provinces": "Provinces"},
+        models=MODELS,
+    ).set_index("conflict_id")
+
+
+def test_m06_is_in_the_ledger_against_russias_total(real_ledger) -> None:
+    row = real_ledger[real_ledger["claim_a_ref"] == "machine_flows:M06"]
+    assert "machine_flows:M04" in set(row["claim_b_ref"])
+    k = row[row["claim_b_ref"] == "machine_flows:M04"].iloc[0]
+    assert (k["claim_a_value"], k["claim_b_value"]) == ("205000 of 430000", "205000")
+    assert k["used"] == "b"
+
+
+@pytest.mark.parametrize(
+    ("claim_a", "claim_b", "values"),
+    [
+        ("machine_flows:M12", "machine_flows:M10", ("87000", "80000")),
+        ("machine_flows:M12", "machine_flows:M09", ("87000", "87849")),
+        ("machine_flows:M08", "machine_flows:M04", ("1800000", "205000")),
+        ("machine_flows:M18", "machine_flows:M21", ("20000", "35090")),
+        ("machine_flows:M18", "machine_flows:M22", ("20000", "9484")),
+        ("machine_flows:M26", "machine_flows:M27", ("24000", "5400")),
+        ("machine_flows:M01", "machine_flows:M62", ("2000000", "2000000")),
+        # Seed 003's "of China" shares are CCAF's shares of global hashrate in April 2020,
+        # as the Mining Map's launch coverage printed them (35.76 and 8.07).
+        ("machine_flows:M68", "hashrate_by_province:2020-04-01:Xinjiang:share_of_global_pct",
+         ("35", "35.76")),
+        ("machine_flows:M69", "hashrate_by_province:2020-04-01:Inner Mongolia:share_of_global_pct",
+         ("8", "8.07")),
+        # CCAF's revision of April 2020: 65.08 at launch, 64.81 in the download.
+        ("published_figures:P01", "hashrate_by_country:2020-04-01:China:share_pct",
+         ("65.08", "64.81")),
+    ],
+)  # fmt: skip
+def test_required_conflicts_are_recorded(real_ledger, claim_a, claim_b, values) -> None:
+    row = real_ledger[
+        (real_ledger["claim_a_ref"] == claim_a) & (real_ledger["claim_b_ref"] == claim_b)
+    ]
+    assert len(row) == 1, (claim_a, claim_b)
+    assert (row["claim_a_value"].iloc[0], row["claim_b_value"].iloc[0]) == values
+
+
+def test_every_ledger_row_resolves(raw, real_ledger) -> None:
+    assert len(real_ledger) == len(raw["source_conflicts"])
+    assert set(real_ledger["used"]) <= {"a", "b", "neither"}
+    assert real_ledger.loc["K11", "used"] == "neither"
+
+
+# --- the pipeline's outputs ------------------------------------------------------------
+
+
+@pytest.mark.pipeline
+@pytest.mark.parametrize(
+    ("table", "rows"),
+    [("machine_exports", 42), ("machine_exports_by_destination", 6), ("source_conflicts", 13)],
+)
+def test_pipeline_writes_the_machine_tables(built_project: Path, table: str, rows: int) -> None:
+    parquet = pd.read_parquet(built_project / f"data/processed/{table}.parquet")
+    csv = pd.read_csv(built_project / f"data/processed/{table}.csv", dtype=str)
+    assert len(parquet) == len(csv) == rows
+    assert list(parquet.columns) == list(csv.columns)

@@ -1,0 +1,69 @@
+# Stage 2, machines: the reported machine counts, the FT destination table and the
+# ledger of conflicting figures, each validated by its output schema on write.
+
+
+# Every machine count in machine_flows, with its destination, company and flow.
+rule machine_exports:
+    input:
+        machine_flows="data/interim/machine_flows.parquet",
+        machine_flow_entities="data/interim/machine_flow_entities.parquet",
+        ledger="data/interim/source_conflicts.parquet",
+    output:
+        parquet="data/processed/machine_exports.parquet",
+        csv="data/processed/machine_exports.csv",
+    log:
+        "logs/derive/machine_exports.log",
+    conda:
+        "../envs/pipeline.yaml"
+    params:
+        table="machine_exports",
+    message:
+        "Deriving machine_exports"
+    script:
+        "../scripts/derive.py"
+
+
+# The FT's November 2021 breakdown of machines by destination country.
+rule machine_exports_by_destination:
+    input:
+        machine_flows="data/interim/machine_flows.parquet",
+        machine_flow_entities="data/interim/machine_flow_entities.parquet",
+        published_figures="data/interim/published_figures.parquet",
+    output:
+        parquet="data/processed/machine_exports_by_destination.parquet",
+        csv="data/processed/machine_exports_by_destination.csv",
+    log:
+        "logs/derive/machine_exports_by_destination.log",
+    conda:
+        "../envs/pipeline.yaml"
+    params:
+        table="machine_exports_by_destination",
+    message:
+        "Deriving machine_exports_by_destination"
+    script:
+        "../scripts/derive.py"
+
+
+# The conflict ledger with every claim resolved to its value, unit and source.
+rule source_conflicts:
+    input:
+        ledger="data/interim/source_conflicts.parquet",
+        machine_flows="data/interim/machine_flows.parquet",
+        events="data/interim/events.parquet",
+        published_figures="data/interim/published_figures.parquet",
+        hashrate_by_country="data/processed/hashrate_by_country.parquet",
+        hashrate_by_province="data/processed/hashrate_by_province.parquet",
+    output:
+        parquet="data/processed/source_conflicts.parquet",
+        csv="data/processed/source_conflicts.csv",
+    log:
+        "logs/derive/source_conflicts.log",
+    conda:
+        "../envs/pipeline.yaml"
+    params:
+        table="source_conflicts",
+        options={"snapshot_sources": snapshot_sources()},
+    message:
+        "Deriving source_conflicts"
+    script:
+        "../scripts/derive.py"
