@@ -28,7 +28,7 @@ GENERATED = {
     "_build",
     "figures",
 }
-GENERATED_SUFFIXES = (".html", ".pdf", ".parquet", ".part", ".typ")
+GENERATED_SUFFIXES = (".html", ".pdf", ".parquet", ".part")
 
 
 def require(tool: str | None, why: str) -> None:
@@ -47,6 +47,8 @@ def chromium_path() -> str | None:
 def _ignore(directory: str, names: list[str]) -> set[str]:
     here = Path(directory)
     skipped = {n for n in names if n in GENERATED}
+    # Typst sources the renderer leaves while it runs are hidden (.crackdown.*.typ).
+    skipped |= {n for n in names if n.startswith(".") and n.endswith((".typ", ".part"))}
     if here.name in {"processed", "reports"}:
         skipped |= {n for n in names if n.endswith(GENERATED_SUFFIXES) or n == "_variables.yml"}
         skipped |= {n for n in names if n.endswith(".csv") or n == "validation"}

@@ -53,7 +53,7 @@ def theme(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
         chart.configure(font=FONT)
         .configure_view(stroke=None)
         .configure_axis(labelFontSize=11, titleFontSize=12, gridColor="#e5e5e5", labelLimit=180)
-        .configure_legend(labelFontSize=11, titleFontSize=11, orient="bottom", columns=4)
+        .configure_legend(labelFontSize=11, titleFontSize=11, orient="bottom", columns=3)
         .configure_title(fontSize=14, anchor="start", subtitleColor="#555555", subtitleFontSize=11)
     )
 
@@ -475,10 +475,104 @@ def asic_price_chart(asic_prices: pd.DataFrame) -> alt.TopLevelMixin:
     return theme(chart)
 
 
+def rejected_claims(source_conflicts: pd.DataFrame) -> set[str]:
+    """Figure ids the conflict ledger sets aside (the side not used)."""
+    rejected = set()
+    for _, row in source_conflicts.iterrows():
+        for side, other in (("a", "b"), ("b", "a")):
+            if row["used"] == other:
+                ref = str(row[f"claim_{side}_ref"])
+                if ref.startswith("machine_flows:"):
+                    rejected.add(ref.split(":", 1)[1])
+    return rejected
+
+
+def machines_chart(
+    machine_exports: pd.DataFrame,
+    machine_exports_by_destination: pd.DataFrame,
+    source_conflicts: pd.DataFrame,
+) -> alt.TopLevelMixin:
+    """(6) Machines moved out of China, by destination and by company, confidence shown."""
+    rejected = rejected_claims(source_conflicts)
+    destinations = machine_exports_by_destination.dropna(subset=["machines"])
+    dest = pd.DataFrame(
+        {
+            "label": destinations["destination_country"] + ": all companies",
+            "group": "By destination (Financial Times survey)",
+            "machines": destinations["machines"].astype(int),
+            "confidence": destinations["confidence"],
+            "figures": destinations["figure_ids"],
+            "detail": destinations["share_of_tracked_pct"].map(
+                lambda v: f"{v:.2f} % of the machines tracked to a destination"
+            ),
+        }
+    )
+    moved = machine_exports[
+        machine_exports["flow"].isin(["left China", "arrived abroad"])
+        & machine_exports["company"].notna()
+        & ~machine_exports["figure_id"].isin(rejected)
+    ]
+    companies = pd.DataFrame(
+        {
+            "label": moved["company"] + " to " + moved["destination_country"].fillna("?"),
+            "group": "By company",
+            "machines": moved["machines"].astype(int),
+            "confidence": moved["confidence"],
+            "figures": moved["figure_id"],
+            "detail": moved["metric"],
+        }
+    )
+    data = pd.concat([dest, companies], ignore_index=True)
+    data["label"] = data["label"] + " (" + data["figures"] + ")"
+    data = data.sort_values(["group", "machines"], ascending=[False, False])
+    order = data["label"].tolist()
+    unranked = machine_exports_by_destination[machine_exports_by_destination["machines"].isna()]
+    named = ", ".join(
+        f"{row.destination_country} (rank {row.rank})" for row in unranked.itertuples()
+    )
+    levels = list(CONFIDENCE_COLOURS)
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
+            x=alt.X("machines:Q", title="Machines"),
+            color=alt.Color(
+                "confidence:N",
+                title="Figure attested by",
+                scale=alt.Scale(domain=levels, range=[CONFIDENCE_COLOURS[c] for c in levels]),
+            ),
+            tooltip=[
+                alt.Tooltip("label:N", title="Figure"),
+                alt.Tooltip("machines:Q", title="Machines", format=","),
+                alt.Tooltip("confidence:N", title="Confidence"),
+                alt.Tooltip("detail:N", title="What it counts"),
+            ],
+        )
+        .properties(
+            height=alt.Step(18),
+            title=_title(
+                "Where the machines went",
+                "Machines reported moved out of China after May 2021: destination totals from "
+                "the Financial Times survey, then company figures. Ranked without a count: "
+                f"{named}. Figures the conflict ledger sets aside are left out.",
+            ),
+            description=(
+                f"Bar chart of {len(data)} reported machine counts: "
+                + "; ".join(
+                    f"{lab}: {n:,}" for lab, n in zip(data["label"], data["machines"], strict=True)
+                )
+            ),
+        )
+    )
+    return theme(chart)
+
+
 def responsive_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     """The spec for the web page: as wide as its container."""
     spec = chart.to_dict()
-    spec.setdefault("height", HEIGHT)
+    if "height" not in spec and "height" not in spec.get("encoding", {}):
+        spec["height"] = HEIGHT
     spec["width"] = "container"
     spec["autosize"] = {"type": "fit", "contains": "padding"}
     # Room above the title: layered charts with bands otherwise crop its top.
@@ -490,6 +584,8 @@ def print_spec(spec: dict[str, Any]) -> dict[str, Any]:
     """The same spec at a fixed width, for SVG and PDF."""
     fixed = copy.deepcopy(spec)
     fixed["width"] = PRINT_WIDTH
+    # "fit" cannot size discrete axes and then crops the title; "pad" grows around them.
+    fixed["autosize"] = {"type": "pad"}
     return fixed
 
 
@@ -513,4 +609,5 @@ CHARTS: dict[str, Callable[..., alt.TopLevelMixin]] = {
     "network_hashrate": network_hashrate,
     "prices_indexed": prices_indexed,
     "asic_prices": asic_price_chart,
+    "machines": machines_chart,
 }

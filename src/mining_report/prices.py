@@ -70,7 +70,8 @@ class PriceTrends(pa.DataFrameModel):
     )
     difficulty: Series[float] = pa.Field(
         gt=0,
-        description="Mean of the week's 7 daily mean difficulties (dimensionless)",
+        description="Mean of the week's 7 daily mean difficulties",
+        metadata={"unit": "dimensionless"},
     )
     hashprice_usd_per_th_day: Series[float] = pa.Field(
         gt=0,
@@ -222,16 +223,23 @@ class PriceRecovery(pa.DataFrameModel):
         ge=DAILY_START, le=DAILY_END, description="Monday of the base week"
     )
     base_value: Series[float] = pa.Field(
-        gt=0, description="Value in the base week, in the row's unit"
+        gt=0,
+        description="Value in the base week, in the row's unit",
+        metadata={"unit": "the row's unit column"},
     )
     pre_ban_peak: Series[float] = pa.Field(
-        gt=0, description="Maximum over the weeks up to and including the base week"
+        gt=0,
+        description="Maximum over the weeks up to and including the base week",
+        metadata={"unit": "the row's unit column"},
     )
     pre_ban_peak_week_start: Series[pd.Timestamp] = pa.Field(
         ge=DAILY_START, le=DAILY_END, description="Monday of the pre-ban peak week (first if tied)"
     )
     trough_value: Series[float] = pa.Field(
-        gt=0, nullable=True, description="Minimum over the weeks after the base week"
+        gt=0,
+        nullable=True,
+        description="Minimum from the base week to the recovery (or the end of the data)",
+        metadata={"unit": "the row's unit column"},
     )
     trough_week_start: Series[pd.Timestamp] = pa.Field(
         ge=DAILY_START,
@@ -341,10 +349,14 @@ class DifficultyAdjustments(pa.DataFrameModel):
         ),
     )
     difficulty_before: Series[float] = pa.Field(
-        gt=0, description="Difficulty of the previous epoch (median of its days; dimensionless)"
+        gt=0,
+        description="Difficulty of the previous epoch (median of its days)",
+        metadata={"unit": "dimensionless"},
     )
     difficulty_after: Series[float] = pa.Field(
-        gt=0, description="Difficulty of the new epoch (median of its days; dimensionless)"
+        gt=0,
+        description="Difficulty of the new epoch (median of its days)",
+        metadata={"unit": "dimensionless"},
     )
     change_pct: Series[float] = pa.Field(
         ge=-100,

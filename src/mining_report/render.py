@@ -132,6 +132,7 @@ def pandoc_pdf(
             # The document's sections are ## headings (# is the title in Quarto).
             "--shift-heading-level-by=-1",
             "--metadata=chart-path-prefix:/",
+            f"--include-in-header={(root / 'typst-header.typ').resolve()}",
             "--variable=papersize:a4",
             "--variable=section-numbering:1.1.",
             "--variable=fontsize:10.5pt",

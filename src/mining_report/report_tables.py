@@ -55,7 +55,9 @@ def conflicts_table(source_conflicts: pd.DataFrame) -> pd.DataFrame:
     def claim(row: pd.Series, side: str) -> str:
         unit = row[f"claim_{side}_unit"]
         value = row[f"claim_{side}_value"]
-        return f"{value} {unit}".strip() + f" ({row[f'claim_{side}_source']})"
+        # The printed table names the publisher; the URL stays in source_conflicts.csv.
+        source = str(row[f"claim_{side}_source"]).split(", http", 1)[0]
+        return f"{value} {unit}".strip() + f" ({source})"
 
     return pd.DataFrame(
         {

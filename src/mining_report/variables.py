@@ -190,6 +190,37 @@ def shutdown_variables(shutdowns: pd.DataFrame, shutdown_exposure: pd.DataFrame)
     }
 
 
+def report_variables(
+    tables: dict[str, pd.DataFrame],
+    validations: list[dict[str, object]],
+    sidecars: dict[str, dict[str, object]],
+    analysis: dict[str, object],
+) -> dict[str, str]:
+    """Every number the report quotes, from the cleaned tables and validation records."""
+    before = str(analysis["pre_crackdown_month"])
+    exposure = tables["shutdown_exposure"]
+    return merge(
+        hashrate_variables(tables["hashrate_by_country"], before),
+        global_hashrate_variables(tables["hashrate_by_country"], before),
+        province_variables(tables["hashrate_by_province"], before),
+        migration_variables(tables["hashrate_migration"]),
+        shutdown_variables(tables["shutdowns"], exposure),
+        {"stop_order_full_day_share": pct(exposure["share_of_china_under_order_pct"].max())},
+        price_variables(
+            tables["price_recovery"],
+            tables["difficulty_adjustments"],
+            tables["asic_prices"],
+            tables["price_trends"],
+        ),
+        machine_variables(
+            tables["machine_exports"],
+            tables["machine_exports_by_destination"],
+            tables["source_conflicts"],
+        ),
+        data_variables(validations, sidecars),
+    )
+
+
 def merge(*parts: dict[str, str]) -> dict[str, str]:
     """Join variable sets; a name defined twice is a bug."""
     merged: dict[str, str] = {}
@@ -218,10 +249,17 @@ def price_variables(
     price_recovery: pd.DataFrame,
     difficulty_adjustments: pd.DataFrame,
     asic_prices: pd.DataFrame,
+    price_trends: pd.DataFrame | None = None,
 ) -> dict[str, str]:
     """Falls and recoveries of the weekly series, the difficulty drop, machine prices."""
     recovery = price_recovery.set_index("series")
-    out: dict[str, str] = {"base_week": _week_label(recovery["base_week_start"].iloc[0])}
+    out: dict[str, str] = {
+        "base_week": _week_label(recovery["base_week_start"].iloc[0]),
+    }
+    if price_trends is not None:
+        # The value every index takes in the base week, as the table has it.
+        base = price_trends["week_start"] == recovery["base_week_start"].iloc[0]
+        out["index_base"] = f"{price_trends.loc[base, 'btc_close_index'].iloc[0]:.0f}"
     for series, slug in TREND_SLUGS.items():
         row = recovery.loc[series]
         if pd.notna(row["trough_value"]):
@@ -262,3 +300,49 @@ def price_variables(
         }
     )
     return out
+
+
+#: The figures the machine section quotes by name: the FT's headline count of
+#: machines moved, and its total of machines tracked to a destination.
+FT_HEADLINE_FIGURE = "M01"
+FT_TRACKED_FIGURE = "M03"
+
+
+def thousands(value: float) -> str:
+    """Machine counts with thousands separators: 205,000."""
+    return f"{int(value):,}"
+
+
+def machine_variables(
+    machine_exports: pd.DataFrame,
+    machine_exports_by_destination: pd.DataFrame,
+    source_conflicts: pd.DataFrame,
+) -> dict[str, str]:
+    """The FT's totals, the top destinations and the size of the conflict ledger."""
+    figures = machine_exports.set_index("figure_id")["machines"]
+    ranked = machine_exports_by_destination.dropna(subset=["machines"]).sort_values("rank")
+    out = {
+        "ft_machines_moved": thousands(figures[FT_HEADLINE_FIGURE]),
+        "tracked_machines": thousands(figures[FT_TRACKED_FIGURE]),
+        "conflict_count": count(len(source_conflicts)),
+        "conflict_used_b_count": count((source_conflicts["used"] == "b").sum()),
+    }
+    for position, slug in enumerate(("top", "second", "third")):
+        row = ranked.iloc[position]
+        out[f"{slug}_destination"] = str(row["destination_country"])
+        out[f"{slug}_destination_machines"] = thousands(row["machines"])
+        out[f"{slug}_destination_share"] = pct(row["share_of_tracked_pct"])
+    return out
+
+
+def data_variables(
+    validations: list[dict[str, object]], sidecars: dict[str, dict[str, object]]
+) -> dict[str, str]:
+    """What the validation checked, and the licences the text names."""
+    by_author = {str(meta.get("author")): meta for meta in sidecars.values()}
+    return {
+        "raw_table_count": count(len(validations)),
+        "validation_rows": thousands(sum(int(v["rows"]) for v in validations)),
+        "validation_checks": count(sum(int(v["checks"]) for v in validations)),
+        "coinmetrics_licence": str(by_author["Coin Metrics"]["licence_id"]).replace("-", " ", 2),
+    }

@@ -172,6 +172,18 @@ local function data_table(div)
   if caption == nil or caption.t ~= "Para" then
     fail("table #" .. div.identifier .. " needs a caption paragraph")
   end
+  -- widths="0.2,0.3,…": relative column widths, so long text wraps where it should.
+  local widths = div.attributes["widths"]
+  if widths then
+    local i = 1
+    for share in widths:gmatch("[^,]+") do
+      if tbl.colspecs[i] then
+        tbl.colspecs[i] = { tbl.colspecs[i][1], tonumber(share) }
+      end
+      i = i + 1
+    end
+    div.attributes["widths"] = nil
+  end
   div.content = { tbl, caption }
   div.attributes["src"] = nil
   return div
@@ -225,10 +237,11 @@ local function pandoc_div(div)
     local last = div.content[#div.content]
     local inlines = (#div.content > 1 and last.t == "Para") and last.content
       or pandoc.utils.blocks_to_inlines(tbl.caption.long)
-    tbl.caption.long = {}
     if is_typst then
-      -- Typst numbers the figure; its caption goes above a table.
-      return pandoc.Figure({ tbl }, { pandoc.Plain(inlines) }, pandoc.Attr(div.identifier))
+      -- pandoc's Typst writer makes a captioned, labelled table figure; Typst numbers it.
+      tbl.caption.long = { pandoc.Plain(inlines) }
+      tbl.attr = pandoc.Attr(div.identifier)
+      return tbl
     end
     tbl.caption.long = { pandoc.Plain(numbered_caption(div.identifier, inlines)) }
     tbl.attr = pandoc.Attr(div.identifier, { "data-table" })

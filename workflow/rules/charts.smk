@@ -4,6 +4,7 @@
 # The crackdown timeline by jurisdiction, with each measure's exposure.
 rule chart_crackdown_timeline:
     input:
+        code=CODE["charts"],
         shutdowns="data/processed/shutdowns.parquet",
     output:
         spec="reports/figures/crackdown_timeline.vl.json",
@@ -24,6 +25,7 @@ rule chart_crackdown_timeline:
 # China's share of global hashrate against the main destinations, monthly.
 rule chart_china_share:
     input:
+        code=CODE["charts"],
         hashrate_by_country="data/processed/hashrate_by_country.parquet",
         shutdowns="data/processed/shutdowns.parquet",
     output:
@@ -45,6 +47,7 @@ rule chart_china_share:
 # The provincial composition of China's hashrate (the seasonal swing).
 rule chart_provincial_composition:
     input:
+        code=CODE["charts"],
         hashrate_by_province="data/processed/hashrate_by_province.parquet",
     output:
         spec="reports/figures/provincial_composition.vl.json",
@@ -65,6 +68,7 @@ rule chart_provincial_composition:
 # Each country's share before the crackdown, with China at zero, and latest.
 rule chart_migration:
     input:
+        code=CODE["charts"],
         hashrate_migration="data/processed/hashrate_migration.parquet",
     output:
         spec="reports/figures/migration.vl.json",
@@ -85,6 +89,7 @@ rule chart_migration:
 # Network hashrate with the main measures and the July 2021 difficulty drop.
 rule chart_network_hashrate:
     input:
+        code=CODE["charts"],
         price_trends="data/processed/price_trends.parquet",
         shutdowns="data/processed/shutdowns.parquet",
         difficulty_adjustments="data/processed/difficulty_adjustments.parquet",
@@ -107,6 +112,7 @@ rule chart_network_hashrate:
 # BTC price and hashprice indexed to the pre-ban week.
 rule chart_prices_indexed:
     input:
+        code=CODE["charts"],
         price_trends="data/processed/price_trends.parquet",
     output:
         spec="reports/figures/prices_indexed.vl.json",
@@ -127,6 +133,7 @@ rule chart_prices_indexed:
 # ASIC USD per TH by efficiency class, with the data gap visible.
 rule chart_asic_prices:
     input:
+        code=CODE["charts"],
         asic_prices="data/processed/asic_prices.parquet",
     output:
         spec="reports/figures/asic_prices.vl.json",
@@ -140,5 +147,28 @@ rule chart_asic_prices:
         chart="asic_prices",
     message:
         "Drawing chart asic_prices"
+    script:
+        "../scripts/chart.py"
+
+
+# Machines by destination and company, confidence shown.
+rule chart_machines:
+    input:
+        code=CODE["charts"],
+        machine_exports="data/processed/machine_exports.parquet",
+        machine_exports_by_destination="data/processed/machine_exports_by_destination.parquet",
+        source_conflicts="data/processed/source_conflicts.parquet",
+    output:
+        spec="reports/figures/machines.vl.json",
+        svg="reports/figures/machines.svg",
+        pdf="reports/figures/machines.pdf",
+    log:
+        "logs/charts/machines.log",
+    conda:
+        "../envs/pipeline.yaml"
+    params:
+        chart="machines",
+    message:
+        "Drawing chart machines"
     script:
         "../scripts/chart.py"

@@ -20,6 +20,35 @@ REPORT_QMD = f"reports/{REPORT}.qmd"
 REPORT_HTML = f"reports/{REPORT}.html"
 REPORT_PDF = f"reports/{REPORT}.pdf"
 RAW_TABLES = config["raw_tables"]
+# The package code each stage runs. Snakemake reruns a job when its script changes,
+# not when the code the script imports does, so each rule lists that code as input.
+PKG = "src/mining_report"
+CODE = {
+    "validate": [
+        f"{PKG}/{m}.py"
+        for m in ("validation", "schemas", "vocabularies", "provenance", "io", "step")
+    ],
+    "derive": [
+        f"{PKG}/{m}.py"
+        for m in (
+            "hashrate",
+            "shutdowns",
+            "prices",
+            "machines",
+            "tables",
+            "vocabularies",
+            "catalog",
+            "io",
+        )
+    ],
+    "dictionary": [f"{PKG}/{m}.py" for m in ("dictionary", "tables", "catalog")],
+    "charts": [f"{PKG}/{m}.py" for m in ("charts", "io")],
+    "variables": [f"{PKG}/{m}.py" for m in ("variables", "io")],
+    "report_tables": [
+        f"{PKG}/{m}.py" for m in ("report_tables", "dictionary", "tables")
+    ],
+    "render": [f"{PKG}/{m}.py" for m in ("render", "io")],
+}
 # Every chart of the report; each has a rule chart_<name> in charts.smk.
 CHARTS = [
     "crackdown_timeline",
@@ -29,6 +58,7 @@ CHARTS = [
     "network_hashrate",
     "prices_indexed",
     "asic_prices",
+    "machines",
 ]
 # Every cleaned table; each has a rule of the same name in a derive*.smk file.
 PROCESSED_TABLES = [

@@ -4,6 +4,7 @@
 # Monthly share of global hashrate and EH/s by country, names normalized.
 rule hashrate_by_country:
     input:
+        code=CODE["derive"],
         cbeci_countries="data/interim/cbeci_countries.parquet",
     output:
         parquet="data/processed/hashrate_by_country.parquet",
@@ -23,6 +24,7 @@ rule hashrate_by_country:
 # Province shares of China's hashrate, also as shares of global hashrate.
 rule hashrate_by_province:
     input:
+        code=CODE["derive"],
         cbeci_provinces="data/interim/cbeci_provinces.parquet",
         hashrate_by_country="data/processed/hashrate_by_country.parquet",
     output:
@@ -43,6 +45,7 @@ rule hashrate_by_province:
 # Each country before the crackdown, with China at zero, and latest.
 rule hashrate_migration:
     input:
+        code=CODE["derive"],
         hashrate_by_country="data/processed/hashrate_by_country.parquet",
     output:
         parquet="data/processed/hashrate_migration.parquet",
@@ -63,6 +66,7 @@ rule hashrate_migration:
 # Every crackdown measure with its jurisdiction's hashrate share just before it.
 rule shutdowns:
     input:
+        code=CODE["derive"],
         events="data/interim/events.parquet",
         hashrate_by_province="data/processed/hashrate_by_province.parquet",
         hashrate_by_country="data/processed/hashrate_by_country.parquet",
@@ -84,6 +88,7 @@ rule shutdowns:
 # Day by day, the share of China's pre-crackdown hashrate under a stop order.
 rule shutdown_exposure:
     input:
+        code=CODE["derive"],
         events="data/interim/events.parquet",
         hashrate_by_province="data/processed/hashrate_by_province.parquet",
     output:
@@ -109,6 +114,7 @@ rule shutdown_exposure:
 rule data_dictionary:
     input:
         expand("data/processed/{table}.csv", table=PROCESSED_TABLES),
+        code=CODE["dictionary"],
         meta=[sidecar(csv) for csv in RAW_TABLES.values()],
     output:
         dictionary="data/processed/data_dictionary.csv",

@@ -5,6 +5,7 @@
 # Every machine count in machine_flows, with its destination, company and flow.
 rule machine_exports:
     input:
+        code=CODE["derive"],
         machine_flows="data/interim/machine_flows.parquet",
         machine_flow_entities="data/interim/machine_flow_entities.parquet",
         ledger="data/interim/source_conflicts.parquet",
@@ -26,6 +27,7 @@ rule machine_exports:
 # The FT's November 2021 breakdown of machines by destination country.
 rule machine_exports_by_destination:
     input:
+        code=CODE["derive"],
         machine_flows="data/interim/machine_flows.parquet",
         machine_flow_entities="data/interim/machine_flow_entities.parquet",
         published_figures="data/interim/published_figures.parquet",
@@ -47,6 +49,7 @@ rule machine_exports_by_destination:
 # The conflict ledger with every claim resolved to its value, unit and source.
 rule source_conflicts:
     input:
+        code=CODE["derive"],
         ledger="data/interim/source_conflicts.parquet",
         machine_flows="data/interim/machine_flows.parquet",
         events="data/interim/events.parquet",

@@ -5,6 +5,7 @@
 # Weekly BTC close, 7-day hashrate and difficulty, hashprice; indices and drawdowns.
 rule price_trends:
     input:
+        code=CODE["derive"],
         btc_daily="data/interim/btc_daily.parquet",
     output:
         parquet="data/processed/price_trends.parquet",
@@ -25,6 +26,7 @@ rule price_trends:
 # Per weekly series: base value, pre-ban peak, trough and weeks back to base.
 rule price_recovery:
     input:
+        code=CODE["derive"],
         btc_daily="data/interim/btc_daily.parquet",
     output:
         parquet="data/processed/price_recovery.parquet",
@@ -45,6 +47,7 @@ rule price_recovery:
 # Difficulty adjustments found in the daily mean difficulty.
 rule difficulty_adjustments:
     input:
+        code=CODE["derive"],
         btc_daily="data/interim/btc_daily.parquet",
     output:
         parquet="data/processed/difficulty_adjustments.parquet",
@@ -64,6 +67,7 @@ rule difficulty_adjustments:
 # Monthly median dealer asking price per TH/s by efficiency class, every month x class.
 rule asic_prices:
     input:
+        code=CODE["derive"],
         asic_prices="data/interim/asic_prices.parquet",
         asic_models="data/interim/asic_models.parquet",
     output:
@@ -84,6 +88,7 @@ rule asic_prices:
 # The Hashrate Index ASIC Price Index values quoted in press, by efficiency class.
 rule asic_price_index_quotes:
     input:
+        code=CODE["derive"],
         asic_prices="data/interim/asic_prices.parquet",
     output:
         parquet="data/processed/asic_price_index_quotes.parquet",

@@ -4,7 +4,10 @@
 # Every number quoted in the report's prose, for {{< var name >}}.
 rule report_variables:
     input:
-        hashrate_by_country="data/processed/hashrate_by_country.parquet",
+        **{t: f"data/processed/{t}.parquet" for t in PROCESSED_TABLES},
+        code=CODE["variables"],
+        valid=expand("data/processed/validation/{table}.valid.json", table=RAW_TABLES),
+        meta=[sidecar(csv) for csv in RAW_TABLES.values()],
     output:
         "reports/_variables.yml",
     log:
@@ -12,11 +15,36 @@ rule report_variables:
     conda:
         "../envs/pipeline.yaml"
     params:
-        pre_crackdown_month=config["analysis"]["pre_crackdown_month"],
+        analysis=config["analysis"],
+        raw_csvs=list(RAW_TABLES.values()),
     message:
         "Computing the report's numbers"
     script:
         "../scripts/report_variables.py"
+
+
+# The small tables the report prints: sources, cleaned tables, the conflict ledger.
+rule report_tables:
+    input:
+        code=CODE["report_tables"],
+        valid=expand("data/processed/validation/{table}.valid.json", table=RAW_TABLES),
+        meta=[sidecar(csv) for csv in RAW_TABLES.values()],
+        tables=expand("data/processed/{table}.parquet", table=PROCESSED_TABLES),
+        source_conflicts="data/processed/source_conflicts.parquet",
+    output:
+        sources="reports/_build/tables/sources.csv",
+        tables="reports/_build/tables/tables.csv",
+        conflicts="reports/_build/tables/conflicts.csv",
+    log:
+        "logs/report/tables.log",
+    conda:
+        "../envs/pipeline.yaml"
+    params:
+        raw_csvs=list(RAW_TABLES.values()),
+    message:
+        "Writing the report's tables"
+    script:
+        "../scripts/report_tables.py"
 
 
 # CSL-JSON references built from the raw snapshots' provenance sidecars.
@@ -54,9 +82,11 @@ rule vega_bundle:
 
 
 REPORT_INPUTS = dict(
+    code=CODE["render"],
     qmd=REPORT_QMD,
     quarto_project="reports/_quarto.yml",
     css="reports/report.css",
+    typst_header="reports/typst-header.typ",
     lua_filter="workflow/filters/report.lua",
     variables="reports/_variables.yml",
     bibliography="reports/_build/references.json",
@@ -64,6 +94,7 @@ REPORT_INPUTS = dict(
     charts=expand(
         "reports/figures/{chart}.{ext}", chart=CHARTS, ext=["vl.json", "pdf"]
     ),
+    tables=list(rules.report_tables.output),
 )
 
 

@@ -4,6 +4,7 @@
 # Validate one raw table; on failure write its failure cases and stop the run.
 rule validate_raw_table:
     input:
+        code=CODE["validate"],
         csv=lambda wildcards: RAW_TABLES[wildcards.table],
         meta=lambda wildcards: sidecar(RAW_TABLES[wildcards.table]),
     output:

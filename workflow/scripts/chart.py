@@ -12,7 +12,9 @@ from mining_report.charts import CHARTS, save_chart
 
 def main(snakemake) -> None:
     draw = CHARTS[snakemake.params.chart]
-    tables = {name: pd.read_parquet(path) for name, path in snakemake.input.items()}
+    tables = {
+        name: pd.read_parquet(path) for name, path in snakemake.input.items() if name != "code"
+    }
     chart = draw(**tables)
     save_chart(chart, snakemake.output.spec, snakemake.output.svg, snakemake.output.pdf)
 

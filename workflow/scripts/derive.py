@@ -14,7 +14,9 @@ from mining_report.io import write_table
 
 def main(snakemake) -> None:
     derive = DERIVATIONS[snakemake.params.table]
-    frames = {name: pd.read_parquet(path) for name, path in snakemake.input.items()}
+    frames = {
+        name: pd.read_parquet(path) for name, path in snakemake.input.items() if name != "code"
+    }
     table = derive(**frames, **dict(snakemake.params.get("options", {})))
     write_table(table, snakemake.output.parquet, snakemake.output.csv)
 
