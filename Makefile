@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-from-lock
 CORES ?= all
 
-.PHONY: report test lint format lock dry-run clean
+.PHONY: report test lint format lock dry-run clean bench
 
 report: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES)
@@ -52,3 +52,7 @@ clean:
 	rm -rf data/interim data/processed/*.parquet data/processed/*.csv data/processed/validation \
 	  reports/_build reports/figures reports/_variables.yml \
 	  reports/*.html reports/*.pdf logs .snakemake/metadata
+
+# Medians of a cold build, a no-op run, a one-table edit and 100x daily rows.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py

@@ -37,3 +37,4 @@ rule all:
         "data/processed/datapackage.json",
         REPORT_HTML,
         REPORT_PDF,
+        "reports/manifest.json",

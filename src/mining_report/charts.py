@@ -20,6 +20,7 @@ import pandas as pd
 import vl_convert
 
 from .io import write_bytes, write_text
+from .vocabularies import STUDY_END, STUDY_START
 
 #: Liberation Sans is bundled with vl-convert, so static charts always get it.
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
@@ -69,6 +70,11 @@ def _iso(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     for column in columns:
         out[column] = out[column].dt.strftime("%Y-%m-%d")
     return out
+
+
+def in_study_window(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Rows inside the study window: charts show the crackdown years, not a longer history."""
+    return frame[frame[column].between(STUDY_START, STUDY_END)]
 
 
 def crackdown_window(shutdowns: pd.DataFrame) -> tuple[str, str]:
@@ -205,11 +211,10 @@ def provincial_composition(hashrate_by_province: pd.DataFrame) -> alt.TopLevelMi
     colours = dict(zip(order, CATEGORICAL[: len(order) - 1] + ["#d5d8dc"], strict=True))
     chart = (
         alt.Chart(data)
-        .mark_bar()
+        .mark_bar(width={"band": 0.85})
         .encode(
-            x=alt.X(
-                "yearmonth(month):O", title=None, axis=alt.Axis(format="%b %y", labelAngle=-90)
-            ),
+            # A temporal axis (each bar spans its month) lets the chart fit its container.
+            x=alt.X("yearmonth(month):T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0)),
             y=alt.Y("share_of_china_pct:Q", title="Share of China's hashrate (%)", stack="zero"),
             color=alt.Color(
                 "province:N",
@@ -305,6 +310,8 @@ def network_hashrate(
     price_trends: pd.DataFrame, shutdowns: pd.DataFrame, difficulty_adjustments: pd.DataFrame
 ) -> alt.TopLevelMixin:
     """(4) Weekly mean hashrate with the main measures and the largest difficulty drop."""
+    price_trends = in_study_window(price_trends, "week_start")
+    difficulty_adjustments = in_study_window(difficulty_adjustments, "date")
     data = _iso(price_trends[["week_start", "hashrate_ehs_7d", "difficulty"]], "week_start")
     first, last = data["week_start"].min(), data["week_start"].max()
     measures = _iso(main_measures(shutdowns), "date_announced")[
@@ -375,6 +382,7 @@ def network_hashrate(
 
 def prices_indexed(price_trends: pd.DataFrame) -> alt.TopLevelMixin:
     """(5) BTC price and hashprice indexed to the base week (= 100)."""
+    price_trends = in_study_window(price_trends, "week_start")
     names = {"btc_close_index": "BTC closing price", "hashprice_index": "Hashprice"}
     base = price_trends.loc[price_trends["btc_close_index"] == 100, "week_start"].iloc[0]
     data = _iso(price_trends, "week_start").melt(

@@ -136,3 +136,36 @@ rule render_pdf:
         "Rendering {output}"
     script:
         "../scripts/render.py"
+
+
+# The sha256 of every raw input and output, and the versions of the tools.
+rule manifest:
+    input:
+        code=[f"{PKG}/manifest.py"],
+        raw=[*RAW_TABLES.values(), *(sidecar(csv) for csv in RAW_TABLES.values())],
+        outputs=[
+            *expand(
+                "data/processed/{table}.{ext}",
+                table=PROCESSED_TABLES,
+                ext=["parquet", "csv"],
+            ),
+            "data/processed/data_dictionary.csv",
+            "data/processed/datapackage.json",
+            *expand(
+                "reports/figures/{chart}.{ext}",
+                chart=CHARTS,
+                ext=["vl.json", "svg"],
+            ),
+            REPORT_HTML,
+            REPORT_PDF,
+        ],
+    output:
+        "reports/manifest.json",
+    log:
+        "logs/report/manifest.log",
+    conda:
+        "../envs/pipeline.yaml"
+    message:
+        "Writing reports/manifest.json"
+    script:
+        "../scripts/manifest.py"
