@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from mining_report.provenance import sidecar_path
+
 ROOT = Path(__file__).resolve().parents[1]
 
 RAW = {
@@ -214,7 +216,7 @@ CASES: list[Case] = [
 
 
 def sidecar_of(csv: Path) -> Path:
-    return csv.with_name(csv.stem + ".meta.yml")
+    return sidecar_path(csv)
 
 
 def break_snapshot(case: Case, project: Path) -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import inspect
 from pathlib import Path
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
+from .provenance import sha256_of
 from .tables import field_unit, key_of
 
 #: pandas dtype → Frictionless Table Schema type.
@@ -59,10 +59,6 @@ def data_dictionary(models: dict[str, type[pa.DataFrameModel]]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def datapackage(
     models: dict[str, type[pa.DataFrameModel]],
     csv_dir: Path,
@@ -96,7 +92,7 @@ def datapackage(
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
                 "bytes": path.stat().st_size,
-                "hash": f"sha256:{_sha256(path)}",
+                "hash": f"sha256:{sha256_of(path)}",
                 "schema": {"fields": fields, "primaryKey": key_of(model)},
             }
         )

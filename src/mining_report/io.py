@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas costs ~0.4 s to import; steps that only write text skip it
+    import pandas as pd
 
 
 @contextlib.contextmanager
@@ -47,3 +50,15 @@ def write_table(
         frame.to_parquet(tmp, index=False)
     with atomic_path(csv) as tmp:
         frame.to_csv(tmp, index=False, lineterminator="\n", date_format="%Y-%m-%d")
+
+
+def read_tables(named_paths: Any, skip: tuple[str, ...] = ("code",)) -> dict[str, pd.DataFrame]:
+    """Named Parquet inputs of a rule as frames, leaving out non-table inputs."""
+    import pandas as pd
+
+    return {name: pd.read_parquet(path) for name, path in named_paths.items() if name not in skip}
+
+
+def read_json_records(paths: Any) -> list[Any]:
+    """Parse each JSON file (validation records, for instance)."""
+    return [json.loads(Path(path).read_text(encoding="utf-8")) for path in paths]

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 import platform
 import subprocess
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .provenance import sha256_of
+
 #: Python packages whose versions shape the outputs.
 TOOLS = ("snakemake", "pandas", "pandera", "pyarrow", "altair", "vl-convert-python",
          "pypandoc-binary", "typst")  # fmt: skip
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def tool_versions(pandoc: str | None = None) -> dict[str, str]:
@@ -37,7 +34,7 @@ def manifest(raw: list[Path], outputs: list[Path], versions: dict[str, str]) -> 
 
     def entries(paths: list[Path]) -> dict[str, dict[str, Any]]:
         return {
-            str(path): {"sha256": sha256(path), "bytes": path.stat().st_size}
+            str(path): {"sha256": sha256_of(path), "bytes": path.stat().st_size}
             for path in sorted(paths, key=str)
         }
 

@@ -9,11 +9,9 @@ from typing import Any
 
 import yaml
 
+from .errors import ProvenanceError
+
 REQUIRED_FIELDS = ("title", "producer", "url", "accessed", "licence", "sha256")
-
-
-class ProvenanceError(Exception):
-    """A raw file has no usable sidecar, or its content no longer matches it."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +57,11 @@ def load_sidecar(raw_csv: str | Path) -> dict[str, Any]:
     if missing:
         raise ProvenanceError(f"{meta_path}: missing or empty field(s): {', '.join(missing)}")
     return meta
+
+
+def load_sidecars(raw_csvs: list[str] | list[Path]) -> dict[str, dict[str, Any]]:
+    """Raw table name (the CSV's stem) → its parsed sidecar."""
+    return {Path(csv).stem: load_sidecar(csv) for csv in raw_csvs}
 
 
 def open_snapshot(raw_csv: str | Path) -> Snapshot:

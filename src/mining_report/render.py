@@ -17,13 +17,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from .errors import RenderError
 from .io import atomic_path, write_text
 
 ENGINES = ("auto", "quarto", "pandoc")
-
-
-class RenderError(Exception):
-    """The renderer failed; the message holds its own error output."""
 
 
 def choose_engine(setting: str) -> str:

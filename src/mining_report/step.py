@@ -7,12 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from .provenance import ProvenanceError
-from .render import RenderError
-from .validation import ValidationFailed
-
-#: Errors whose message is written for people; anything else keeps its traceback.
-EXPECTED_ERRORS = (ProvenanceError, ValidationFailed, RenderError)
+from .errors import EXPECTED_ERRORS
 
 
 def run(step: Callable[[], None], log_file: str | Path) -> None:

@@ -13,15 +13,12 @@ import pandas as pd
 import pandera.errors
 import pandera.pandas as pa
 
+from .errors import ProvenanceError, ValidationFailed
 from .io import write_text
-from .provenance import ProvenanceError, open_snapshot, sha256_of
+from .provenance import open_snapshot, sha256_of
 
 #: How many offending lines a message quotes per (column, check) before summarising.
 MAX_LINES_QUOTED = 8
-
-
-class ValidationFailed(Exception):
-    """A raw table broke its schema; the message names file, column, line and check."""
 
 
 @dataclass(frozen=True)

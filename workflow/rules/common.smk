@@ -26,7 +26,15 @@ PKG = "src/mining_report"
 CODE = {
     "validate": [
         f"{PKG}/{m}.py"
-        for m in ("validation", "schemas", "vocabularies", "provenance", "io", "step")
+        for m in (
+            "validation",
+            "schemas",
+            "vocabularies",
+            "provenance",
+            "errors",
+            "io",
+            "step",
+        )
     ],
     "derive": [
         f"{PKG}/{m}.py"
@@ -47,7 +55,7 @@ CODE = {
     "report_tables": [
         f"{PKG}/{m}.py" for m in ("report_tables", "dictionary", "tables")
     ],
-    "render": [f"{PKG}/{m}.py" for m in ("render", "io")],
+    "render": [f"{PKG}/{m}.py" for m in ("render", "errors", "io")],
 }
 # Every chart of the report; each has a rule chart_<name> in charts.smk.
 CHARTS = [

@@ -1,16 +1,15 @@
 """Write the report's CSL-JSON bibliography from the raw snapshots' sidecars."""
 
 import json
-from pathlib import Path
 
 from mining_report import step
 from mining_report.bibliography import bibliography
 from mining_report.io import write_text
-from mining_report.provenance import load_sidecar
+from mining_report.provenance import load_sidecars
 
 
 def main(snakemake) -> None:
-    sidecars = {Path(csv).stem: load_sidecar(csv) for csv in snakemake.params.raw_csvs}
+    sidecars = load_sidecars(snakemake.params.raw_csvs)
     entries = bibliography(sidecars)
     write_text(snakemake.output[0], json.dumps(entries, indent=1, ensure_ascii=False) + "\n")
 

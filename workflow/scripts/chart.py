@@ -4,18 +4,14 @@ The rule names the chart (params.chart) and its inputs, each a Parquet file whos
 input name is an argument of the chart's function.
 """
 
-import pandas as pd
-
 from mining_report import step
 from mining_report.charts import CHARTS, save_chart
+from mining_report.io import read_tables
 
 
 def main(snakemake) -> None:
     draw = CHARTS[snakemake.params.chart]
-    tables = {
-        name: pd.read_parquet(path) for name, path in snakemake.input.items() if name != "code"
-    }
-    chart = draw(**tables)
+    chart = draw(**read_tables(snakemake.input))
     save_chart(chart, snakemake.output.spec, snakemake.output.svg, snakemake.output.pdf)
 
 

@@ -5,19 +5,14 @@ input name is the function's argument) and options (params.options, keyword
 arguments). The function returns the finished, validated table.
 """
 
-import pandas as pd
-
 from mining_report import step
 from mining_report.catalog import DERIVATIONS
-from mining_report.io import write_table
+from mining_report.io import read_tables, write_table
 
 
 def main(snakemake) -> None:
     derive = DERIVATIONS[snakemake.params.table]
-    frames = {
-        name: pd.read_parquet(path) for name, path in snakemake.input.items() if name != "code"
-    }
-    table = derive(**frames, **dict(snakemake.params.get("options", {})))
+    table = derive(**read_tables(snakemake.input), **dict(snakemake.params.get("options", {})))
     write_table(table, snakemake.output.parquet, snakemake.output.csv)
 
 
