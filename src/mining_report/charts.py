@@ -358,8 +358,10 @@ def network_hashrate(
     )
     mark = (
         alt.Chart(drop)
-        .mark_text(align="left", dx=4, dy=14, fontSize=10, fontWeight="bold", color="#1f4e79")
-        .encode(x="date:T", y=alt.value(HEIGHT - 40), text="text:N")
+        .mark_text(
+            align="left", baseline="top", dx=4, fontSize=10, fontWeight="bold", color="#1f4e79"
+        )
+        .encode(x="date:T", y=alt.value(4), text="text:N")
     )
     chart = (
         alt.layer(line, rules, labels.properties(), mark)
