@@ -1,58 +1,87 @@
 # Two commands for a fresh machine:
 #   make report   build the report (creates .venv from requirements.lock on first use)
 #   make test     run the whole test suite
+# `make help` lists every target.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-from-lock
 CORES ?= all
+# uv installs the lock (hash-checked) in seconds; `make` bootstraps it into .tools/
+# from its own hashed lock. Point UV at another uv to use that one instead.
+TOOLS ?= .tools
+ifeq ($(origin UV),undefined)
+UV := $(TOOLS)/bin/uv
+BOOTSTRAP_UV := yes
+endif
+# Never let uv fetch a Python of its own: the venv uses $(PYTHON).
+export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: report test lint format lock dry-run clean bench
+.PHONY: help report run-report test lint format lock dry-run clean bench
 
-report: $(STAMP)
-	$(BIN)/snakemake --cores $(CORES)
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-11s %s\n", $$1, $$2}' \
+	  $(MAKEFILE_LIST)
 
-test: $(STAMP)
+report: $(STAMP) ## build the report: reports/<name>.html and .pdf (progress shown, log in logs/)
+	PYTHONPATH=src $(BIN)/python -m mining_report.launcher --cores $(CORES)
+
+run-report: $(STAMP) ## write Snakemake's own run report (every output, its rule, code and runtime)
+	PYTHONPATH=src $(BIN)/python -m mining_report.launcher --cores $(CORES) --quiet-success
+	$(BIN)/snakemake --report reports/run-report.html
+	@echo "Snakemake's run report: reports/run-report.html (open it in a browser)"
+
+test: $(STAMP) ## run the whole test suite
 	$(BIN)/pytest
 
-lint: $(STAMP)
+lint: $(STAMP) ## ruff, ruff format --check, snakefmt --check, snakemake --lint, actionlint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/snakefmt --check .
 	$(BIN)/snakemake --lint
 	$(BIN)/actionlint
 
-format: $(STAMP)
+format: $(STAMP) ## apply ruff and snakefmt
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 	$(BIN)/snakefmt .
 
-dry-run: $(STAMP)
+dry-run: $(STAMP) ## show what a build would run, and why
 	$(BIN)/snakemake --dry-run
 
-# The isolated environment, rebuilt whenever the lock changes.
-$(STAMP): requirements.lock
+# The installer itself, from its own hashed lock (unless UV names one to use).
+ifdef BOOTSTRAP_UV
+$(UV): requirements-tools.lock
+	rm -rf $(TOOLS)
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check \
+	  --require-hashes -r requirements-tools.lock
+	touch $(UV)
+endif
+
+# The isolated environment, rebuilt whenever the lock changes. Every file is checked
+# against its sha256 in the lock; a mismatch stops the install and says so.
+$(STAMP): requirements.lock | $(UV)
 	rm -rf $(VENV)
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(UV) venv --quiet --python $(PYTHON) $(VENV)
+	@$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements.lock \
+	  || { echo "ERROR: installing requirements.lock failed (above: which package and why)." \
+	       "A hash mismatch means a file differs from the one locked: do not edit hashes by hand;" \
+	       "run 'make lock' to re-pin, or restore requirements.lock with git." >&2; \
+	       rm -rf $(VENV); exit 1; }
 	touch $(STAMP)
 
-# Re-pin every dependency from requirements.in; then update environment.yml and
-# workflow/envs/pipeline.yaml to the new versions (tests/test_environment.py checks).
-lock:
-	rm -rf .lock-venv
-	$(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/python -m pip install --quiet -r requirements.in
-	{ echo "# Pinned by 'make lock' from requirements.in (Python 3.11, Linux x86_64). Do not edit by hand."; \
-	  .lock-venv/bin/python -m pip freeze; } > requirements.lock
-	rm -rf .lock-venv
+lock: $(UV) ## re-pin requirements.lock (with hashes) from requirements.in
+	$(UV) pip compile requirements.in --quiet --generate-hashes --python-version 3.11 \
+	  --python-platform x86_64-unknown-linux-gnu --custom-compile-command "make lock" \
+	  -o requirements.lock
+	@echo "Now update environment.yml and workflow/envs/pipeline.yaml to the new versions" \
+	  "(tests/test_environment.py checks)."
 
-# Remove everything the pipeline writes; raw data and sources stay.
-clean:
-	rm -rf data/interim data/processed/*.parquet data/processed/*.csv data/processed/validation \
-	  reports/_build reports/figures reports/_variables.yml \
-	  reports/*.html reports/*.pdf logs .snakemake/metadata
+clean: ## remove everything the pipeline wrote; raw data and sources stay
+	rm -rf data/interim data/processed/*.parquet data/processed/*.csv data/processed/*.json \
+	  data/processed/validation reports/_build reports/figures reports/_variables.yml \
+	  reports/*.html reports/*.pdf reports/manifest.json reports/.*.part logs .snakemake/metadata
 
-# Medians of a cold build, a no-op run, a one-table edit and 100x daily rows.
-bench: $(STAMP)
+bench: $(STAMP) ## medians of a cold build, a no-op run, a one-table edit and 100x daily rows
 	$(BIN)/python benchmarks/bench.py

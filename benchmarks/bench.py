@@ -28,8 +28,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SKIP = {".git", ".venv", ".snakemake", "logs", "interim", "_build", "figures", "__pycache__",
-        ".pytest_cache", ".ruff_cache", ".hypothesis", "benchmarks"}  # fmt: skip
+SKIP = {".git", ".venv", ".tools", ".snakemake", "logs", "interim", "_build", "figures",
+        "__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis", "benchmarks"}  # fmt: skip
 OUTPUT_SUFFIXES = (".html", ".pdf", ".parquet")
 
 

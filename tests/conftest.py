@@ -18,6 +18,7 @@ GENERATED = {
     ".git",
     ".venv",
     ".lock-venv",
+    ".tools",
     ".snakemake",
     ".pytest_cache",
     ".ruff_cache",
@@ -92,3 +93,32 @@ def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def built_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return isolated_env(tmp_path_factory.mktemp("home"))
+
+
+#: Headless Chromium on a closed network: no background requests, a fresh profile.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory: pytest.TempPathFactory):
+    executable = chromium_path()
+    require(executable, "Debian chromium, for the browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=executable,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            offline=True,
+            viewport={"width": 1280, "height": 900},
+        )
+        yield context
+        context.close()

@@ -7,37 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import chromium_path, require
-
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 MARKS = "svg [class*='mark-'] > path, svg [class*='mark-'] > rect, svg [class*='mark-'] > line"
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory):
-    executable = chromium_path()
-    require(executable, "Debian chromium, for the browser tests")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")),
-            executable_path=executable,
-            headless=True,
-            args=CHROMIUM_ARGS,
-            offline=True,
-            viewport={"width": 1280, "height": 900},
-        )
-        yield context
-        context.close()
 
 
 def chart_ids(project: Path) -> list[str]:

@@ -8,7 +8,11 @@ rule chart_crackdown_timeline:
         shutdowns="data/processed/shutdowns.parquet",
     output:
         spec="reports/figures/crackdown_timeline.vl.json",
-        svg="reports/figures/crackdown_timeline.svg",
+        svg=report(
+            "reports/figures/crackdown_timeline.svg",
+            caption="../report/chart.rst",
+            category="Charts",
+        ),
         pdf="reports/figures/crackdown_timeline.pdf",
     log:
         "logs/charts/crackdown_timeline.log",
@@ -30,7 +34,11 @@ rule chart_china_share:
         shutdowns="data/processed/shutdowns.parquet",
     output:
         spec="reports/figures/china_share.vl.json",
-        svg="reports/figures/china_share.svg",
+        svg=report(
+            "reports/figures/china_share.svg",
+            caption="../report/chart.rst",
+            category="Charts",
+        ),
         pdf="reports/figures/china_share.pdf",
     log:
         "logs/charts/china_share.log",
@@ -51,7 +59,11 @@ rule chart_provincial_composition:
         hashrate_by_province="data/processed/hashrate_by_province.parquet",
     output:
         spec="reports/figures/provincial_composition.vl.json",
-        svg="reports/figures/provincial_composition.svg",
+        svg=report(
+            "reports/figures/provincial_composition.svg",
+            caption="../report/chart.rst",
+            category="Charts",
+        ),
         pdf="reports/figures/provincial_composition.pdf",
     log:
         "logs/charts/provincial_composition.log",
@@ -72,7 +84,11 @@ rule chart_migration:
         hashrate_migration="data/processed/hashrate_migration.parquet",
     output:
         spec="reports/figures/migration.vl.json",
-        svg="reports/figures/migration.svg",
+        svg=report(
+            "reports/figures/migration.svg",
+            caption="../report/chart.rst",
+            category="Charts",
+        ),
         pdf="reports/figures/migration.pdf",
     log:
         "logs/charts/migration.log",
@@ -95,7 +111,11 @@ rule chart_network_hashrate:
         difficulty_adjustments="data/processed/difficulty_adjustments.parquet",
     output:
         spec="reports/figures/network_hashrate.vl.json",
-        svg="reports/figures/network_hashrate.svg",
+        svg=report(
+            "reports/figures/network_hashrate.svg",
+            caption="../report/chart.rst",
+            category="Charts",
+        ),
         pdf="reports/figures/network_hashrate.pdf",
     log:
         "logs/charts/network_hashrate.log",
@@ -116,7 +136,11 @@ rule chart_prices_indexed:
         price_trends="data/processed/price_trends.parquet",
     output:
         spec="reports/figures/prices_indexed.vl.json",
-        svg="reports/figures/prices_indexed.svg",
+        svg=report(
+            "reports/figures/prices_indexed.svg",
+            caption="../report/chart.rst",
+            category="Charts",
+        ),
         pdf="reports/figures/prices_indexed.pdf",
     log:
         "logs/charts/prices_indexed.log",
@@ -137,7 +161,11 @@ rule chart_asic_prices:
         asic_prices="data/processed/asic_prices.parquet",
     output:
         spec="reports/figures/asic_prices.vl.json",
-        svg="reports/figures/asic_prices.svg",
+        svg=report(
+            "reports/figures/asic_prices.svg",
+            caption="../report/chart.rst",
+            category="Charts",
+        ),
         pdf="reports/figures/asic_prices.pdf",
     log:
         "logs/charts/asic_prices.log",
@@ -160,7 +188,11 @@ rule chart_machines:
         source_conflicts="data/processed/source_conflicts.parquet",
     output:
         spec="reports/figures/machines.vl.json",
-        svg="reports/figures/machines.svg",
+        svg=report(
+            "reports/figures/machines.svg",
+            caption="../report/chart.rst",
+            category="Charts",
+        ),
         pdf="reports/figures/machines.pdf",
     log:
         "logs/charts/machines.log",

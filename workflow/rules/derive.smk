@@ -8,7 +8,11 @@ rule hashrate_by_country:
         cbeci_countries="data/interim/cbeci_countries.parquet",
     output:
         parquet="data/processed/hashrate_by_country.parquet",
-        csv="data/processed/hashrate_by_country.csv",
+        csv=report(
+            "data/processed/hashrate_by_country.csv",
+            caption="../report/table.rst",
+            category="Cleaned tables",
+        ),
     log:
         "logs/derive/hashrate_by_country.log",
     conda:
@@ -29,7 +33,11 @@ rule hashrate_by_province:
         hashrate_by_country="data/processed/hashrate_by_country.parquet",
     output:
         parquet="data/processed/hashrate_by_province.parquet",
-        csv="data/processed/hashrate_by_province.csv",
+        csv=report(
+            "data/processed/hashrate_by_province.csv",
+            caption="../report/table.rst",
+            category="Cleaned tables",
+        ),
     log:
         "logs/derive/hashrate_by_province.log",
     conda:
@@ -49,7 +57,11 @@ rule hashrate_migration:
         hashrate_by_country="data/processed/hashrate_by_country.parquet",
     output:
         parquet="data/processed/hashrate_migration.parquet",
-        csv="data/processed/hashrate_migration.csv",
+        csv=report(
+            "data/processed/hashrate_migration.csv",
+            caption="../report/table.rst",
+            category="Cleaned tables",
+        ),
     log:
         "logs/derive/hashrate_migration.log",
     conda:
@@ -72,7 +84,11 @@ rule shutdowns:
         hashrate_by_country="data/processed/hashrate_by_country.parquet",
     output:
         parquet="data/processed/shutdowns.parquet",
-        csv="data/processed/shutdowns.csv",
+        csv=report(
+            "data/processed/shutdowns.csv",
+            caption="../report/table.rst",
+            category="Cleaned tables",
+        ),
     log:
         "logs/derive/shutdowns.log",
     conda:
@@ -93,7 +109,11 @@ rule shutdown_exposure:
         hashrate_by_province="data/processed/hashrate_by_province.parquet",
     output:
         parquet="data/processed/shutdown_exposure.parquet",
-        csv="data/processed/shutdown_exposure.csv",
+        csv=report(
+            "data/processed/shutdown_exposure.csv",
+            caption="../report/table.rst",
+            category="Cleaned tables",
+        ),
     log:
         "logs/derive/shutdown_exposure.log",
     conda:
@@ -117,7 +137,11 @@ rule data_dictionary:
         code=CODE["dictionary"],
         meta=[sidecar(csv) for csv in RAW_TABLES.values()],
     output:
-        dictionary="data/processed/data_dictionary.csv",
+        dictionary=report(
+            "data/processed/data_dictionary.csv",
+            caption="../report/dictionary.rst",
+            category="Cleaned tables",
+        ),
         datapackage="data/processed/datapackage.json",
     log:
         "logs/derive/data_dictionary.log",

@@ -11,7 +11,11 @@ rule machine_exports:
         ledger="data/interim/source_conflicts.parquet",
     output:
         parquet="data/processed/machine_exports.parquet",
-        csv="data/processed/machine_exports.csv",
+        csv=report(
+            "data/processed/machine_exports.csv",
+            caption="../report/table.rst",
+            category="Cleaned tables",
+        ),
     log:
         "logs/derive/machine_exports.log",
     conda:
@@ -33,7 +37,11 @@ rule machine_exports_by_destination:
         published_figures="data/interim/published_figures.parquet",
     output:
         parquet="data/processed/machine_exports_by_destination.parquet",
-        csv="data/processed/machine_exports_by_destination.csv",
+        csv=report(
+            "data/processed/machine_exports_by_destination.csv",
+            caption="../report/table.rst",
+            category="Cleaned tables",
+        ),
     log:
         "logs/derive/machine_exports_by_destination.log",
     conda:
@@ -58,7 +66,11 @@ rule source_conflicts:
         hashrate_by_province="data/processed/hashrate_by_province.parquet",
     output:
         parquet="data/processed/source_conflicts.parquet",
-        csv="data/processed/source_conflicts.csv",
+        csv=report(
+            "data/processed/source_conflicts.csv",
+            caption="../report/table.rst",
+            category="Cleaned tables",
+        ),
     log:
         "logs/derive/source_conflicts.log",
     conda:

@@ -9,7 +9,11 @@ rule price_trends:
         btc_daily="data/interim/btc_daily.parquet",
     output:
         parquet="data/processed/price_trends.parquet",
-        csv="data/processed/price_trends.csv",
+        csv=report(
+            "data/processed/price_trends.csv",
+            caption="../report/table.rst",
+            category="Cleaned tables",
+        ),
     log:
         "logs/derive/price_trends.log",
     conda:
@@ -30,7 +34,11 @@ rule price_recovery:
         btc_daily="data/interim/btc_daily.parquet",
     output:
         parquet="data/processed/price_recovery.parquet",
-        csv="data/processed/price_recovery.csv",
+        csv=report(
+            "data/processed/price_recovery.csv",
+            caption="../report/table.rst",
+            category="Cleaned tables",
+        ),
     log:
         "logs/derive/price_recovery.log",
     conda:
@@ -51,7 +59,11 @@ rule difficulty_adjustments:
         btc_daily="data/interim/btc_daily.parquet",
     output:
         parquet="data/processed/difficulty_adjustments.parquet",
-        csv="data/processed/difficulty_adjustments.csv",
+        csv=report(
+            "data/processed/difficulty_adjustments.csv",
+            caption="../report/table.rst",
+            category="Cleaned tables",
+        ),
     log:
         "logs/derive/difficulty_adjustments.log",
     conda:
@@ -72,7 +84,11 @@ rule asic_prices:
         asic_models="data/interim/asic_models.parquet",
     output:
         parquet="data/processed/asic_prices.parquet",
-        csv="data/processed/asic_prices.csv",
+        csv=report(
+            "data/processed/asic_prices.csv",
+            caption="../report/table.rst",
+            category="Cleaned tables",
+        ),
     log:
         "logs/derive/asic_prices.log",
     conda:
@@ -92,7 +108,11 @@ rule asic_price_index_quotes:
         asic_prices="data/interim/asic_prices.parquet",
     output:
         parquet="data/processed/asic_price_index_quotes.parquet",
-        csv="data/processed/asic_price_index_quotes.csv",
+        csv=report(
+            "data/processed/asic_price_index_quotes.csv",
+            caption="../report/table.rst",
+            category="Cleaned tables",
+        ),
     log:
         "logs/derive/asic_price_index_quotes.log",
     conda:

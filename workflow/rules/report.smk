@@ -103,7 +103,7 @@ rule render_html:
     input:
         **REPORT_INPUTS,
     output:
-        REPORT_HTML,
+        report(REPORT_HTML, caption="../report/report.rst", category="Report"),
     log:
         "logs/report/render_html.log",
     conda:
@@ -123,7 +123,7 @@ rule render_pdf:
     input:
         **REPORT_INPUTS,
     output:
-        REPORT_PDF,
+        report(REPORT_PDF, caption="../report/report.rst", category="Report"),
     log:
         "logs/report/render_pdf.log",
     conda:

@@ -1,0 +1,215 @@
+"""What `make report` runs: Snakemake with a short progress display, then one verdict.
+
+Snakemake runs with the project's brief logger (``src/snakemake_logger_plugin_brief``:
+a line per finished job and one progress bar, instead of a paragraph per job); the
+full detail stays in ``logs/`` and ``.snakemake/log/``. Its output is relayed as it
+comes and kept, so that the run can end on one line: where the report is, with sizes
+and how to open it, or which step failed, why, and where its log is. Extra arguments
+are passed to Snakemake unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+#: Snakemake's summary of a failed job in its run log.
+_FAILED_JOB = re.compile(r"^Error in rule (?P<rule>\w+):\n(?P<body>(?:[ \t]+.*\n?)*)", re.MULTILINE)
+_WILDCARDS = re.compile(r"^\s+wildcards: (?P<wildcards>.+)$", re.MULTILINE)
+_JOB_LOG = re.compile(
+    r"^\s+log: (?P<log>.+?)(?: \(check log file\(s\) for error details\))?$", re.MULTILINE
+)
+#: Colour and cursor codes of the progress display, removed before reading the output.
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\r")
+
+
+@dataclass(frozen=True)
+class FailedJob:
+    """A job Snakemake reported as failed: its rule, wildcards and log file."""
+
+    rule: str
+    wildcards: str | None
+    log: str | None
+
+
+def failed_jobs(run_log: str) -> list[FailedJob]:
+    """Every "Error in rule …" block of a Snakemake run log, in order."""
+    jobs = []
+    for match in _FAILED_JOB.finditer(run_log):
+        body = match.group("body")
+        wildcards = _WILDCARDS.search(body)
+        log = _JOB_LOG.search(body)
+        jobs.append(
+            FailedJob(
+                rule=match.group("rule"),
+                wildcards=wildcards.group("wildcards").strip() if wildcards else None,
+                log=log.group("log").strip() if log else None,
+            )
+        )
+    return jobs
+
+
+def reason_in_job_log(text: str) -> str | None:
+    """The one line a job's log gives as its reason for failing.
+
+    A pipeline step logs ``ERROR <logger>: <message>`` for an expected error (the
+    first line of its message is the verdict); otherwise the last line of a
+    traceback names the exception.
+    """
+    for line in text.splitlines():
+        found = re.match(r"^ERROR [\w.]+: (.+)$", line)
+        if found:
+            return found.group(1).strip()
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for line in reversed(lines):
+        if re.match(r"^[\w.]+(Error|Exception|Failed)\b.*", line):
+            return line
+    return lines[-1] if lines else None
+
+
+def reason_in_output(output: str) -> str | None:
+    """Why Snakemake stopped before or outside any job, from what it printed.
+
+    Snakemake prints an error class and its message (``WorkflowError in file …:``
+    then the message lines); the first message line that says something is kept.
+    """
+    lines = [line.strip() for line in _ANSI.sub("\n", output).splitlines()]
+    lines = [line for line in lines if line]
+    for index, line in enumerate(lines):
+        if re.match(r"^\w*(Error|Exception)\b", line):
+            rest = [
+                other
+                for other in lines[index + 1 : index + 6]
+                if not other.startswith(("File ", "Failed validating", "On instance"))
+            ]
+            head = line.split(" in file ")[0].rstrip(":")
+            detail = " ".join(rest[:2]) if rest else ""
+            return f"{head}: {detail}".rstrip(": ") if detail else head
+    return None
+
+
+def failure_line(output: str, run_log: str | None, project: Path) -> str:
+    """One line that says which step failed, why, and where to read more."""
+    jobs = failed_jobs(run_log or "")
+    if jobs:
+        job = jobs[0]
+        step = job.rule + (f" ({job.wildcards})" if job.wildcards else "")
+        reason = None
+        if job.log and (project / job.log).is_file():
+            reason = reason_in_job_log((project / job.log).read_text(errors="replace"))
+        more = f" — full log: {job.log}" if job.log else ""
+        others = f" (and {len(jobs) - 1} more failed step(s))" if len(jobs) > 1 else ""
+        return f"FAILED at {step}: {reason or 'see the log'}{more}{others}"
+    reason = reason_in_output(output)
+    return f"FAILED before any step ran: {reason or 'see the messages above'}"
+
+
+def newest_run_log(project: Path, since: float) -> str | None:
+    """The text of the Snakemake run log written by this run, if there is one."""
+    folder = project / ".snakemake" / "log"
+    if not folder.is_dir():
+        return None
+    logs = [p for p in folder.glob("*.snakemake.log") if p.stat().st_mtime >= since]
+    if not logs:
+        return None
+    return max(logs, key=lambda p: p.stat().st_mtime).read_text(errors="replace")
+
+
+def _size(path: Path) -> str:
+    size = path.stat().st_size
+    for unit in ("bytes", "KiB", "MiB"):
+        if size < 1024 or unit == "MiB":
+            return f"{size:,} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
+        size /= 1024
+    raise AssertionError("unreachable")
+
+
+def success_lines(project: Path, report_name: str) -> list[str]:
+    """Where the report is, how large, and how to open it."""
+    html = Path("reports") / f"{report_name}.html"
+    pdf = Path("reports") / f"{report_name}.pdf"
+    lines = ["The report is ready:"]
+    for path, what in ((html, "interactive, works offline"), (pdf, "for print")):
+        if (project / path).is_file():
+            lines.append(f"  {path}  ({_size(project / path)}, {what})")
+    lines.append(f"Open it with:  xdg-open {html}   (macOS: open {html})")
+    lines.append("Step logs are in logs/; Snakemake's own log in .snakemake/log/.")
+    return lines
+
+
+def report_name(project: Path) -> str:
+    """The report's stem, from the config (``report.name``)."""
+    import yaml
+
+    config = yaml.safe_load((project / "config" / "config.yaml").read_text(encoding="utf-8"))
+    return str(config["report"]["name"])
+
+
+def _relay(command: list[str], cwd: Path, write: Callable[[bytes], object]) -> tuple[int, str]:
+    """Run ``command``, passing its output on as it comes; return status and output.
+
+    On a terminal the command runs on a pseudo-terminal of its own, so the progress
+    display stays live; elsewhere (CI logs, files) through a pipe.
+    """
+    chunks: list[bytes] = []
+    if sys.stdout.isatty() and os.name == "posix":
+        import pty
+
+        def read(fd: int) -> bytes:
+            data = os.read(fd, 4096)
+            chunks.append(data)
+            return data
+
+        previous = Path.cwd()
+        os.chdir(cwd)
+        try:
+            status = pty.spawn(command, read)
+        finally:
+            os.chdir(previous)
+        code = os.waitstatus_to_exitcode(status)
+    else:
+        with subprocess.Popen(
+            command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        ) as process:
+            assert process.stdout is not None
+            for data in iter(lambda: process.stdout.read1(4096), b""):
+                chunks.append(data)
+                write(data)
+        code = process.returncode
+    return code, b"".join(chunks).decode("utf-8", errors="replace")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    quiet_success = "--quiet-success" in args
+    args = [a for a in args if a != "--quiet-success"]
+    project = Path.cwd()
+    # A run that was killed leaves its half-made outputs marked incomplete: make them again.
+    command = [sys.executable, "-m", "snakemake", "--logger", "brief", "--rerun-incomplete", *args]
+    # Snakemake finds the brief logger (src/snakemake_logger_plugin_brief) on the path.
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(project / "src"), os.environ.get("PYTHONPATH", "")) if p
+    )
+
+    def write(data: bytes) -> None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+
+    started = time.time() - 1  # log files carry second-resolution times on some systems
+    code, output = _relay(command, project, write)
+    if code == 0:
+        if not quiet_success:
+            print("\n" + "\n".join(success_lines(project, report_name(project))))
+        return 0
+    print("\n" + failure_line(output, newest_run_log(project, started), project), file=sys.stderr)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

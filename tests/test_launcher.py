@@ -1,0 +1,166 @@
+"""`make report`'s launcher: a short display, and a run that ends on one clear line."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mining_report.launcher import (
+    failed_jobs,
+    failure_line,
+    reason_in_job_log,
+    reason_in_output,
+    success_lines,
+)
+
+from conftest import copy_project, isolated_env
+
+# What Snakemake 9 writes to .snakemake/log/ when a job fails (copied from a real run).
+RUN_LOG = """\
+[Sun Nov 29 09:11:27 2026]
+Error in rule validate_raw_table:
+    message: None
+    jobid: 3
+    input: src/mining_report/validation.py, data/raw/press/events.csv
+    output: data/interim/events.parquet, data/processed/validation/events.valid.json
+    log: logs/validate/events.log (check log file(s) for error details)
+Shutting down, this might take some time.
+Exiting because a job execution failed. Look above for error messages
+"""
+
+TWO_FAILURES = """\
+Error in rule chart_machines:
+    jobid: 12
+    log: logs/charts/machines.log (check log file(s) for error details)
+Error in rule derive_x:
+    jobid: 13
+    wildcards: table=shutdowns
+    log: logs/derive/shutdowns.log (check log file(s) for error details)
+"""
+
+
+def test_failed_jobs_are_read_from_the_run_log() -> None:
+    assert [(j.rule, j.wildcards, j.log) for j in failed_jobs(RUN_LOG)] == [
+        ("validate_raw_table", None, "logs/validate/events.log")
+    ]
+    jobs = failed_jobs(TWO_FAILURES)
+    assert [j.rule for j in jobs] == ["chart_machines", "derive_x"]
+    assert jobs[1].wildcards == "table=shutdowns"
+    assert failed_jobs("Finished jobid: 0 (Rule: all)\n41 of 41 steps (100%) done\n") == []
+
+
+def test_an_expected_error_gives_its_first_line_as_the_reason() -> None:
+    log = (
+        "INFO render: rendering\n"
+        "ERROR pipeline: data/raw/a.csv: 2 failed check(s); every case is listed in f.csv\n"
+        "  - column 'x', check 'greater_than(0)': line(s) 4; value(s) '-1'\n"
+    )
+    assert reason_in_job_log(log) == (
+        "data/raw/a.csv: 2 failed check(s); every case is listed in f.csv"
+    )
+
+
+def test_an_unexpected_error_gives_the_exception_line() -> None:
+    log = (
+        "ERROR: step failed\nTraceback (most recent call last):\n"
+        "  File \"x.py\", line 3, in <module>\n    main()\nKeyError: 'share_pct'\n"
+    )
+    assert reason_in_job_log(log) == "KeyError: 'share_pct'"
+
+
+def test_a_planning_error_is_summarised_from_the_output() -> None:
+    output = (
+        "Config file config/config.yaml is extended by additional config.\n"
+        'WorkflowError in file "/p/Snakefile", line 15:\n'
+        "Error validating config file.\n"
+        "ValidationError: 'bogus' is not one of ['auto', 'quarto', 'pandoc']\n"
+        "\n"
+        "Failed validating 'enum' in schema['properties']['render_engine']:\n"
+    )
+    assert reason_in_output(output) == (
+        "WorkflowError: Error validating config file. "
+        "ValidationError: 'bogus' is not one of ['auto', 'quarto', 'pandoc']"
+    )
+    assert reason_in_output("Building DAG of jobs...\n") is None
+
+
+def test_the_failure_line_names_step_reason_and_log(tmp_path: Path) -> None:
+    log = tmp_path / "logs/validate/events.log"
+    log.parent.mkdir(parents=True)
+    log.write_text("ERROR pipeline: data/raw/press/events.csv: sha256 does not match\n  more\n")
+    line = failure_line("", RUN_LOG, tmp_path)
+    assert line == (
+        "FAILED at validate_raw_table: data/raw/press/events.csv: sha256 does not match"
+        " — full log: logs/validate/events.log"
+    )
+    assert "\n" not in line
+    assert failure_line("", TWO_FAILURES, tmp_path).endswith("(and 1 more failed step(s))")
+
+
+def test_success_names_both_files_with_their_sizes(tmp_path: Path) -> None:
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports/r.html").write_bytes(b"x" * 2048)
+    (tmp_path / "reports/r.pdf").write_bytes(b"x" * 300)
+    text = "\n".join(success_lines(tmp_path, "r"))
+    assert "reports/r.html  (2.0 KiB" in text
+    assert "reports/r.pdf  (300 bytes" in text
+    assert "xdg-open reports/r.html" in text
+
+
+def launch(project: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "mining_report.launcher", "--cores", "2", *args]
+    env = {**env, "PYTHONPATH": str(project / "src")}
+    return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
+
+
+@pytest.mark.pipeline
+def test_a_built_project_says_where_the_report_is(
+    built_project: Path, built_env: dict[str, str]
+) -> None:
+    done = launch(built_project, "--config", "render_engine=pandoc", env=built_env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    tail = done.stdout.strip().splitlines()[-5:]
+    for name in ("crackdown.html", "crackdown.pdf"):
+        size = (built_project / "reports" / name).stat().st_size
+        line = next(line for line in tail if f"reports/{name}" in line)
+        assert f"{size / 1024:,.1f} KiB" in line or f"{size / 1024 / 1024:,.1f} MiB" in line
+    # The rich display, not a paragraph per job: no "Reason:" walls.
+    assert "Reason:" not in done.stdout
+
+
+@pytest.mark.pipeline
+def test_a_failed_run_ends_on_one_line_naming_file_and_log(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    env = isolated_env(tmp_path / "home")
+    events = project / "data/raw/press/events.csv"
+    events.write_bytes(events.read_bytes().replace(b"E01", b"E1X", 1))
+    done = launch(project, "--config", "render_engine=pandoc", env=env)
+    assert done.returncode != 0
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("FAILED at validate_raw_table: data/raw/press/events.csv: sha256")
+    assert last.endswith("full log: logs/validate/events.log")
+
+    done = launch(project, "--config", "render_engine=bogus", env=env)
+    assert done.returncode != 0
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("FAILED before any step ran: WorkflowError")
+    assert "'bogus' is not one of" in last
+
+
+def test_make_help_describes_every_target() -> None:
+    root = Path(__file__).resolve().parents[1]
+    makefile = (root / "Makefile").read_text()
+    phony = re.search(r"^\.PHONY: (.+)$", makefile, re.MULTILINE).group(1).split()
+    done = subprocess.run(
+        ["make", "--no-print-directory", "help"], cwd=root, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    described = {
+        m.group(1): m.group(2) for m in re.finditer(r"^  make (\S+)\s+(.+)$", done.stdout, re.M)
+    }
+    assert set(phony) <= set(described), set(phony) - set(described)
+    assert all(len(text) > 10 for text in described.values())
