@@ -17,7 +17,7 @@ endif
 # Never let uv fetch a Python of its own: the venv uses $(PYTHON).
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help report run-report test lint format lock dry-run clean bench
+.PHONY: help report run-report test lint format lock dry-run clean bench refresh resign
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-11s %s\n", $$1, $$2}' \
@@ -45,6 +45,13 @@ format: $(STAMP) ## apply ruff and snakefmt
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 	$(BIN)/snakefmt .
+
+refresh: $(STAMP) ## fetch SOURCE anew into data/staging/ and show the diff; ACCEPT=1 replaces it
+	PYTHONPATH=src $(BIN)/python -m mining_report.refresh $(SOURCE) \
+	  $(if $(BASE_URL),--base-url $(BASE_URL)) $(if $(ACCEPT),--accept)
+
+resign: $(STAMP) ## re-validate a hand-edited raw TABLE, then update its sidecar (sha256, change log)
+	PYTHONPATH=src $(BIN)/python -m mining_report.refresh --resign $(TABLE)
 
 dry-run: $(STAMP) ## show what a build would run, and why
 	$(BIN)/snakemake --dry-run
@@ -79,7 +86,7 @@ lock: $(UV) ## re-pin requirements.lock (with hashes) from requirements.in
 	  "(tests/test_environment.py checks)."
 
 clean: ## remove everything the pipeline wrote; raw data and sources stay
-	rm -rf data/interim data/processed/*.parquet data/processed/*.csv data/processed/*.json \
+	rm -rf data/interim data/staging data/processed/*.parquet data/processed/*.csv data/processed/*.json \
 	  data/processed/validation reports/_build reports/figures reports/_variables.yml \
 	  reports/*.html reports/*.pdf reports/manifest.json reports/.*.part logs .snakemake/metadata
 

@@ -1,0 +1,373 @@
+"""Refresh a raw snapshot from upstream, or re-sign a hand-edited one; never silently.
+
+``python -m mining_report.refresh SOURCE`` fetches the source's tables, converts them
+to the snapshot's format, writes each with a new sidecar into ``data/staging/<table>/``,
+validates it with the table's model and prints (and saves) the difference from the
+current snapshot: rows added, removed, changed, the largest changes and revisions of
+values already published. Only ``--accept`` then moves the staged file and sidecar
+over the snapshot; the previous one stays in git history. ``--resign TABLE``
+re-validates a curated table edited by hand and only then writes its new sha256 and
+a dated line in its sidecar's change log. A failure leaves every snapshot, sidecar and
+report as it was, and no partial file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import upstream
+from .errors import ProvenanceError, ValidationFailed
+from .io import write_text
+from .provenance import sha256_of, sidecar_path
+
+STAGING = Path("data/staging")
+
+
+class RefreshError(Exception):
+    """A refresh or re-sign could not be completed; nothing was replaced."""
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A fetched table in the staging folder, with the current snapshot it would replace."""
+
+    table: str
+    csv: Path
+    sidecar: Path
+    current: Path
+    report: str
+
+
+# --- the difference between two vintages ------------------------------------------------
+
+
+def _as_number(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def diff_tables(old: Any, new: Any, key: list[str], limit: int = 5) -> dict[str, Any]:
+    """Rows added, removed and changed between two vintages of a table (as text frames).
+
+    A value counts as changed when it differs as a number (``6.1`` and ``6.10`` are the
+    same) or, for text, as text. A change to a row whose key the old vintage already
+    had is a revision of a published value, and is listed as such.
+    """
+    old_rows = {tuple(r[k] for k in key): r for r in old.to_dict("records")}
+    new_rows = {tuple(r[k] for k in key): r for r in new.to_dict("records")}
+    added = sorted(set(new_rows) - set(old_rows))
+    removed = sorted(set(old_rows) - set(new_rows))
+    changes = []
+    for row_key in sorted(set(old_rows) & set(new_rows)):
+        before, after = old_rows[row_key], new_rows[row_key]
+        for column in [c for c in new.columns if c not in key and c in old.columns]:
+            a, b = before[column], after[column]
+            x, y = _as_number(a), _as_number(b)
+            same = (x == y) if x is not None and y is not None else (str(a) == str(b))
+            if not same:
+                relative = abs(y - x) / abs(x) if x not in (None, 0) and y is not None else None
+                changes.append(
+                    {"key": row_key, "column": column, "old": a, "new": b, "relative": relative}
+                )
+    largest = sorted(
+        (c for c in changes if c["relative"] is not None), key=lambda c: -c["relative"]
+    )[:limit]
+    return {"added": added, "removed": removed, "changed": changes, "largest": largest}
+
+
+def _key_text(row_key: tuple) -> str:
+    return " / ".join(str(k) for k in row_key)
+
+
+def describe_diff(table: str, diff: dict[str, Any], old_rows: int, new_rows: int) -> str:
+    """The difference as lines a reviewer reads before accepting."""
+    added, removed, changed = diff["added"], diff["removed"], diff["changed"]
+    lines = [
+        f"{table}: {old_rows} rows now, {new_rows} staged: "
+        f"{len(added)} added, {len(removed)} removed, "
+        f"{len({c['key'] for c in changed})} row(s) with {len(changed)} changed value(s)"
+    ]
+    if added:
+        lines.append(f"  added: {_key_text(added[0])} … {_key_text(added[-1])}")
+    if removed:
+        lines.append(f"  REMOVED: {', '.join(_key_text(k) for k in removed[:10])}")
+    if changed:
+        lines.append("  revisions of published values (largest first):")
+        for change in diff["largest"] or changed[:5]:
+            rel = f" ({change['relative']:+.2%})" if change["relative"] is not None else ""
+            lines.append(
+                f"    {_key_text(change['key'])}, {change['column']}: "
+                f"{change['old']} -> {change['new']}{rel}"
+            )
+    return "\n".join(lines)
+
+
+def diff_csv(diff: dict[str, Any], key: list[str]) -> str:
+    """Every difference as a table: kind, key, column, old, new."""
+    import pandas as pd
+
+    rows = [{"kind": "added", "key": _key_text(k)} for k in diff["added"]]
+    rows += [{"kind": "removed", "key": _key_text(k)} for k in diff["removed"]]
+    rows += [
+        {
+            "kind": "revised",
+            "key": _key_text(c["key"]),
+            "column": c["column"],
+            "old": c["old"],
+            "new": c["new"],
+        }
+        for c in diff["changed"]
+    ]
+    frame = pd.DataFrame(rows, columns=["kind", "key", "column", "old", "new"])
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
+# --- staging ----------------------------------------------------------------------------
+
+
+def table_key(table: str) -> list[str]:
+    """The key of a raw table, from its model (``Config.unique`` or a unique field)."""
+    from .schemas import RAW_MODELS
+
+    schema = RAW_MODELS[table].to_schema()
+    if schema.unique:
+        return [schema.unique] if isinstance(schema.unique, str) else list(schema.unique)
+    unique = [name for name, column in schema.columns.items() if column.unique]
+    if not unique:
+        raise RefreshError(f"{table}: its model declares no key to compare vintages by")
+    return unique
+
+
+def new_sidecar(
+    current: dict[str, Any], path: Path, download: dict[str, Any], now: dt.datetime
+) -> dict[str, Any]:
+    """The current sidecar, updated for a new vintage fetched from ``download``."""
+    import pandas as pd
+
+    frame = pd.read_csv(path, dtype=str)
+    meta = dict(current)
+    meta.pop("copy_used", None)
+    meta["download"] = download
+    meta["accessed"] = now.date().isoformat()
+    meta["retrieved_at"] = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    meta["rows"] = len(frame)
+    meta["coverage"] = {"first": str(frame["date"].min()), "last": str(frame["date"].max())}
+    meta["sha256"] = sha256_of(path)
+    meta["changes_from_source"] = (
+        "Fetched with `make refresh` and converted by src/mining_report/upstream.py: "
+        "formatting only (column names of this table, ISO dates, shares without the % sign); "
+        "values as sent."
+    )
+    log = list(meta.get("change_log") or [])
+    log.insert(0, f"{now.date().isoformat()}: refreshed from {download['url']} ({len(frame)} rows)")
+    meta["change_log"] = log
+    return meta
+
+
+def _dump_sidecar(meta: dict[str, Any], table: str) -> str:
+    head = (
+        f"# Provenance sidecar for {table}.csv. The pipeline refuses the CSV if\n"
+        "# its sha256 differs from the value below; edit the data and this file together.\n"
+    )
+    return head + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100)
+
+
+def stage_table(
+    table: str, raw_csv: Path, csv_text: str, download: dict[str, Any], now: dt.datetime
+) -> Staged:
+    """Write a fetched table and its sidecar to staging, validate it, diff it."""
+    import pandas as pd
+
+    from .schemas import CHECK_COLUMNS, RAW_MODELS
+    from .validation import validate_raw
+
+    folder = STAGING / table
+    shutil.rmtree(folder, ignore_errors=True)
+    # Keep the snapshot's own line ends, so that git shows only what changed.
+    with raw_csv.open("rb") as current:
+        if b"\r\n" in current.read(4096):
+            csv_text = csv_text.replace("\n", "\r\n")
+    staged_csv = folder / raw_csv.name
+    write_text(staged_csv, csv_text)
+    current_meta = yaml.safe_load(sidecar_path(raw_csv).read_text(encoding="utf-8"))
+    meta = new_sidecar(current_meta, staged_csv, download, now)
+    write_text(sidecar_path(staged_csv), _dump_sidecar(meta, table))
+    try:
+        validate_raw(staged_csv, RAW_MODELS[table], folder / "failures.csv", CHECK_COLUMNS)
+    except (ValidationFailed, ProvenanceError) as err:
+        first = str(err).splitlines()[0]
+        # Keep the failure cases to read; drop the pair that must not be accepted.
+        staged_csv.unlink(missing_ok=True)
+        sidecar_path(staged_csv).unlink(missing_ok=True)
+        raise RefreshError(
+            f"{table}: the staged download fails its checks and was not accepted: {first} "
+            f"(all cases: {folder / 'failures.csv'})"
+        ) from err
+    old = pd.read_csv(raw_csv, dtype=str, keep_default_na=False)
+    new = pd.read_csv(staged_csv, dtype=str, keep_default_na=False)
+    key = table_key(table)
+    diff = diff_tables(old, new, key)
+    report = describe_diff(table, diff, len(old), len(new))
+    write_text(folder / "diff.txt", report + "\n")
+    write_text(folder / "diff.csv", diff_csv(diff, key))
+    return Staged(table, staged_csv, sidecar_path(staged_csv), raw_csv, report)
+
+
+def fetch(source: str, spec: dict[str, Any], base_url: str | None, client: upstream.Client):
+    """(table, csv text, download record) for each table the source refreshes."""
+    base = base_url or spec["base_url"]
+    if spec["kind"] == "coinmetrics":
+        metrics = dict(spec["metrics"])
+        rows = upstream.coinmetrics_rows(
+            client, base, spec["endpoint"], dict(spec["parameters"]), list(metrics)
+        )
+        download = {
+            "url": f"{base.rstrip('/')}/{spec['endpoint']}",
+            "parameters": {**spec["parameters"], "metrics": ",".join(metrics)},
+            "pages": len(client.requested),
+        }
+        yield spec["table"], upstream.coinmetrics_csv(rows, metrics), download
+    elif spec["kind"] == "ccaf":
+        for name, table in spec["downloads"].items():
+            text = upstream.ccaf_download(client, base, name)
+            url = f"{base.rstrip('/')}/download/{name}"
+            yield table, upstream.ccaf_csv(name, text, url), {"url": url}
+    else:
+        raise RefreshError(f"source {source}: unknown kind {spec['kind']!r}")
+
+
+def accept(staged: Staged) -> None:
+    """Replace the snapshot and its sidecar by the staged pair."""
+    for source, target in (
+        (staged.csv, staged.current),
+        (staged.sidecar, sidecar_path(staged.current)),
+    ):
+        tmp = target.with_name(f".{target.name}.accept.part")
+        shutil.copyfile(source, tmp)
+        tmp.replace(target)
+
+
+def refresh(
+    source: str,
+    sources: dict[str, Any],
+    raw_tables: dict[str, str],
+    base_url: str | None = None,
+    accept_staged: bool = False,
+    client: upstream.Client | None = None,
+    now: dt.datetime | None = None,
+) -> list[Staged]:
+    """Fetch, stage, validate and diff every table of ``source``; replace them if asked."""
+    if source not in sources:
+        raise RefreshError(
+            f"unknown SOURCE {source!r}; config/sources.yaml has {', '.join(sources)}"
+        )
+    client = client or upstream.Client()
+    now = now or dt.datetime.now(dt.UTC)
+    staged = []
+    # Everything is fetched and staged before anything is replaced.
+    for table, csv_text, download in fetch(source, sources[source], base_url, client):
+        if table not in raw_tables:
+            raise RefreshError(f"{table}: not listed under raw_tables in config/config.yaml")
+        staged.append(stage_table(table, Path(raw_tables[table]), csv_text, download, now))
+    if accept_staged:
+        for item in staged:
+            accept(item)
+    return staged
+
+
+# --- re-signing a curated table ---------------------------------------------------------
+
+
+def resign(table: str, raw_tables: dict[str, str], now: dt.datetime | None = None) -> str:
+    """Validate a hand-edited table and only then write its new sha256 and a log line."""
+    import tempfile
+
+    from .schemas import CHECK_COLUMNS, RAW_MODELS
+    from .validation import validate_raw
+
+    if table not in raw_tables:
+        raise RefreshError(f"TABLE {table!r} is not listed under raw_tables in config/config.yaml")
+    raw_csv = Path(raw_tables[table])
+    meta_path = sidecar_path(raw_csv)
+    meta = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
+    new_hash = sha256_of(raw_csv)
+    if str(meta.get("sha256", "")).lower() == new_hash:
+        return f"{raw_csv}: unchanged since it was signed; nothing to do"
+    now = now or dt.datetime.now(dt.UTC)
+    # Validate a copy signed with the new hash, so the sidecar is touched only on success.
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / raw_csv.name
+        shutil.copyfile(raw_csv, copy)
+        write_text(sidecar_path(copy), _dump_sidecar({**meta, "sha256": new_hash}, table))
+        try:
+            validate_raw(copy, RAW_MODELS[table], Path(scratch) / "failures.csv", CHECK_COLUMNS)
+        except (ValidationFailed, ProvenanceError) as err:
+            message = str(err).replace(str(copy), str(raw_csv)).splitlines()
+            raise RefreshError(
+                f"{raw_csv}: not re-signed, it fails its checks: {message[0]}"
+                + ("".join(f"\n{line}" for line in message[1:4]))
+            ) from err
+    text = meta_path.read_text(encoding="utf-8")
+    old_hash = str(meta["sha256"])
+    if text.count(old_hash) != 1:
+        raise RefreshError(f"{meta_path}: its sha256 line could not be found exactly once")
+    text = text.replace(old_hash, new_hash)
+    entry = (
+        f'  - "{now.date().isoformat()}: re-signed after a hand edit (sha256 {new_hash[:12]}…)"\n'
+    )
+    if "\nchange_log:\n" in text:
+        text = text.replace("\nchange_log:\n", "\nchange_log:\n" + entry, 1)
+    else:
+        text = text.rstrip("\n") + "\nchange_log:\n" + entry
+    write_text(meta_path, text)
+    return f"{raw_csv}: validated and re-signed (sha256 {new_hash})"
+
+
+# --- command line -----------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make refresh", description=__doc__.split("\n")[0])
+    parser.add_argument("source", nargs="?", help="a source in config/sources.yaml")
+    parser.add_argument("--base-url", help="API root to use instead of the configured one")
+    parser.add_argument("--accept", action="store_true", help="replace the snapshot(s)")
+    parser.add_argument("--resign", metavar="TABLE", help="re-sign a hand-edited raw table")
+    args = parser.parse_args(argv)
+    config = yaml.safe_load(Path("config/config.yaml").read_text(encoding="utf-8"))
+    raw_tables = config["raw_tables"]
+    try:
+        if args.resign:
+            print(resign(args.resign, raw_tables))
+            return 0
+        if not args.source:
+            parser.error("name a SOURCE (make refresh SOURCE=coinmetrics) or --resign TABLE")
+        sources = yaml.safe_load(Path("config/sources.yaml").read_text(encoding="utf-8"))
+        staged = refresh(args.source, sources, raw_tables, args.base_url, args.accept)
+    except (RefreshError, upstream.UpstreamError) as err:
+        print(f"ERROR: {err}", file=sys.stderr)
+        print("Nothing was replaced: the snapshots, sidecars and report are as they were.",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    for item in staged:
+        print(item.report)
+        print(f"  staged: {item.csv} (+ sidecar, diff.txt, diff.csv)")
+    if args.accept:
+        names = ", ".join(str(item.current) for item in staged)
+        print(f"Accepted: {names} replaced. Review `git diff`, then `make report`.")
+    else:
+        print("Nothing replaced yet. To accept: make refresh SOURCE=... ACCEPT=1")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,77 @@
+"""A scripted HTTP server on 127.0.0.1 that stands in for the upstream APIs in tests."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+
+@dataclass
+class Answer:
+    """One scripted response."""
+
+    body: bytes = b""
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    content_type: str = "application/json"
+
+
+class Upstream:
+    """Routes -> answers served in order (the last one repeats); every request is kept."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, list[Answer]] = {}
+        self.requests: list[dict[str, str]] = []
+        upstream = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                parts = urlsplit(self.path)
+                upstream.requests.append(
+                    {"path": parts.path, "query": parts.query,
+                     "user_agent": self.headers.get("User-Agent", "")}
+                )  # fmt: skip
+                answers = upstream.routes.get(f"{parts.path}?{parts.query}") or upstream.routes.get(
+                    parts.path
+                )
+                if not answers:
+                    self.send_error(404)
+                    return
+                answer = answers.pop(0) if len(answers) > 1 else answers[0]
+                time.sleep(answer.delay)
+                self.send_response(answer.status)
+                self.send_header("Content-Type", answer.content_type)
+                self.send_header("Content-Length", str(len(answer.body)))
+                for name, value in answer.headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(answer.body)
+
+            def log_message(self, *args) -> None:  # keep the test output clean
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def add(self, route: str, *answers: Answer) -> None:
+        self.routes[route] = list(answers)
+
+    def __enter__(self) -> Upstream:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
