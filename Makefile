@@ -7,13 +7,20 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-from-lock
 CORES ?= all
 
-.PHONY: report test lint format lock dry-run clean bench
+.PHONY: report test test-cluster lint format lock dry-run clean bench
 
 report: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES)
 
 test: $(STAMP)
 	$(BIN)/pytest
+
+# The whole pipeline on a throw-away single-node SLURM cluster (root, Debian 12):
+# tests/test_cluster.py; the trap stops the daemons even if pytest dies.
+test-cluster: $(STAMP)
+	export THROWAWAY_SLURM_DIR="$${TMPDIR:-/tmp}/throwaway-slurm-test"; \
+	trap 'tests/cluster/throwaway-slurm.sh stop' EXIT; \
+	$(BIN)/pytest -m cluster
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
