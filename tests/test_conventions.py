@@ -219,6 +219,19 @@ def test_layered_slurm_profiles_plan_the_report(
     assert job_stats(output)["render_pdf"] == 1
 
 
+def test_readme_cluster_recipe_is_the_one_the_cluster_test_runs() -> None:
+    from test_cluster import HELPER, PROFILES
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("### Trying it on a throw-away cluster", 1)[1].split("\n## ", 1)[0]
+    recipe = section.split("```sh\n", 1)[1].split("```", 1)[0].replace("\\\n", " ")
+    commands = [" ".join(line.split("#")[0].split()) for line in recipe.splitlines()]
+    helper = HELPER.relative_to(ROOT)
+    assert f"sudo {helper} start" in commands and f"sudo {helper} stop" in commands
+    assert f".venv/bin/snakemake {' '.join(PROFILES)}" in commands
+    assert os.access(HELPER, os.X_OK)
+
+
 # pre-commit ------------------------------------------------------------------------
 
 
