@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_project, isolated_env, require, snakemake
+from conftest import ROOT, copy_project, isolated_env, require
 
 pytestmark = pytest.mark.cluster
 
@@ -97,7 +97,7 @@ def run_bounded(command: list[str], cwd: Path, env: dict[str, str], log: Path) -
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-            pytest.fail(f"the cluster run took over {RUN_TIMEOUT} s; log: {log}")
+            pytest.fail(f"{command[3:]} took over {RUN_TIMEOUT} s; log: {log}")
 
 
 @pytest.fixture(scope="module")
@@ -106,15 +106,18 @@ def builds(cluster: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
     base = tmp_path_factory.mktemp("cluster-builds")
     local, remote = copy_project(base / "local"), copy_project(base / "cluster")
 
+    build = [sys.executable, "-m", "snakemake", "--config", "render_engine=pandoc"]
+    local_log = base / "local-run.log"
     began = time.monotonic()
-    done = snakemake(local, "--config", "render_engine=pandoc", env=isolated_env(base / "home-l"))
+    returncode = run_bounded(
+        [*build, "--cores", "2"], local, isolated_env(base / "home-l"), local_log
+    )
     local_seconds = time.monotonic() - began
-    assert done.returncode == 0, done.stderr[-3000:]
+    assert returncode == 0, local_log.read_text()[-4000:]
 
     log = base / "cluster-run.log"
-    command = [sys.executable, "-m", "snakemake", *PROFILES, "--config", "render_engine=pandoc"]
     began = time.monotonic()
-    returncode = run_bounded(command, remote, isolated_env(base / "home-c"), log)
+    returncode = run_bounded([*build, *PROFILES], remote, isolated_env(base / "home-c"), log)
     cluster_seconds = time.monotonic() - began
     output = log.read_text()
     assert returncode == 0, output[-4000:]
