@@ -20,6 +20,13 @@ def test_the_corpus_is_large_and_distinct() -> None:
     assert len({case.name for case in CASES}) == len(CASES)
 
 
+def test_the_corpus_covers_every_raw_table_and_every_class() -> None:
+    assert {case.table for case in CASES} == set(RAW_MODELS)
+    for kind in ("values", "completeness", "text", "sidecar"):
+        tables = {case.table for case in CASES if kind in case.tags}
+        assert len(tables) >= 4, (kind, tables)
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A scratch copy of data/raw only: the unit tests need nothing else."""
@@ -35,7 +42,8 @@ def test_malformed_input_is_rejected_with_a_precise_message(case: Case, project:
     with pytest.raises((ValidationFailed, ProvenanceError)) as err:
         validate_raw(csv, RAW_MODELS[case.table], failures, CHECK_COLUMNS)
     message = str(err.value)
-    assert str(csv) in message
+    # A sidecar fault names the sidecar; every other fault names the CSV.
+    assert str(sidecar_of(csv) if case.edit_sidecar else csv) in message
     for words in case.expect:
         assert words in message, f"{words!r} missing from:\n{message}"
     # The failure cases are data, the raw file is untouched.
