@@ -6,7 +6,8 @@
 rule price_trends:
     input:
         code=CODE["derive"],
-        btc_daily="data/interim/btc_daily.parquet",
+        checked=CROSS_CHECK,
+        btc_daily=interim("btc_daily"),
     output:
         parquet="data/processed/price_trends.parquet",
         csv="data/processed/price_trends.csv",
@@ -27,7 +28,8 @@ rule price_trends:
 rule price_recovery:
     input:
         code=CODE["derive"],
-        btc_daily="data/interim/btc_daily.parquet",
+        checked=CROSS_CHECK,
+        btc_daily=interim("btc_daily"),
     output:
         parquet="data/processed/price_recovery.parquet",
         csv="data/processed/price_recovery.csv",
@@ -48,7 +50,8 @@ rule price_recovery:
 rule difficulty_adjustments:
     input:
         code=CODE["derive"],
-        btc_daily="data/interim/btc_daily.parquet",
+        checked=CROSS_CHECK,
+        btc_daily=interim("btc_daily"),
     output:
         parquet="data/processed/difficulty_adjustments.parquet",
         csv="data/processed/difficulty_adjustments.csv",
@@ -68,8 +71,8 @@ rule difficulty_adjustments:
 rule asic_prices:
     input:
         code=CODE["derive"],
-        asic_prices="data/interim/asic_prices.parquet",
-        asic_models="data/interim/asic_models.parquet",
+        asic_prices=interim("asic_prices"),
+        asic_models=interim("asic_models"),
     output:
         parquet="data/processed/asic_prices.parquet",
         csv="data/processed/asic_prices.csv",
@@ -89,7 +92,7 @@ rule asic_prices:
 rule asic_price_index_quotes:
     input:
         code=CODE["derive"],
-        asic_prices="data/interim/asic_prices.parquet",
+        asic_prices=interim("asic_prices"),
     output:
         parquet="data/processed/asic_price_index_quotes.parquet",
         csv="data/processed/asic_price_index_quotes.csv",
