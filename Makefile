@@ -10,7 +10,8 @@ CORES ?= all
 .PHONY: report test lint format lock dry-run clean bench
 
 report: $(STAMP)
-	$(BIN)/snakemake --cores $(CORES)
+	PYTHONPATH=src $(BIN)/python -m mining_report.recovery
+	$(BIN)/snakemake --cores $(CORES) --rerun-incomplete
 
 test: $(STAMP)
 	$(BIN)/pytest
@@ -51,7 +52,8 @@ lock:
 clean:
 	rm -rf data/interim data/processed/*.parquet data/processed/*.csv data/processed/validation \
 	  reports/_build reports/figures reports/_variables.yml \
-	  reports/*.html reports/*.pdf logs .snakemake/metadata
+	  reports/*.html reports/*.pdf reports/manifest.json logs .snakemake/metadata
+	find data reports -name '*.part' -type f -delete
 
 # Medians of a cold build, a no-op run, a one-table edit and 100x daily rows.
 bench: $(STAMP)

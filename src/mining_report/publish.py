@@ -25,9 +25,12 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def check_build(files: Mapping[str, str], manifest: str | Path) -> None:
-    """Every built file must be the one the manifest recorded under its published name."""
-    manifest = Path(manifest)
+def check_build(files: Mapping[str, str], manifest: str | Path, root: Path = Path(".")) -> None:
+    """Every built file must be the one the manifest recorded under its published name.
+
+    Paths are relative to the project folder ``root``, as the manifest records them.
+    """
+    manifest = root / manifest
     if not manifest.is_file():
         raise NotPublished(f"{manifest}: missing, so the build is not complete")
     try:
@@ -36,11 +39,17 @@ def check_build(files: Mapping[str, str], manifest: str | Path) -> None:
         raise NotPublished(f"{manifest}: not a manifest ({err})") from err
     for built, published in files.items():
         entry = outputs.get(published)
-        if not Path(built).is_file() or entry is None or entry["sha256"] != _sha256(Path(built)):
+        path = root / built
+        if not path.is_file() or entry is None or entry["sha256"] != _sha256(path):
             raise NotPublished(f"{built}: not the file {manifest} records for {published}")
 
 
-def publish_report(files: Mapping[str, str], manifest: str | Path, published_manifest: str) -> bool:
+def publish_report(
+    files: Mapping[str, str],
+    manifest: str | Path,
+    published_manifest: str,
+    root: Path = Path("."),
+) -> bool:
     """Copy the build's report files and manifest to their published names.
 
     ``files`` maps each built file to its published path. Returns False when the
@@ -48,19 +57,19 @@ def publish_report(files: Mapping[str, str], manifest: str | Path, published_man
     to a hidden ``.part`` file beside its target and moved into place; the moves
     happen only after every copy is complete, so the pair changes together.
     """
-    check_build(files, manifest)
-    pairs = {**files, str(manifest): published_manifest}
+    check_build(files, manifest, root)
+    pairs = {root / built: root / published for built, published in files.items()}
+    pairs[root / manifest] = root / published_manifest
     changed = {
         built: published
         for built, published in pairs.items()
-        if not Path(published).is_file() or _sha256(Path(published)) != _sha256(Path(built))
+        if not published.is_file() or _sha256(published) != _sha256(built)
     }
     if not changed:
         return False
     staged: dict[Path, Path] = {}
     try:
-        for built, published in changed.items():
-            target = Path(published)
+        for built, target in changed.items():
             part = target.with_name(f".{target.name}.publish.part")
             shutil.copyfile(built, part)
             with open(part, "rb") as handle:
