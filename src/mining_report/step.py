@@ -36,6 +36,23 @@ def describe(err: BaseException) -> str:
     return f"{type(err).__name__}: {first[:300]}"
 
 
+def one_line(err: BaseException) -> str:
+    """An expected error's message as one line naming the file and what broke.
+
+    A validation verdict lists one "  - column …, check …" line per failed check
+    under a header; the one line keeps the file, the first check and the count.
+    """
+    lines = [line for line in str(err).strip().splitlines() if line.strip()]
+    if not lines:
+        return type(err).__name__
+    details = [line.strip()[2:] for line in lines[1:] if line.strip().startswith("- ")]
+    if not details:
+        return lines[0]
+    source = lines[0].split(": ", 1)[0]
+    more = f" (and {len(details) - 1} more failed check(s))" if len(details) > 1 else ""
+    return f"{source}: {details[0]}{more}"
+
+
 def _record(line: str) -> None:
     try:
         FAILURES_FILE.parent.mkdir(parents=True, exist_ok=True)
@@ -64,7 +81,7 @@ def run(step: Callable[[], None], log_file: str | Path) -> None:
         logging.getLogger("pipeline").error("%s", err)
         # The terminal shows a script's stderr; the log keeps a copy.
         print(f"\nERROR: {err}\n", file=sys.stderr)
-        _record(f"{str(err).strip().splitlines()[0]} (see {log_file})")
+        _record(f"{one_line(err)} (see {log_file})")
         sys.exit(1)
     except Exception as err:
         logging.getLogger("pipeline").exception("step failed")

@@ -441,13 +441,14 @@ def network_hashrate_failures(
     coin_metrics = daily.groupby(daily.index.to_period("M").to_timestamp()).mean()
     both = pd.concat({"ccaf": ccaf, "coin_metrics": coin_metrics}, axis=1).dropna()
     off = (both["ccaf"] / both["coin_metrics"] - 1).abs() > tolerance
-    check = f"ccaf_ehs_matches_coin_metrics_hashrate(within {tolerance:.0%}, {daily_csv})"
+    check = f"ccaf_ehs_matches_coin_metrics_hashrate(within {tolerance:.0%})"
     found = [
         {
             "column": "abs_hashrate_ehs",
             "check": check,
             "failure_case": (
-                f"{month:%Y-%m}: CCAF {row.ccaf:.2f} EH/s, Coin Metrics {row.coin_metrics:.2f} EH/s"
+                f"{month:%Y-%m}: CCAF {row.ccaf:.2f} EH/s, Coin Metrics "
+                f"{row.coin_metrics:.2f} EH/s in {daily_csv}"
             ),
             "index": None,
         }
