@@ -285,3 +285,14 @@ def test_snakemake_lint_is_clean(built_env: dict[str, str]) -> None:
     done = snakemake(root, "--lint", env=built_env)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Lints for" not in done.stdout + done.stderr
+
+
+def test_a_deleted_published_report_is_published_again(
+    own_copy: Path, built_env: dict[str, str]
+) -> None:
+    before = report_pair(own_copy)
+    (own_copy / "reports/crackdown.pdf").unlink()
+    done = snakemake(own_copy, "--config", "render_engine=pandoc", env=built_env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Published reports/crackdown.html and reports/crackdown.pdf" in done.stderr
+    assert report_pair(own_copy) == before

@@ -83,3 +83,22 @@ def test_a_failed_copy_leaves_the_published_pair_and_no_part_file(
         publish(tmp_path)
     assert published(tmp_path) == (b"<html>1</html>", b"%PDF-1")
     assert not list(tmp_path.rglob("*.part"))
+
+
+def test_a_deleted_published_file_makes_the_build_out_of_date(tmp_path: Path) -> None:
+    from mining_report.publish import out_of_date
+
+    def stale() -> bool:
+        return out_of_date(FILES, "reports/_build/manifest.json", "reports/manifest.json", tmp_path)
+
+    build(tmp_path, b"<html>1</html>", b"%PDF-1")
+    assert stale()  # never published
+    publish(tmp_path)
+    assert not stale()
+    (tmp_path / "reports/r.pdf").unlink()
+    assert stale()
+    publish(tmp_path)
+    # A half-done build (new HTML, old manifest) is not republished.
+    (tmp_path / "reports/_build/r.html").write_bytes(b"<html>2</html>")
+    (tmp_path / "reports/r.html").unlink()
+    assert not stale()

@@ -82,3 +82,22 @@ def publish_report(
         for part in staged:
             part.unlink(missing_ok=True)
     return True
+
+
+def out_of_date(
+    files: Mapping[str, str],
+    manifest: str | Path,
+    published_manifest: str,
+    root: Path = Path("."),
+) -> bool:
+    """True when the build is complete but what is published is not it (a published
+    file deleted or edited, or a publish cut short): then the next run republishes."""
+    try:
+        check_build(files, manifest, root)
+    except NotPublished:
+        return False
+    pairs = {**files, str(manifest): published_manifest}
+    return any(
+        not (root / published).is_file() or _sha256(root / published) != _sha256(root / built)
+        for built, published in pairs.items()
+    )

@@ -16,6 +16,7 @@ put_package_on_pythonpath(str(Path(workflow.basedir) / "src"))
 sys.path.insert(0, str(Path(workflow.basedir) / "src"))
 
 from mining_report.planning import check_citations, check_config, check_raw_inputs
+from mining_report.publish import NotPublished, out_of_date, publish_report
 
 REPORT = config["report"]["name"]
 REPORT_QMD = f"reports/{REPORT}.qmd"

@@ -174,10 +174,17 @@ rule manifest:
         "../scripts/manifest.py"
 
 
+# A complete build that is not what reports/ holds (a published file deleted, a
+# publish cut short) is published again: dropping its manifest reruns the last job,
+# and the run's success publishes it. Only the main process decides.
+if workflow.is_main_process and out_of_date(
+    PUBLISHED, BUILD_MANIFEST, "reports/manifest.json"
+):
+    Path(BUILD_MANIFEST).unlink()
+
+
 # Publish only when every job succeeded: HTML, PDF and manifest move together.
 onsuccess:
-    from mining_report.publish import NotPublished, publish_report
-
     try:
         if publish_report(PUBLISHED, BUILD_MANIFEST, "reports/manifest.json"):
             print(f"Published {REPORT_HTML} and {REPORT_PDF}", file=sys.stderr)
