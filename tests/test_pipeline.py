@@ -180,32 +180,24 @@ def test_bad_input_stops_the_run_and_keeps_the_last_report(
         (scratch_copy / f"data/interim/{case.table}.parquet").unlink(missing_ok=True)
 
 
-def edit_config(project: Path, edit) -> bytes:
-    path = project / "config/config.yaml"
-    original = path.read_bytes()
-    config = yaml.safe_load(original)
-    edit(config)
-    path.write_text(yaml.safe_dump(config))
-    return original
-
-
 @pytest.mark.parametrize(
-    ("edit", "words"),
+    ("old", "new", "words"),
     [
-        pytest.param(lambda c: c["report"].update(date="2026-13-45"),
+        pytest.param('  date: "2026-11-22"', "  date: 2026-13-45",
                      ("ERROR: config key report.date: '2026-13-45' is not a date",),
-                     id="impossible_report_date"),
-        pytest.param(lambda c: c["analysis"].update(exposure_year=2019),
+                     id="impossible_report_date_unquoted"),
+        pytest.param("  exposure_year: 2021", "  exposure_year: 2019",
                      ("ERROR: config key analysis.exposure_year: 2019 is outside",),
                      id="exposure_year_outside_the_data"),
-        pytest.param(lambda c: c["raw_tables"].pop("machine_flow_entities"),
+        pytest.param("  machine_flow_entities: data/raw/press/machine_flow_entities.csv\n", "",
                      ("ERROR: config key raw_tables.machine_flow_entities: missing, but the "
                       "workflow reads data/interim/machine_flow_entities.parquet",),
                      id="table_removed_but_read"),
     ],
 )  # fmt: skip
 def test_a_config_error_is_refused_while_planning(
-    edit,
+    old: str,
+    new: str,
     words: tuple[str, ...],
     scratch_copy: Path,
     built_project: Path,
@@ -213,7 +205,10 @@ def test_a_config_error_is_refused_while_planning(
 ) -> None:
     before, tables = report_pair(scratch_copy), processed_digests(built_project)
     assert (scratch_copy / "data/interim/machine_flow_entities.parquet").exists()
-    original = edit_config(scratch_copy, edit)
+    config = scratch_copy / "config/config.yaml"
+    original = config.read_bytes()
+    assert old in original.decode()
+    config.write_text(original.decode().replace(old, new, 1))
     try:
         done = snakemake(scratch_copy, "--config", "render_engine=pandoc", env=built_env)
         assert_refused_safely(done, scratch_copy, before, tables, words)

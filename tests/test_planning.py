@@ -136,3 +136,18 @@ def test_a_missing_raw_file_is_named(project: Path) -> None:
     assert check_raw_inputs(CONFIG["raw_tables"], project) == [
         "data/raw/hardware/asic_models.csv: listed in config raw_tables.asic_models but missing"
     ]
+
+
+def test_an_unquoted_impossible_date_is_named_before_yaml_fails(tmp_path: Path) -> None:
+    from mining_report.planning import check_config_file
+
+    config = tmp_path / "config.yaml"
+    text = (ROOT / "config/config.yaml").read_text()
+    assert check_config_file(ROOT / "config/config.yaml") == []
+    config.write_text(text.replace('date: "2026-11-22"', "date: 2026-13-45"))
+    (problem,) = check_config_file(config)
+    assert problem.startswith("config key report.date: '2026-13-45' is not a date")
+    assert problem.endswith(f"in {config} line 14")
+    config.write_text(text.replace("report:", "report: [", 1))
+    (problem,) = check_config_file(config)
+    assert problem.startswith(f"{config}: not readable as YAML") and "\n" not in problem

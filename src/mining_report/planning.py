@@ -163,3 +163,40 @@ def check_raw_inputs(raw_tables: Mapping[str, str], root: str | Path = ".") -> l
                     f"(to {os.path.realpath(entry)}); raw data must live in data/raw/"
                 )
     return problems
+
+
+def check_config_file(path: str | Path) -> list[str]:
+    """Problems that would stop the config file from loading at all, one line each.
+
+    YAML reads an unquoted ``2026-13-45`` as a date and fails with a traceback that
+    names neither file nor key; this finds such values (and syntax errors) first.
+    """
+    import yaml
+
+    path = Path(path)
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except OSError as err:
+        return [f"{path}: cannot be read ({err.strerror})"]
+    except yaml.YAMLError as err:
+        return [f"{path}: not readable as YAML ({' '.join(str(err).split())})"]
+    problems: list[str] = []
+
+    def walk(node: Any, key: str) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for name, value in node.value:
+                walk(value, f"{key}.{name.value}" if key else str(name.value))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                walk(item, f"{key}[{index}]")
+        elif node.tag == "tag:yaml.org,2002:timestamp":
+            try:
+                yaml.SafeLoader("").construct_yaml_timestamp(node)
+            except ValueError:
+                problems.append(
+                    f"config key {key}: {node.value!r} is not a date (YYYY-MM-DD, a day "
+                    f"that exists), in {path} line {node.start_mark.line + 1}"
+                )
+
+    walk(root, "")
+    return problems
