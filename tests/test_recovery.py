@@ -150,9 +150,9 @@ def test_a_run_after_kill_9_recovers_and_rebuilds(
     import os
 
     finished = run.poll() is not None  # a fast machine may have finished already
-    os.killpg(run.pid, signal.SIGKILL)  # the run and its jobs, no chance to clean up
-    run.wait()
     if not finished:
+        os.killpg(run.pid, signal.SIGKILL)  # the run and its jobs, no chance to clean up
+        run.wait()
         # Killed before publishing: the last good report is untouched.
         assert {n: (project / f"reports/crackdown.{n}").read_bytes() for n in before} == before
     # The next run: recovery, then Snakemake with --rerun-incomplete, as `make report` does.
