@@ -92,9 +92,11 @@ lock: $(UV) ## re-pin requirements.lock (with hashes) from requirements.in
 	  "(tests/test_environment.py checks)."
 
 clean: ## remove everything the pipeline wrote; raw data and sources stay
-	rm -rf data/interim data/staging data/processed/*.parquet data/processed/*.csv data/processed/*.json \
-	  data/processed/validation reports/_build reports/figures reports/_variables.yml \
-	  reports/*.html reports/*.pdf reports/manifest.json reports/.*.part logs .snakemake/metadata
+	rm -rf data/interim data/staging data/processed/*.parquet data/processed/*.csv \
+	  data/processed/*.json data/processed/validation reports/_build reports/figures \
+	  reports/_variables.yml reports/*.html reports/*.pdf reports/manifest.json logs \
+	  .snakemake/metadata
+	find data reports -name '*.part' -type f -delete
 
 bench: $(STAMP) ## medians of a cold build, a no-op run, a one-table edit and 100x daily rows
 	$(BIN)/python benchmarks/bench.py

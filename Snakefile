@@ -4,9 +4,19 @@
 cleaned tables in data/processed/ and renders reports/<name>.html and .pdf.
 """
 
+import sys
+
 from snakemake.utils import min_version, validate
 
 min_version("9.0")
+sys.path.insert(0, str(Path(workflow.basedir) / "src"))
+
+from mining_report.planning import check_config_file
+
+# A value YAML cannot even load (an unquoted 2026-13-45) is named, not a traceback.
+unloadable = check_config_file("config/config.yaml")
+if unloadable:
+    sys.exit("\n".join(f"ERROR: {problem}" for problem in unloadable))
 
 
 configfile: "config/config.yaml"
@@ -38,6 +48,6 @@ rule all:
         ),
         "data/processed/data_dictionary.csv",
         "data/processed/datapackage.json",
-        REPORT_HTML,
-        REPORT_PDF,
-        "reports/manifest.json",
+        BUILD_HTML,
+        BUILD_PDF,
+        BUILD_MANIFEST,

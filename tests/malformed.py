@@ -27,6 +27,7 @@ RAW = {
     "published_figures": "data/raw/press/published_figures.csv",
     "source_conflicts": "data/raw/press/source_conflicts.csv",
     "btc_daily": "data/raw/coinmetrics/btc_daily.csv",
+    "btc_daily_source_fields": "data/raw/coinmetrics/btc_daily_source_fields.csv",
     "asic_models": "data/raw/hardware/asic_models.csv",
     "asic_prices": "data/raw/hardware/asic_prices.csv",
 }
@@ -93,6 +94,8 @@ class Case:
     resign: bool = True
     failure_value: str | None = None
     tags: tuple[str, ...] = field(default=())
+    #: Rewrites the sidecar's YAML text after re-signing, for sidecar cases.
+    edit_sidecar: Callable[[str], str] | None = None
 
     @property
     def raw(self) -> str:
@@ -127,9 +130,9 @@ CASES: list[Case] = [
          replace("2021-04-01,Mainland China,46.04", "2021-04-01,Mainland China,146.04"),
          ("column 'share_pct'", "less_than_or_equal_to(100)"), failure_value="146.04"),
     Case("negative_price", "btc_daily", replace("2020-01-03,7315.31,", "2020-01-03,-7315.31,"),
-         ("column 'price_usd'", "greater_than(0)", "line(s) 4")),
+         ("column 'price_usd'", "greater_than_or_equal_to(1000)", "line(s) 4")),
     Case("zero_hashrate", "btc_daily", replace(",112.929775,", ",0,"),
-         ("column 'hashrate_ehs'", "greater_than(0)", "line(s) 2")),
+         ("column 'hashrate_ehs'", "greater_than_or_equal_to(20)", "line(s) 2")),
     Case("month_sums_to_103", "cbeci_countries",
          replace("2019-09-01,Other,6.10,", "2019-09-01,Other,9.10,"),
          ("column 'share_pct'", "monthly_shares_sum_to_100", "line(s) 2, 3, 4")),
@@ -179,7 +182,7 @@ CASES: list[Case] = [
                  " ; javascript:alert(1)"),
          ("column 'corroborating_sources'", "every_source_is_a_web_link_or_seed")),
     Case("fractional_machine_count", "machine_flows", replace(",205000,", ",205000.5,"),
-         ("column 'value'", "machine_counts_are_whole_and_non_negative")),
+         ("column 'value'", "machine_counts_are_whole_and_0_to_5_million")),
     Case("unknown_flow", "machine_flow_entities",
          replace("M04,Russia,,left China", "M04,Russia,,fled China"),
          ("column 'flow'", "isin", "'fled China'"), failure_value="fled China"),
@@ -215,6 +218,214 @@ CASES: list[Case] = [
 ]  # fmt: skip
 
 
+def drop_lines(prefix: str, count: int) -> Callable[[bytes], bytes]:
+    """Drop every line starting with ``prefix`` (there must be ``count`` of them)."""
+
+    def mutate(data: bytes) -> bytes:
+        lines = data.split(b"\n")
+        kept = [line for line in lines if not line.startswith(prefix.encode())]
+        assert len(kept) == len(lines) - count, f"corpus case out of date: {prefix!r}"
+        return b"\n".join(kept)
+
+    return mutate
+
+
+def drop_last_record(data: bytes) -> bytes:
+    lines = data.rstrip(b"\n").split(b"\n")
+    return b"\n".join(lines[:-1]) + b"\n"
+
+
+def sidecar_field(name: str, value: str) -> Callable[[str], str]:
+    """Rewrite one top-level field of the sidecar, as YAML text (so unquoted digits stay)."""
+
+    def edit(text: str) -> str:
+        lines = text.split("\n")
+        hits = [i for i, line in enumerate(lines) if line.startswith(f"{name}:")]
+        assert len(hits) == 1, f"sidecar has no single {name!r} field"
+        lines[hits[0]] = f"{name}: {value}"
+        return "\n".join(lines)
+
+    return edit
+
+
+def sidecar_without(name: str) -> Callable[[str], str]:
+    def edit(text: str) -> str:
+        return "\n".join(line for line in text.split("\n") if not line.startswith(f"{name}:"))
+
+    return edit
+
+
+def unchanged(data: bytes) -> bytes:
+    return data
+
+
+# fmt: off
+#: Values that are well-typed but impossible, or not finite (issue 11, item 1).
+VALUE_CASES: list[Case] = [
+    Case("machine_count_of_a_trillion", "machine_flows",
+         replace(",2000000,machines (lower bound", ",1000000000000,machines (lower bound"),
+         ("column 'value'", "machine_counts_are_whole_and_0_to_5_million", "line(s) 2"),
+         tags=("values",)),
+    Case("machine_count_ten_times_too_big", "machine_flows",
+         replace(",2000000,machines ('more than 2 million')",
+                 ",20000000,machines ('more than 2 million')"),
+         ("column 'value'", "machine_counts_are_whole_and_0_to_5_million", "line(s) 3"),
+         tags=("values",)),
+    Case("machine_count_infinite", "machine_flows", replace(",430000,", ",inf,"),
+         ("column 'value'", "machine_counts_are_whole_and_0_to_5_million", "line(s) 4"),
+         tags=("values",)),
+    Case("kazakhstan_ehs_of_1e12", "cbeci_countries",
+         replace("2019-09-01,Kazakhstan,1.42,1.26", "2019-09-01,Kazakhstan,1.42,1e12"),
+         ("column 'abs_hashrate_ehs'", "less_than_or_equal_to(500)", "line(s) 8"),
+         tags=("values",)),
+    Case("ehs_not_matching_share", "cbeci_countries",
+         replace("2019-09-01,Kazakhstan,1.42,1.26", "2019-09-01,Kazakhstan,1.42,12.6"),
+         ("column 'abs_hashrate_ehs'", "share_matches_ehs_within_0.05_ehs"),
+         tags=("values",)),
+    Case("btc_price_of_1e12", "btc_daily", replace("2020-01-02,6946.83,", "2020-01-02,1e12,"),
+         ("column 'price_usd'", "less_than_or_equal_to(200000)", "line(s) 3"),
+         tags=("values",)),
+    Case("btc_price_infinity", "btc_daily", replace("2020-01-02,6946.83,", "2020-01-02,Infinity,"),
+         ("column 'price_usd'", "finite_number", "'Infinity'", "line(s) 3"),
+         tags=("values",)),
+    Case("network_hashrate_ten_times", "btc_daily",
+         replace(",251.359921,", ",2513.59921,"),
+         ("column 'hashrate_ehs'", "less_than_or_equal_to(500)", "line(s) 913"),
+         tags=("values",)),
+    Case("difficulty_tenth", "btc_daily", replace(",13056088759708,", ",1305608875970,"),
+         ("column 'difficulty'", "greater_than_or_equal_to(5000000000000", "line(s) 2"),
+         tags=("values",)),
+    Case("miner_revenue_negative_infinity", "btc_daily",
+         replace(",12339096.44", ",-inf"),
+         ("column 'miner_revenue_usd'", "finite_number", "'-inf'"), tags=("values",)),
+    Case("block_count_ten_times", "btc_daily_source_fields",
+         replace("2020-01-01,174,", "2020-01-01,1740,"),
+         ("column 'BlkCnt'", "less_than_or_equal_to(400)", "line(s) 2"), tags=("values",)),
+    Case("source_hashrate_nan", "btc_daily_source_fields",
+         replace(",96717718.31238091,", ",NaN,"),
+         ("column 'HashRate_THs'", "finite_number", "'NaN'"), tags=("values",)),
+    Case("asic_hashrate_ten_times", "asic_models",
+         replace("Antminer S19 Pro,110,3250,", "Antminer S19 Pro,1100,3250,"),
+         ("column 'hashrate_ths'", "less_than_or_equal_to(1000)", "line(s) 2"),
+         tags=("values",)),
+    Case("asic_power_nan", "asic_models",
+         replace("Antminer S19 Pro,110,3250,", "Antminer S19 Pro,110,nan,"),
+         ("column 'power_w'", "finite_number"), tags=("values",)),
+    Case("asic_price_per_th_ten_times", "asic_prices",
+         replace("2021-05-07,Hashrate Index ASIC Price Index: under 38 J/TH,119.25,",
+                 "2021-05-07,Hashrate Index ASIC Price Index: under 38 J/TH,1192.5,"),
+         ("column 'price_usd_per_th'", "less_than_or_equal_to(500)", "line(s) 13"),
+         tags=("values",)),
+    Case("asic_price_infinite_in_nullable_column", "asic_prices",
+         replace(",96.24,,,", ",96.24,inf,,"),
+         ("column 'price_usd'", "finite_number", "line(s) 12"), tags=("values",)),
+    Case("published_figure_dated_before_the_crackdown", "published_figures",
+         replace("P02,2021-11-21,", "P02,2011-11-21,"),
+         ("column 'date'", "greater_than_or_equal_to(2021-01-01"), tags=("values",)),
+]
+
+#: Series with a hole or running past their declared window (item 2).
+COMPLETENESS_CASES: list[Case] = [
+    Case("province_month_deleted", "cbeci_provinces", drop_lines("2020-07-01,", 9),
+         ("column 'date'", "every_period_present(months 2019-09-01..2021-07-01)",
+          "'2020-07-01 Sichuan missing'"), tags=("completeness",)),
+    Case("country_month_deleted", "cbeci_countries", drop_lines("2021-03-01,", 10),
+         ("column 'date'", "every_period_present(months 2019-09-01..2022-01-01)",
+          "'2021-03-01 Mainland China missing'"), tags=("completeness",)),
+    Case("province_missing_in_one_month", "cbeci_provinces", drop_line("2020-07-01,Xinjiang,"),
+         ("every_period_present", "'2020-07-01 Xinjiang missing'"), tags=("completeness",)),
+    Case("last_day_missing", "btc_daily", drop_last_record,
+         ("column 'date'", "every_period_present(days 2020-01-01..2022-06-30)",
+          "'2022-06-30 missing'"), tags=("completeness",)),
+    Case("source_fields_day_missing", "btc_daily_source_fields", drop_line("2022-06-29,"),
+         ("every_period_present(days", "'2022-06-29 missing'"), tags=("completeness",)),
+    Case("month_past_the_window", "cbeci_provinces",
+         replace("2019-09-01,Sichuan,", "2021-08-01,Sichuan,"),
+         ("column 'date'", "less_than_or_equal_to(2021-07-01", "2019-09-01 Sichuan missing"),
+         tags=("completeness",)),
+]
+
+#: Keys and text that are not what they look like (item 3).
+TEXT_CASES: list[Case] = [
+    Case("arabic_indic_digits_in_id", "events",
+         replace("E08,2021-06-09", "E\u0660\u0668,2021-06-09"),
+         ("column 'event_id'", "str_matches", "line(s) 9"), tags=("text",)),
+    Case("fullwidth_digits_in_id", "machine_flow_entities",
+         replace("M05,Russia,BitRiver", "M\uff10\uff15,Russia,BitRiver"),
+         ("column 'figure_id'", "str_matches", "line(s) 6"), tags=("text",)),
+    Case("line_separator_in_company", "machine_flow_entities",
+         replace("M05,Russia,BitRiver", "M05,Russia,Bit\u2028River"),
+         ("column 'company'", "no_control_or_separator_characters(U+2028)", "line(s) 6"),
+         tags=("text",)),
+    Case("paragraph_separator_in_topic", "source_conflicts",
+         replace("BitRiver credited", "BitRiver\u2029credited"),
+         ("column 'topic'", "U+2029", "line(s) 2"), tags=("text",)),
+    Case("newline_in_quoted_claim", "published_figures",
+         replace("P01,,China's share of global hashrate in April 2020 as shown by the CCAF "
+                 "Bitcoin Mining Map at its launch,",
+                 "P01,,\"China's share of global\nhashrate in April 2020 as shown by the CCAF "
+                 "Bitcoin Mining Map at its launch\","),
+         ("column 'claim'", "U+000A", "line(s) 2"), tags=("text",)),
+    Case("tab_in_province", "cbeci_provinces",
+         replace("2019-09-01,Sichuan,", "2019-09-01,Sich\tuan,"),
+         ("column 'province'", "U+0009"), tags=("text",)),
+    Case("bidi_override_in_model_name", "asic_models",
+         replace("Bitmain,Antminer S19 Pro,", "Bitmain,Antminer \u202eS19 Pro,"),
+         ("column 'model'", "U+202E", "line(s) 2"), tags=("text",)),
+    Case("decomposed_accent_in_vendor", "asic_prices",
+         replace(",104,Kaboomracks,", ",104,Kaboomracks Cafe\u0301,"),
+         ("column 'vendor'", "text_is_nfc", "line(s) 2"), tags=("text",)),
+    Case("bell_in_summary", "events",
+         replace("Prefecture planners told", "Prefecture \x07planners told"),
+         ("column 'summary'", "U+0007", "line(s) 9"), tags=("text",)),
+    Case("escape_sequence_in_block_count", "btc_daily_source_fields",
+         replace("2020-01-01,174,", "2020-01-01,\x1b[31m174,"),
+         ("column 'BlkCnt'", "U+001B")),
+]
+
+#: Sidecars that break their schema (item 4); the CSV itself is untouched.
+SIDECAR_CASES: list[Case] = [
+    Case("sha256_all_digits", "events", unchanged,
+         ("sha256 does not match its sidecar", "sidecar says: " + "1" * 64),
+         edit_sidecar=sidecar_field("sha256", "1" * 64), tags=("sidecar",)),
+    Case("sha256_too_short", "machine_flows", unchanged,
+         ("machine_flows.meta.yml", "field 'sha256': expected 64 hex digits", "'abc123'"),
+         edit_sidecar=sidecar_field("sha256", "abc123"), tags=("sidecar",)),
+    Case("accessed_last_week", "cbeci_provinces", unchanged,
+         ("cbeci_provinces.meta.yml", "field 'accessed': expected a date YYYY-MM-DD",
+          "'last week'"), edit_sidecar=sidecar_field("accessed", "last week"),
+         tags=("sidecar",)),
+    Case("accessed_impossible_date", "asic_models", unchanged,
+         ("asic_models.meta.yml", "field 'accessed'", "2026-02-30"),
+         edit_sidecar=sidecar_field("accessed", '"2026-02-30"'), tags=("sidecar",)),
+    Case("accessed_before_the_data_ends", "btc_daily", unchanged,
+         ("btc_daily.meta.yml", "column 'accessed'",
+          "accessed_not_before_last_data_date(2022-06-30)", "'2021-01-01'"),
+         edit_sidecar=sidecar_field("accessed", "2021-01-01"), tags=("sidecar",)),
+    Case("published_not_a_date", "published_figures", unchanged,
+         ("published_figures.meta.yml", "field 'published'", "'soon'"),
+         edit_sidecar=sidecar_field("published", "soon"), tags=("sidecar",)),
+    Case("url_not_a_link", "source_conflicts", unchanged,
+         ("source_conflicts.meta.yml", "field 'url': expected an http(s) link"),
+         edit_sidecar=sidecar_field("url", "javascript:alert(1)"), tags=("sidecar",)),
+    Case("title_missing", "machine_flow_entities", unchanged,
+         ("machine_flow_entities.meta.yml", "missing or empty field(s): title"),
+         edit_sidecar=sidecar_without("title"), tags=("sidecar",)),
+    Case("title_is_a_number", "cbeci_countries", unchanged,
+         ("cbeci_countries.meta.yml", "field 'title': expected text"),
+         edit_sidecar=sidecar_field("title", "42"), tags=("sidecar",)),
+    Case("sidecar_is_a_list", "asic_prices", unchanged,
+         ("asic_prices.meta.yml", "expected a mapping of fields, found list"),
+         edit_sidecar=lambda text: "- a\n- b\n", tags=("sidecar",)),
+    Case("sidecar_not_yaml", "btc_daily_source_fields", unchanged,
+         ("btc_daily_source_fields.meta.yml", "not readable as YAML"),
+         edit_sidecar=lambda text: "title: [unclosed\n", tags=("sidecar",)),
+]
+
+# fmt: on
+CASES += VALUE_CASES + COMPLETENESS_CASES + TEXT_CASES + SIDECAR_CASES
+
+
 def sidecar_of(csv: Path) -> Path:
     return sidecar_path(csv)
 
@@ -231,4 +442,36 @@ def break_snapshot(case: Case, project: Path) -> Path:
         meta = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
         meta["sha256"] = hashlib.sha256(data).hexdigest()
         meta_path.write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
+    if case.edit_sidecar is not None:
+        meta_path.write_text(case.edit_sidecar(meta_path.read_text(encoding="utf-8")))
     return csv
+
+
+def scale_column(prefix: str, column: int, factor: float) -> Callable[[bytes], bytes]:
+    """Multiply one numeric column of every line starting with ``prefix``."""
+
+    def mutate(data: bytes) -> bytes:
+        lines = data.split(b"\n")
+        hits = 0
+        for i, line in enumerate(lines):
+            if line.startswith(prefix.encode()):
+                fields = line.split(b",")
+                fields[column] = f"{float(fields[column]) * factor:.6f}".encode()
+                lines[i] = b",".join(fields)
+                hits += 1
+        assert hits, f"corpus case out of date: no line starts with {prefix!r}"
+        return b"\n".join(lines)
+
+    return mutate
+
+
+#: Cases that each table passes on its own, but that break a cross-table check:
+#: March 2021's network hashrate 10 % above what CCAF's countries add up to.
+CROSS_TABLE_CASES: list[Case] = [
+    Case("network_hashrate_off_by_a_tenth", "btc_daily", scale_column("2021-03-", 2, 1.1),
+         ("cbeci_countries.csv", "column 'abs_hashrate_ehs'",
+          "ccaf_ehs_matches_coin_metrics_hashrate(within 1%)",
+          "2021-03: CCAF 159.60 EH/s, Coin Metrics 175.56 EH/s in "
+          "data/raw/coinmetrics/btc_daily.csv"),
+         tags=("cross",)),
+]  # fmt: skip

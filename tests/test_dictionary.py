@@ -38,3 +38,17 @@ def test_types_follow_the_schema() -> None:
     assert dictionary.loc[("hashrate_by_country", "share_pct"), "type"] == "number"
     assert dictionary.loc[("shutdowns", "event_id"), "type"] == "string"
     assert isinstance(dictionary, pd.DataFrame)
+
+
+def test_a_derived_infinity_is_refused_naming_table_column_and_row() -> None:
+    import pandas as pd
+    import pytest
+
+    from mining_report.hashrate import HashrateByCountry
+    from mining_report.tables import finalize
+
+    columns = list(HashrateByCountry.to_schema().columns)
+    row = {c: 1.0 for c in columns} | {"month": pd.Timestamp("2021-04-01"), "country": "China"}
+    row["hashrate_ehs"] = float("inf")
+    with pytest.raises(ValueError, match="column 'hashrate_ehs', check 'finite_number'"):
+        finalize(pd.DataFrame([row]), HashrateByCountry)

@@ -142,7 +142,7 @@ def test_a_failed_run_ends_on_one_line_naming_file_and_log(tmp_path: Path) -> No
     assert done.returncode != 0
     last = done.stderr.strip().splitlines()[-1]
     assert last.startswith("FAILED at validate_raw_table: data/raw/press/events.csv: sha256")
-    assert last.endswith("full log: logs/validate/events.log")
+    assert last.endswith("(see logs/validate/events.log)")
 
     done = launch(project, "--config", "render_engine=bogus", env=env)
     assert done.returncode != 0

@@ -8,16 +8,28 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from malformed import CASES, ROOT, Case, break_snapshot, sidecar_of
+from malformed import CASES, CROSS_TABLE_CASES, RAW, ROOT, Case, break_snapshot, sidecar_of
 
 from mining_report.provenance import ProvenanceError
-from mining_report.schemas import CHECK_COLUMNS, RAW_MODELS
-from mining_report.validation import ValidationFailed, validate_raw
+from mining_report.schemas import CHECK_COLUMNS, NETWORK_HASHRATE_TOLERANCE, RAW_MODELS
+from mining_report.validation import (
+    ValidationFailed,
+    describe_failures,
+    network_hashrate_failures,
+    validate_raw,
+)
 
 
 def test_the_corpus_is_large_and_distinct() -> None:
     assert len(CASES) >= 25
     assert len({case.name for case in CASES}) == len(CASES)
+
+
+def test_the_corpus_covers_every_raw_table_and_every_class() -> None:
+    assert {case.table for case in CASES} == set(RAW_MODELS)
+    for kind in ("values", "completeness", "text", "sidecar"):
+        tables = {case.table for case in CASES if kind in case.tags}
+        assert len(tables) >= 4, (kind, tables)
 
 
 @pytest.fixture
@@ -35,7 +47,8 @@ def test_malformed_input_is_rejected_with_a_precise_message(case: Case, project:
     with pytest.raises((ValidationFailed, ProvenanceError)) as err:
         validate_raw(csv, RAW_MODELS[case.table], failures, CHECK_COLUMNS)
     message = str(err.value)
-    assert str(csv) in message
+    # A sidecar fault names the sidecar; every other fault names the CSV.
+    assert str(sidecar_of(csv) if case.edit_sidecar else csv) in message
     for words in case.expect:
         assert words in message, f"{words!r} missing from:\n{message}"
     # The failure cases are data, the raw file is untouched.
@@ -83,3 +96,32 @@ def test_a_stale_failures_file_is_removed_by_a_clean_run(project: Path) -> None:
         CHECK_COLUMNS,
     )
     assert not failures.exists()
+
+
+def test_the_real_ccaf_and_coin_metrics_hashrates_agree(project: Path) -> None:
+    tables = {
+        name: validate_raw(project / RAW[name], RAW_MODELS[name], project / "f.csv")
+        for name in ("cbeci_countries", "btc_daily")
+    }
+    failures = network_hashrate_failures(
+        tables["cbeci_countries"], tables["btc_daily"], "c.csv", "d.csv", 0.001
+    )
+    assert failures.empty  # they agree within 0.1 %, ten times closer than required
+
+
+@pytest.mark.parametrize("case", CROSS_TABLE_CASES, ids=lambda case: case.name)
+def test_a_cross_table_disagreement_is_found(case: Case, project: Path) -> None:
+    csv = break_snapshot(case, project)
+    # Each table passes on its own ...
+    broken = validate_raw(csv, RAW_MODELS[case.table], project / "f.csv", CHECK_COLUMNS)
+    countries = validate_raw(
+        project / RAW["cbeci_countries"], RAW_MODELS["cbeci_countries"], project / "f.csv"
+    )
+    # ... but not against the other.
+    failures = network_hashrate_failures(
+        countries, broken, RAW["cbeci_countries"], RAW["btc_daily"], NETWORK_HASHRATE_TOLERANCE
+    )
+    message = describe_failures(failures, RAW["cbeci_countries"], "x.failures.csv")
+    for words in case.expect:
+        assert words in message, message
+    assert len(failures) == 1

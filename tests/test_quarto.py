@@ -179,3 +179,22 @@ def test_quarto_renders_in_the_report_folder_one_at_a_time(
         f"start {project} render crackdown.qmd --to typst --output crackdown.pdf",
     ]
     assert (project / "crackdown.html").exists() and (project / "crackdown.pdf").exists()
+
+
+def test_quarto_renders_into_the_build_folder_without_touching_the_published_report(
+    fake_quarto: Path, tmp_path: Path
+) -> None:
+    project = tmp_path / "reports"
+    project.mkdir()
+    qmd = project / "crackdown.qmd"
+    qmd.write_text("---\ntitle: x\n---\n")
+    (project / "crackdown.html").write_text("the last good report")
+    render.quarto_render(qmd, project / "_build" / "crackdown.html", "html")
+    calls = fake_quarto.read_text().splitlines()
+    assert (
+        calls[0]
+        == f"start {project} render crackdown.qmd --to html --output _render-crackdown.html"
+    )
+    assert (project / "_build/crackdown.html").exists()
+    assert not (project / "_render-crackdown.html").exists()
+    assert (project / "crackdown.html").read_text() == "the last good report"

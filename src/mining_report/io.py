@@ -52,8 +52,11 @@ def write_table(
         frame.to_csv(tmp, index=False, lineterminator="\n", date_format="%Y-%m-%d")
 
 
-def read_tables(named_paths: Any, skip: tuple[str, ...] = ("code",)) -> dict[str, pd.DataFrame]:
-    """Named Parquet inputs of a rule as frames, leaving out non-table inputs."""
+def read_tables(
+    named_paths: Any, skip: tuple[str, ...] = ("code", "checked")
+) -> dict[str, pd.DataFrame]:
+    """Named Parquet inputs of a rule as frames, leaving out non-table inputs
+    (the code a rule depends on, the cross-checks it waits for)."""
     import pandas as pd
 
     return {name: pd.read_parquet(path) for name, path in named_paths.items() if name not in skip}

@@ -76,11 +76,15 @@ def reason_in_job_log(text: str) -> str | None:
 def reason_in_output(output: str) -> str | None:
     """Why Snakemake stopped before or outside any job, from what it printed.
 
-    Snakemake prints an error class and its message (``WorkflowError in file …:``
-    then the message lines); the first message line that says something is kept.
+    The pipeline's own checks print one ``ERROR: …`` line (a config key, a raw file);
+    otherwise Snakemake prints an error class and its message (``WorkflowError in
+    file …:`` then the message lines), and the first message line is kept.
     """
     lines = [line.strip() for line in _ANSI.sub("\n", output).splitlines()]
     lines = [line for line in lines if line]
+    ours = [line[len("ERROR: ") :] for line in lines if line.startswith("ERROR: ")]
+    if ours:
+        return ours[0]
     for index, line in enumerate(lines):
         if re.match(r"^\w*(Error|Exception)\b", line):
             rest = [
@@ -94,20 +98,40 @@ def reason_in_output(output: str) -> str | None:
     return None
 
 
-def failure_line(output: str, run_log: str | None, project: Path) -> str:
-    """One line that says which step failed, why, and where to read more."""
+def failure_line(
+    output: str, run_log: str | None, project: Path, verdicts: list[str] | None = None
+) -> str:
+    """One line that says which step failed, why, and where to read more.
+
+    ``verdicts`` are the one-line verdicts the failed steps recorded
+    (``logs/failures.txt``); without them the job's log is read.
+    """
     jobs = failed_jobs(run_log or "")
     if jobs:
         job = jobs[0]
         step = job.rule + (f" ({job.wildcards})" if job.wildcards else "")
+        others = f" (and {len(jobs) - 1} more failed step(s))" if len(jobs) > 1 else ""
+        if verdicts:
+            return f"FAILED at {step}: {verdicts[0]}{others}"
         reason = None
         if job.log and (project / job.log).is_file():
             reason = reason_in_job_log((project / job.log).read_text(errors="replace"))
         more = f" — full log: {job.log}" if job.log else ""
-        others = f" (and {len(jobs) - 1} more failed step(s))" if len(jobs) > 1 else ""
         return f"FAILED at {step}: {reason or 'see the log'}{more}{others}"
+    if verdicts:
+        return f"FAILED: {verdicts[0]}"
     reason = reason_in_output(output)
     return f"FAILED before any step ran: {reason or 'see the messages above'}"
+
+
+def recorded_verdicts(project: Path, since: float) -> list[str]:
+    """The failed steps' one-line verdicts written during this run, if any."""
+    from .step import FAILURES_FILE
+
+    path = project / FAILURES_FILE
+    if not path.is_file() or path.stat().st_mtime < since:
+        return []
+    return [line for line in path.read_text(errors="replace").splitlines() if line.strip()]
 
 
 def newest_run_log(project: Path, since: float) -> str | None:
@@ -201,13 +225,23 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
 
+    from .recovery import recover
+
+    # A killed run leaves its lock and scratch files: clear them, unless a run is alive.
+    recovered = recover(project)
+    if recovered.summary():
+        print(recovered.summary(), file=sys.stderr if recovered.running else sys.stdout)
+    if recovered.running:
+        return 1
     started = time.time() - 1  # log files carry second-resolution times on some systems
     code, output = _relay(command, project, write)
     if code == 0:
         if not quiet_success:
             print("\n" + "\n".join(success_lines(project, report_name(project))))
         return 0
-    print("\n" + failure_line(output, newest_run_log(project, started), project), file=sys.stderr)
+    verdicts = recorded_verdicts(project, started)
+    line = failure_line(output, newest_run_log(project, started), project, verdicts)
+    print("\n" + line, file=sys.stderr)
     return code
 
 

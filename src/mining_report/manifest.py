@@ -29,13 +29,26 @@ def tool_versions(pandoc: str | None = None) -> dict[str, str]:
     return versions
 
 
-def manifest(raw: list[Path], outputs: list[Path], versions: dict[str, str]) -> dict[str, Any]:
-    """Paths as given (relative to the project), sorted, with their sha256 and size."""
+def manifest(
+    raw: list[Path],
+    outputs: list[Path],
+    versions: dict[str, str],
+    published: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Paths as given (relative to the project), sorted, with their sha256 and size.
+
+    ``published`` names a built file by the path it is published to (the report
+    is rendered in reports/_build/ and copied to reports/ when the run succeeds).
+    """
+    names = published or {}
 
     def entries(paths: list[Path]) -> dict[str, dict[str, Any]]:
         return {
-            str(path): {"sha256": sha256_of(path), "bytes": path.stat().st_size}
-            for path in sorted(paths, key=str)
+            names.get(str(path), str(path)): {
+                "sha256": sha256_of(path),
+                "bytes": path.stat().st_size,
+            }
+            for path in sorted(paths, key=lambda p: names.get(str(p), str(p)))
         }
 
     return {"raw_inputs": entries(raw), "outputs": entries(outputs), "tools": versions}

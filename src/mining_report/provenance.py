@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import os
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +16,26 @@ import yaml
 from .errors import ProvenanceError
 
 REQUIRED_FIELDS = ("title", "producer", "url", "accessed", "licence", "sha256")
+
+#: The sidecar's schema, checked once when it is loaded: field → what it must be.
+#: Text fields are non-empty strings; dates are ISO dates (YAML's own dates, or text
+#: in YYYY-MM-DD form); sha256 is 64 hex digits as written, whatever YAML reads it as.
+SIDECAR_SCHEMA: dict[str, str] = {
+    "title": "text",
+    "producer": "text",
+    "url": "web link",
+    "accessed": "date",
+    "licence": "text",
+    "sha256": "sha256",
+    "published": "date or null",
+    "author": "text or null",
+    "series": "text or null",
+    "licence_id": "text or null",
+    "table": "text or null",
+}
+
+_SHA256 = re.compile(r"[0-9a-fA-F]{64}")
+_WEB_LINK = re.compile(r"https?://[^\s<>\"']+")
 
 
 @dataclass(frozen=True)
@@ -37,26 +61,114 @@ def sha256_of(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def check_regular_file(path: str | Path, root: str | Path | None = None) -> None:
+    """Refuse what is not a regular file inside ``root``: a FIFO, a device, a folder,
+    or a symlink that leads out of the project. Checked without opening the file, so
+    a FIFO cannot make the run wait forever.
+    """
+    path = Path(path)
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as err:
+        raise ProvenanceError(f"{path}: cannot be read ({err.strerror})") from err
+    if not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "a FIFO, device or socket"
+        raise ProvenanceError(f"{path}: is {kind}, not a regular file; raw inputs must be files")
+    if root is not None:
+        real, top = Path(os.path.realpath(path)), Path(os.path.realpath(root))
+        if not real.is_relative_to(top):
+            raise ProvenanceError(
+                f"{path}: leads outside the project (to {real}) through a symlink; "
+                "copy the snapshot into data/raw/ instead"
+            )
+
+
+def _raw_scalars(text: str) -> dict[str, str]:
+    """The top-level scalar values as written, before YAML gives them a type."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {
+        key.value: value.value
+        for key, value in node.value
+        if isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode)
+    }
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def check_sidecar(meta: Any, raw: dict[str, str], meta_path: Path) -> dict[str, Any]:
+    """Check a parsed sidecar against :data:`SIDECAR_SCHEMA`; return it normalised.
+
+    ``raw`` holds the scalars as written, so a sha256 of only digits (an integer to
+    YAML) is read as the text it is. Dates come back as ``datetime.date``.
+    """
+    if not isinstance(meta, dict):
+        raise ProvenanceError(
+            f"{meta_path}: expected a mapping of fields, found {type(meta).__name__}"
+        )
+    missing = [field for field in REQUIRED_FIELDS if meta.get(field) in (None, "")]
+    if missing:
+        raise ProvenanceError(f"{meta_path}: missing or empty field(s): {', '.join(missing)}")
+    meta = dict(meta)
+    problems = []
+    for field, kind in SIDECAR_SCHEMA.items():
+        if field not in meta or (meta[field] is None and kind.endswith("or null")):
+            continue
+        value = meta[field]
+        if kind.startswith("text") and not (isinstance(value, str) and value.strip()):
+            problems.append(f"field '{field}': expected text, found {value!r}")
+        elif kind == "web link" and not (
+            isinstance(value, str) and _WEB_LINK.fullmatch(value.strip())
+        ):
+            problems.append(f"field '{field}': expected an http(s) link, found {value!r}")
+        elif kind.startswith("date"):
+            day = _as_date(value)
+            if day is None:
+                problems.append(f"field '{field}': expected a date YYYY-MM-DD, found {value!r}")
+            else:
+                meta[field] = day
+        elif kind == "sha256":
+            written = str(raw.get(field, value)).strip().strip("'\"")
+            if not _SHA256.fullmatch(written):
+                problems.append(f"field '{field}': expected 64 hex digits, found {written!r}")
+            else:
+                meta[field] = written.lower()
+    if problems:
+        raise ProvenanceError(f"{meta_path}: " + "; ".join(problems))
+    return meta
+
+
 def load_sidecar(raw_csv: str | Path) -> dict[str, Any]:
-    """Parse the sidecar of ``raw_csv`` and check that the required fields are filled."""
+    """Parse the sidecar of ``raw_csv`` and check it against its schema."""
     meta_path = sidecar_path(raw_csv)
     if not meta_path.exists():
         raise ProvenanceError(
             f"{raw_csv}: no provenance sidecar; expected {meta_path} "
             f"with the fields {', '.join(REQUIRED_FIELDS)}"
         )
+    check_regular_file(meta_path)
     try:
-        meta = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
+        text = meta_path.read_text(encoding="utf-8")
+        meta = yaml.safe_load(text)
     except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise ProvenanceError(f"{meta_path}: not readable as YAML ({err})") from err
-    if not isinstance(meta, dict):
-        raise ProvenanceError(
-            f"{meta_path}: expected a mapping of fields, found {type(meta).__name__}"
-        )
-    missing = [field for field in REQUIRED_FIELDS if not meta.get(field)]
-    if missing:
-        raise ProvenanceError(f"{meta_path}: missing or empty field(s): {', '.join(missing)}")
-    return meta
+        problem = " ".join(str(err).split())
+        raise ProvenanceError(f"{meta_path}: not readable as YAML ({problem})") from err
+    return check_sidecar(meta, _raw_scalars(text), meta_path)
 
 
 def load_sidecars(raw_csvs: list[str] | list[Path]) -> dict[str, dict[str, Any]]:
@@ -67,9 +179,10 @@ def load_sidecars(raw_csvs: list[str] | list[Path]) -> dict[str, dict[str, Any]]
 def open_snapshot(raw_csv: str | Path) -> Snapshot:
     """Return the snapshot after checking the file against its sidecar's sha256."""
     raw_csv = Path(raw_csv)
+    check_regular_file(raw_csv)
     meta = load_sidecar(raw_csv)
     actual = sha256_of(raw_csv)
-    expected = str(meta["sha256"]).strip().lower()
+    expected = meta["sha256"]
     if actual != expected:
         raise ProvenanceError(
             f"{raw_csv}: sha256 does not match its sidecar {sidecar_path(raw_csv)}\n"

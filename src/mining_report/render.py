@@ -165,9 +165,21 @@ def quarto_render(qmd: Path, output: Path, to: str) -> None:
     quarto = shutil.which("quarto")
     if not quarto:
         raise RenderError("quarto not found on PATH")
+    # Quarto writes into the project folder; a target elsewhere (the build folder) is
+    # rendered under a scratch name there and moved, so the published report in the
+    # project folder is never overwritten by a render.
+    elsewhere = output.parent.resolve() != qmd.parent.resolve()
+    name = f"_render-{output.name}" if elsewhere else output.name
     with open(qmd, "rb") as document:
         fcntl.flock(document, fcntl.LOCK_EX)
-        _run([quarto, "render", qmd.name, "--to", to, "--output", output.name], cwd=qmd.parent)
+        try:
+            _run([quarto, "render", qmd.name, "--to", to, "--output", name], cwd=qmd.parent)
+            if elsewhere:
+                output.parent.mkdir(parents=True, exist_ok=True)
+                shutil.move(qmd.parent / name, output)
+        finally:
+            if elsewhere:
+                (qmd.parent / name).unlink(missing_ok=True)
 
 
 def write_header(path: Path) -> None:

@@ -8,13 +8,18 @@ pipeline writes to data/processed/.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
 from .vocabularies import (
     CCAF_COUNTRIES,
+    CCAF_COUNTRY_MONTHS,
+    CCAF_PROVINCE_MONTHS,
     CCAF_PROVINCES,
     CITABLE_TABLES,
     CLAIM_CHOICES,
@@ -25,9 +30,10 @@ from .vocabularies import (
     JURISDICTIONS,
     MACHINE_FLOWS,
     MEASURES,
+    PRESS_START,
+    PROVINCE_MISSING_MONTHS,
     PROVINCE_MONTH_EXCEPTIONS,
     STUDY_END,
-    STUDY_START,
 )
 
 #: CCAF rounds shares to two decimals, so a month sums to 100 within a few hundredths.
@@ -37,15 +43,63 @@ SHARE_SUM_TOLERANCE = 0.05
 HTTP_URL = r"^https?://[^\s<>\"']+$"
 
 #: A corroborating source: a web link, or one of the project's seed articles.
-SOURCE_REFERENCE = r"^(https?://[^\s<>\"']+|seed \d{3}_[0-9a-f]{16}\.txt( \([^()]+\))?)$"
+SOURCE_REFERENCE = r"^(https?://[^\s<>\"']+|seed [0-9]{3}_[0-9a-f]{16}\.txt( \([^()]+\))?)$"
 
 
 #: A claim in the conflict ledger: a row of a press table, or one value of a cleaned table
 #: as <table>:<month>:<country or province>:<column>.
 CLAIM_REFERENCE = (
-    r"^(machine_flows:M\d{2}|events:E\d{2}|published_figures:P\d{2}"
-    rf"|({'|'.join(CITABLE_TABLES)}):\d{{4}}-\d{{2}}-01:[^:]+:[a-z_]+)$"
+    r"^(machine_flows:M[0-9]{2}|events:E[0-9]{2}|published_figures:P[0-9]{2}"
+    rf"|({'|'.join(CITABLE_TABLES)}):[0-9]{{4}}-[0-9]{{2}}-01:[^:]+:[a-z_]+)$"
 )
+
+
+def ascii_id(letter: str) -> str:
+    """The pattern of a two-digit id such as E08: ASCII digits (``\\d`` also takes "٠٨")."""
+    return rf"^{letter}[0-9]{{2}}$"
+
+
+# Plausibility ranges. Each is set so that the real data passes with a wide margin
+# and a slip of one order of magnitude (a digit too many or too few) does not.
+#: Network hashrate, EH/s: Coin Metrics' daily series runs 57-267 EH/s in 2020-22; the
+#: network first passed 500 EH/s in 2023, well after the study window.
+NETWORK_EHS = {"ge": 20, "le": 500}
+#: A country's monthly EH/s in CCAF: at most the whole network (CCAF's monthly totals
+#: are 90-188 EH/s); China's peak is 91 EH/s.
+COUNTRY_EHS = {"ge": 0, "le": 500}
+#: BTC in USD: 4,959-67,542 in the daily series; never below 1,000 since 2017 nor
+#: above 200,000 in the window.
+BTC_USD = {"ge": 1_000, "le": 200_000}
+#: Mean daily difficulty: 1.3e13-3.1e13 in 2020-22.
+DIFFICULTY = {"ge": 5e12, "le": 1e14}
+#: Miners' revenue per day, USD: 7.0e6-7.8e7 in 2020-22.
+MINER_REVENUE_USD = {"ge": 1e6, "le": 3e8}
+#: Blocks a day: 144 expected; 58-197 observed during the 2021 hashrate crash.
+BLOCKS_PER_DAY = {"ge": 20, "le": 400}
+#: Transaction fees a day, BTC: 5-303 observed.
+FEES_BTC = {"ge": 0, "le": 2_000}
+#: Newly issued BTC a day, in USD: 6.2e6-7.2e7 observed.
+ISSUANCE_USD = {"ge": 1e6, "le": 3e8}
+#: One ASIC's hashrate, TH/s: 4-156 for the models and listings of 2016-22.
+ASIC_THS = {"ge": 1, "le": 1_000}
+#: One ASIC's power draw, W: 1,027-6,300 for the listed models.
+ASIC_WATTS = {"ge": 100, "le": 20_000}
+#: Dealer asking price of one machine, USD: 250-17,155 in the listings.
+ASIC_USD = {"ge": 50, "le": 50_000}
+#: Asking price per TH/s, USD: 4.72-126.18 in the listings and index quotes.
+ASIC_USD_PER_TH = {"ge": 1, "le": 500}
+#: A count of machines in one press figure: the largest reported is 2 million (all of
+#: China's exports); the whole network in 2021 (under 200 EH/s) was at most some 5
+#: million machines, so a larger count is a slip.
+MACHINE_COUNT_MAX = 5_000_000
+
+#: CCAF's EH/s against Coin Metrics' network hashrate, month by month: the monthly
+#: sums of CCAF's country EH/s match Coin Metrics' monthly mean within 0.02 %; a
+#: disagreement over 1 % means one of the two snapshots is not what its sidecar says.
+NETWORK_HASHRATE_TOLERANCE = 0.01
+#: A country's share times the month's total EH/s against its EH/s: both are rounded
+#: to two decimals, which puts them at most 0.015 EH/s apart in the real data.
+SHARE_EHS_TOLERANCE = 0.05
 
 
 def _all_source_references(text: str) -> bool:
@@ -60,10 +114,10 @@ def _month_sums(df: pd.DataFrame, month: str, share: str) -> pd.Series:
 class CbeciCountriesRaw(pa.DataFrameModel):
     """CCAF Bitcoin Mining Map: monthly share of global hashrate by country, as published."""
 
-    date: Series[pd.Timestamp] = pa.Field(ge=STUDY_START, le=STUDY_END)
+    date: Series[pd.Timestamp] = pa.Field(ge=CCAF_COUNTRY_MONTHS[0], le=CCAF_COUNTRY_MONTHS[1])
     country: Series[str] = pa.Field(isin=list(CCAF_COUNTRIES))
     share_pct: Series[float] = pa.Field(ge=0, le=100)
-    abs_hashrate_ehs: Series[float] = pa.Field(ge=0)
+    abs_hashrate_ehs: Series[float] = pa.Field(**COUNTRY_EHS)
 
     class Config:
         strict = True
@@ -82,11 +136,16 @@ class CbeciCountriesRaw(pa.DataFrameModel):
     def every_country_every_month(cls, df: pd.DataFrame) -> Series[bool]:
         return df.groupby("date")["country"].transform("nunique") == len(CCAF_COUNTRIES)
 
+    @pa.dataframe_check(name="share_matches_ehs_within_0.05_ehs")
+    def share_matches_ehs(cls, df: pd.DataFrame) -> Series[bool]:
+        implied = df["share_pct"] / 100 * df.groupby("date")["abs_hashrate_ehs"].transform("sum")
+        return (implied - df["abs_hashrate_ehs"]).abs() <= SHARE_EHS_TOLERANCE
+
 
 class CbeciProvincesRaw(pa.DataFrameModel):
     """CCAF Bitcoin Mining Map: monthly share of China's hashrate by province, as published."""
 
-    date: Series[pd.Timestamp] = pa.Field(ge=STUDY_START, le=STUDY_END)
+    date: Series[pd.Timestamp] = pa.Field(ge=CCAF_PROVINCE_MONTHS[0], le=CCAF_PROVINCE_MONTHS[1])
     province: Series[str] = pa.Field(isin=list(CCAF_PROVINCES))
     share_of_china_pct: Series[float] = pa.Field(ge=0, le=100)
 
@@ -115,13 +174,9 @@ class CbeciProvincesRaw(pa.DataFrameModel):
 class EventsRaw(pa.DataFrameModel):
     """Crackdown measures, one row each, compiled from press and official sources."""
 
-    event_id: Series[str] = pa.Field(str_matches=r"^E\d{2}$", unique=True)
-    date_announced: Series[pd.Timestamp] = pa.Field(
-        ge=pd.Timestamp("2021-01-01"), le=STUDY_END, nullable=True
-    )
-    date_effective: Series[pd.Timestamp] = pa.Field(
-        ge=pd.Timestamp("2021-01-01"), le=STUDY_END, nullable=True
-    )
+    event_id: Series[str] = pa.Field(str_matches=ascii_id("E"), unique=True)
+    date_announced: Series[pd.Timestamp] = pa.Field(ge=PRESS_START, le=STUDY_END, nullable=True)
+    date_effective: Series[pd.Timestamp] = pa.Field(ge=PRESS_START, le=STUDY_END, nullable=True)
     jurisdiction: Series[str] = pa.Field(isin=list(JURISDICTIONS))
     authority: Series[str] = pa.Field(str_length={"min_value": 2})
     measure: Series[str] = pa.Field(isin=list(MEASURES))
@@ -129,9 +184,7 @@ class EventsRaw(pa.DataFrameModel):
     source_title: Series[str] = pa.Field(str_length={"min_value": 2})
     source_publisher: Series[str] = pa.Field(str_length={"min_value": 2})
     source_url: Series[str] = pa.Field(str_matches=HTTP_URL)
-    source_date: Series[pd.Timestamp] = pa.Field(
-        ge=pd.Timestamp("2021-01-01"), le=STUDY_END, nullable=True
-    )
+    source_date: Series[pd.Timestamp] = pa.Field(ge=PRESS_START, le=STUDY_END, nullable=True)
     confidence: Series[str] = pa.Field(isin=list(CONFIDENCE_LEVELS))
     corroborating_sources: Series[str] = pa.Field(nullable=True)
     notes: Series[str] = pa.Field(str_length={"min_value": 2})
@@ -153,10 +206,8 @@ class EventsRaw(pa.DataFrameModel):
 class MachineFlowsRaw(pa.DataFrameModel):
     """Reported figures on mining machines leaving China or arriving elsewhere."""
 
-    figure_id: Series[str] = pa.Field(str_matches=r"^M\d{2}$", unique=True)
-    date_reported: Series[pd.Timestamp] = pa.Field(
-        ge=pd.Timestamp("2021-01-01"), le=STUDY_END, nullable=True
-    )
+    figure_id: Series[str] = pa.Field(str_matches=ascii_id("M"), unique=True)
+    date_reported: Series[pd.Timestamp] = pa.Field(ge=PRESS_START, le=STUDY_END, nullable=True)
     metric: Series[str] = pa.Field(str_length={"min_value": 3})
     value: Series[str] = pa.Field(str_length={"min_value": 1})
     unit: Series[str] = pa.Field(str_length={"min_value": 1})
@@ -171,20 +222,22 @@ class MachineFlowsRaw(pa.DataFrameModel):
         strict = True
         coerce = True
 
-    @pa.dataframe_check(name="machine_counts_are_whole_and_non_negative")
+    @pa.dataframe_check(name="machine_counts_are_whole_and_0_to_5_million")
     def machine_counts(cls, df: pd.DataFrame) -> Series[bool]:
         counts = df["unit"].str.startswith("machines")
         number = pd.to_numeric(df["value"], errors="coerce")
-        whole = number.notna() & (number >= 0) & (number == number.round())
+        plausible = np.isfinite(number) & number.between(0, MACHINE_COUNT_MAX)
+        whole = plausible & (number == number.round())
         # "205000 of 430000" is kept as the seed printed it; the conflict ledger explains it.
-        quoted_pair = df["value"].str.fullmatch(r"\d+ of \d+")
+        pair = df["value"].str.extract(r"^([0-9]+) of ([0-9]+)$").astype(float)
+        quoted_pair = pair.notna().all(axis=1) & (pair[1] <= MACHINE_COUNT_MAX)
         return ~counts | whole | quoted_pair
 
 
 class MachineFlowEntitiesRaw(pa.DataFrameModel):
     """The project's reading of each machine count: destination, company and direction."""
 
-    figure_id: Series[str] = pa.Field(str_matches=r"^M\d{2}$", unique=True)
+    figure_id: Series[str] = pa.Field(str_matches=ascii_id("M"), unique=True)
     destination_country: Series[str] = pa.Field(isin=list(DESTINATION_COUNTRIES), nullable=True)
     company: Series[str] = pa.Field(str_length={"min_value": 2}, nullable=True)
     flow: Series[str] = pa.Field(isin=list(MACHINE_FLOWS))
@@ -197,8 +250,8 @@ class MachineFlowEntitiesRaw(pa.DataFrameModel):
 class PublishedFiguresRaw(pa.DataFrameModel):
     """Published figures that a conflict or a derived table needs and no other raw table holds."""
 
-    figure_id: Series[str] = pa.Field(str_matches=r"^P\d{2}$", unique=True)
-    date: Series[pd.Timestamp] = pa.Field(ge=STUDY_START, le=STUDY_END, nullable=True)
+    figure_id: Series[str] = pa.Field(str_matches=ascii_id("P"), unique=True)
+    date: Series[pd.Timestamp] = pa.Field(ge=PRESS_START, le=STUDY_END, nullable=True)
     claim: Series[str] = pa.Field(str_length={"min_value": 10})
     value: Series[str] = pa.Field(str_length={"min_value": 1})
     unit: Series[str] = pa.Field(str_length={"min_value": 1})
@@ -215,7 +268,7 @@ class PublishedFiguresRaw(pa.DataFrameModel):
 class SourceConflictsRaw(pa.DataFrameModel):
     """The conflict ledger: two claims by reference, which one the report uses, and why."""
 
-    conflict_id: Series[str] = pa.Field(str_matches=r"^K\d{2}$", unique=True)
+    conflict_id: Series[str] = pa.Field(str_matches=ascii_id("K"), unique=True)
     topic: Series[str] = pa.Field(str_length={"min_value": 5})
     claim_a: Series[str] = pa.Field(str_matches=CLAIM_REFERENCE)
     claim_b: Series[str] = pa.Field(str_matches=CLAIM_REFERENCE)
@@ -235,10 +288,10 @@ class BtcDailyRaw(pa.DataFrameModel):
     """Coin Metrics daily network data: price, hashrate, difficulty, miner revenue."""
 
     date: Series[pd.Timestamp] = pa.Field(ge=DAILY_START, le=DAILY_END, unique=True)
-    price_usd: Series[float] = pa.Field(gt=0)
-    hashrate_ehs: Series[float] = pa.Field(gt=0)
-    difficulty: Series[float] = pa.Field(gt=0)
-    miner_revenue_usd: Series[float] = pa.Field(gt=0)
+    price_usd: Series[float] = pa.Field(**BTC_USD)
+    hashrate_ehs: Series[float] = pa.Field(**NETWORK_EHS)
+    difficulty: Series[float] = pa.Field(**DIFFICULTY)
+    miner_revenue_usd: Series[float] = pa.Field(**MINER_REVENUE_USD)
 
     class Config:
         strict = True
@@ -258,11 +311,12 @@ class BtcDailySourceFieldsRaw(pa.DataFrameModel):
     """The Coin Metrics fields btc_daily was computed from, as transcribed."""
 
     date: Series[pd.Timestamp] = pa.Field(ge=DAILY_START, le=DAILY_END, unique=True)
-    BlkCnt: Series[float] = pa.Field(gt=0)
-    FeeTotNtv: Series[float] = pa.Field(ge=0)
-    HashRate_THs: Series[float] = pa.Field(gt=0)
-    IssTotUSD: Series[float] = pa.Field(gt=0)
-    PriceUSD: Series[float] = pa.Field(gt=0)
+    BlkCnt: Series[float] = pa.Field(**BLOCKS_PER_DAY)
+    FeeTotNtv: Series[float] = pa.Field(**FEES_BTC)
+    # Coin Metrics' TH/s: the network range above, times a million.
+    HashRate_THs: Series[float] = pa.Field(ge=NETWORK_EHS["ge"] * 1e6, le=NETWORK_EHS["le"] * 1e6)
+    IssTotUSD: Series[float] = pa.Field(**ISSUANCE_USD)
+    PriceUSD: Series[float] = pa.Field(**BTC_USD)
 
     class Config:
         strict = True
@@ -274,9 +328,9 @@ class AsicModelsRaw(pa.DataFrameModel):
 
     maker: Series[str] = pa.Field(str_length={"min_value": 2})
     model: Series[str] = pa.Field(str_length={"min_value": 2})
-    hashrate_ths: Series[float] = pa.Field(gt=0, le=1000)
-    power_w: Series[float] = pa.Field(gt=0, le=20000)
-    release: Series[str] = pa.Field(str_matches=r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", nullable=True)
+    hashrate_ths: Series[float] = pa.Field(**ASIC_THS)
+    power_w: Series[float] = pa.Field(**ASIC_WATTS)
+    release: Series[str] = pa.Field(str_matches=r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$", nullable=True)
     brand_as_listed: Series[str] = pa.Field(str_length={"min_value": 2})
     source: Series[str] = pa.Field(str_length={"min_value": 5})
 
@@ -290,11 +344,11 @@ class AsicModelsRaw(pa.DataFrameModel):
 class AsicPricesRaw(pa.DataFrameModel):
     """Dated ASIC asking prices and quoted price-index values, in USD per TH/s."""
 
-    date: Series[pd.Timestamp] = pa.Field(ge=pd.Timestamp("2021-01-01"), le=STUDY_END)
+    date: Series[pd.Timestamp] = pa.Field(ge=PRESS_START, le=STUDY_END)
     series: Series[str] = pa.Field(str_length={"min_value": 2})
-    price_usd_per_th: Series[float] = pa.Field(gt=0)
-    price_usd: Series[float] = pa.Field(gt=0, nullable=True)
-    hashrate_ths: Series[float] = pa.Field(gt=0, nullable=True)
+    price_usd_per_th: Series[float] = pa.Field(**ASIC_USD_PER_TH)
+    price_usd: Series[float] = pa.Field(nullable=True, **ASIC_USD)
+    hashrate_ths: Series[float] = pa.Field(nullable=True, **ASIC_THS)
     vendor: Series[str] = pa.Field(nullable=True)
     source: Series[str] = pa.Field(str_length={"min_value": 5})
     note: Series[str] = pa.Field(str_length={"min_value": 2})
@@ -318,7 +372,8 @@ CHECK_COLUMNS: dict[str, str] = {
     "monthly_shares_sum_to_100_or_documented_gap": "share_of_china_pct",
     "every_province_every_month_or_documented_gap": "province",
     "effective_on_or_after_announced": "date_effective",
-    "machine_counts_are_whole_and_non_negative": "value",
+    "machine_counts_are_whole_and_0_to_5_million": "value",
+    "share_matches_ehs_within_0.05_ehs": "abs_hashrate_ehs",
     "every_day_once_in_order": "date",
     "price_per_th_is_price_over_hashrate": "price_usd_per_th",
     "claims_differ": "claim_b",
@@ -337,4 +392,43 @@ RAW_MODELS: dict[str, type[pa.DataFrameModel]] = {
     "btc_daily_source_fields": BtcDailySourceFieldsRaw,
     "asic_models": AsicModelsRaw,
     "asic_prices": AsicPricesRaw,
+}
+
+
+@dataclass(frozen=True)
+class SeriesWindow:
+    """A table that is a time series: every period of its window must be present.
+
+    ``by`` names the column whose every value in ``members`` must have every period;
+    ``gaps`` lists the (period, member) pairs missing as published, each with why.
+    """
+
+    column: str
+    freq: str  # "MS" for months, "D" for days
+    start: pd.Timestamp
+    end: pd.Timestamp
+    by: str | None = None
+    members: tuple[str, ...] = ()
+    gaps: dict[tuple[str, str], str] = dc_field(default_factory=dict)
+
+    def expected(self) -> pd.DatetimeIndex:
+        return pd.date_range(self.start, self.end, freq=self.freq)
+
+
+#: Raw table → its declared window. Completeness is checked at validation, before any
+#: table is derived; a missing period is an error unless it is a named gap here.
+SERIES_WINDOWS: dict[str, SeriesWindow] = {
+    "cbeci_countries": SeriesWindow(
+        "date", "MS", *CCAF_COUNTRY_MONTHS, by="country", members=tuple(CCAF_COUNTRIES)
+    ),
+    "cbeci_provinces": SeriesWindow(
+        "date",
+        "MS",
+        *CCAF_PROVINCE_MONTHS,
+        by="province",
+        members=CCAF_PROVINCES,
+        gaps=PROVINCE_MISSING_MONTHS,
+    ),
+    "btc_daily": SeriesWindow("date", "D", DAILY_START, DAILY_END),
+    "btc_daily_source_fields": SeriesWindow("date", "D", DAILY_START, DAILY_END),
 }

@@ -32,6 +32,16 @@ def finalize(frame: pd.DataFrame, model: type[pa.DataFrameModel]) -> pd.DataFram
     if bad:
         raise ValueError(f"{model.__name__}: column names must be snake_case: {bad}")
     table = frame[columns].sort_values(key_of(model), kind="stable").reset_index(drop=True)
+    for column in table.select_dtypes("number").columns:
+        # Inputs are finite; an infinity here is a division by zero in a derivation.
+        infinite = table[column].isin([float("inf"), float("-inf")])
+        if infinite.any():
+            row = table[infinite].iloc[0]
+            where = ", ".join(f"{k}={row[k]}" for k in key_of(model))
+            raise ValueError(
+                f"{model.__name__}: column '{column}', check 'finite_number': "
+                f"{row[column]} at {where} ({int(infinite.sum())} row(s))"
+            )
     return model.validate(table, lazy=True)
 
 

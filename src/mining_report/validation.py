@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.errors
 import pandera.pandas as pa
 
 from .errors import ProvenanceError, ValidationFailed
 from .io import write_text
-from .provenance import open_snapshot, sha256_of
+from .provenance import open_snapshot, sha256_of, sidecar_path
+from .schemas import SERIES_WINDOWS, SeriesWindow
 
 #: How many offending lines a message quotes per (column, check) before summarising.
 MAX_LINES_QUOTED = 8
@@ -190,6 +194,129 @@ def iso_date_failures(
     )
 
 
+#: Characters refused in any text field: C0/C1 controls (tab and line ends included:
+#: a field that becomes a chart label or a table cell must be one line), Unicode
+#: line and paragraph separators, and invisible format characters such as bidi
+#: overrides, which make a label read differently from what it holds.
+_REFUSED_CATEGORIES = {"Cc", "Zl", "Zp", "Cf"}
+
+
+def _refused_characters(text: str) -> list[str]:
+    return sorted(
+        {f"U+{ord(ch):04X}" for ch in text if unicodedata.category(ch) in _REFUSED_CATEGORIES}
+    )
+
+
+def _columns_of(model: type[pa.DataFrameModel], frame: pd.DataFrame, kind: str) -> list[str]:
+    return [
+        name
+        for name, column in model.to_schema().columns.items()
+        if kind in str(column.dtype).lower() and name in frame.columns
+    ]
+
+
+def _rows(found: list[dict[str, object]], source: str | Path, lines: list[int]) -> pd.DataFrame:
+    return _as_failure_rows(
+        pd.DataFrame(found, columns=["column", "check", "failure_case", "index"]), source, lines
+    )
+
+
+def value_failures(
+    frame: pd.DataFrame, model: type[pa.DataFrameModel], source: str | Path, lines: list[int]
+) -> pd.DataFrame:
+    """Numbers must be finite; text must be NFC, one line, with no invisible controls.
+
+    Pandera coerces "inf", "Infinity" and "nan" to floats that pass range-free checks,
+    and compares text by code points, so these are checked on the text as read.
+    """
+    found: list[dict[str, object]] = []
+    for name in _columns_of(model, frame, "float"):
+        values = frame[name].dropna().astype(str)
+        number = pd.to_numeric(values, errors="coerce")
+        bad = number.notna() & ~np.isfinite(number.astype(float))
+        bad |= values.str.strip().str.lower().isin(["nan", "inf", "+inf", "-inf", "infinity"])
+        for index in values.index[bad]:
+            found.append(
+                {
+                    "column": name,
+                    "check": "finite_number",
+                    "failure_case": values[index],
+                    "index": index,
+                }
+            )
+    for name in frame.columns:
+        values = frame[name].dropna().astype(str)
+        for index, text in values.items():
+            refused = _refused_characters(text)
+            if refused:
+                check = f"no_control_or_separator_characters({', '.join(refused)})"
+                found.append({"column": name, "check": check, "failure_case": text, "index": index})
+            elif not unicodedata.is_normalized("NFC", text):
+                found.append(
+                    {"column": name, "check": "text_is_nfc", "failure_case": text, "index": index}
+                )
+    return _rows(found, source, lines)
+
+
+def completeness_failures(
+    frame: pd.DataFrame, window: SeriesWindow | None, source: str | Path
+) -> pd.DataFrame:
+    """Every period of the declared window, for every member, unless a named gap."""
+    if window is None or window.column not in frame.columns:
+        return _rows([], source, [])
+    dates = pd.to_datetime(frame[window.column], format="%Y-%m-%d", errors="coerce")
+    expected = window.expected()
+    if window.by is None:
+        have = {(day, "") for day in dates.dropna()}
+        wanted = [(day, "") for day in expected]
+    else:
+        have = set(zip(dates, frame[window.by], strict=True))
+        wanted = [(day, member) for day in expected for member in window.members]
+    missing = [
+        (day, member)
+        for day, member in wanted
+        if (day, member) not in have and (f"{day:%Y-%m-%d}", member) not in window.gaps
+    ]
+    label = "months" if window.freq == "MS" else "days"
+    check = f"every_period_present({label} {window.start:%Y-%m-%d}..{window.end:%Y-%m-%d})"
+    found = [
+        {
+            "column": window.column,
+            "check": check,
+            "failure_case": f"{day:%Y-%m-%d}" + (f" {member}" if member else "") + " missing",
+            "index": None,
+        }
+        for day, member in missing
+    ]
+    return _rows(found, source, [])
+
+
+def accessed_failures(
+    frame: pd.DataFrame, meta: dict[str, object], source: str | Path
+) -> pd.DataFrame:
+    """A snapshot cannot have been accessed before the last date its data holds."""
+    accessed = meta.get("accessed")
+    dates = [
+        pd.to_datetime(frame[name], errors="coerce").max()
+        for name in frame.columns
+        if pd.api.types.is_datetime64_any_dtype(frame[name])
+    ]
+    dates = [day for day in dates if pd.notna(day)]
+    if not dates or not isinstance(accessed, dt.date) or pd.Timestamp(accessed) >= max(dates):
+        return _rows([], source, [])
+    found = [
+        {
+            "column": "accessed",
+            "check": f"accessed_not_before_last_data_date({max(dates):%Y-%m-%d})",
+            "failure_case": str(accessed),
+            "index": None,
+        }
+    ]
+    rows = _rows(found, source, [])
+    rows["file"] = str(sidecar_path(source))
+    return rows
+
+
 def _short(check: str, limit: int = 70) -> str:
     """Long checks (an isin over 30 names) are cut in the message; the CSV has them whole."""
     return check if len(check) <= limit else check[: limit - 4] + " …)"
@@ -200,7 +327,10 @@ def describe_failures(failures: pd.DataFrame, source: str | Path, details: str |
     lines = [f"{source}: {len(failures)} failed check(s); every case is listed in {details}"]
     for (column, check), group in failures.groupby(["column", "check"], sort=False):
         where = group["line"].dropna()
-        if where.empty:
+        elsewhere = set(group["file"]) - {str(source)}
+        if elsewhere:
+            place = f"in {', '.join(sorted(elsewhere))}"
+        elif where.empty:
             place = "the table as a whole"
         else:
             quoted = ", ".join(str(n) for n in where.head(MAX_LINES_QUOTED))
@@ -251,11 +381,17 @@ def validate_raw(
     except ValidationFailed as err:
         _write_failures(failures_csv, _file_failure(raw_csv, "csv_structure", str(err)))
         raise
-    failures = iso_date_failures(raw.frame, model, raw_csv, raw.lines)
+    found = [
+        iso_date_failures(raw.frame, model, raw_csv, raw.lines),
+        value_failures(raw.frame, model, raw_csv, raw.lines),
+        completeness_failures(raw.frame, SERIES_WINDOWS.get(snapshot.name), raw_csv),
+    ]
     try:
         table = model.validate(raw.frame, lazy=True)
+        found.append(accessed_failures(table, snapshot.meta, raw_csv))
     except pandera.errors.SchemaErrors as errors:
-        failures = pd.concat([failures, failure_table(errors, raw_csv, check_columns, raw.lines)])
+        found.append(failure_table(errors, raw_csv, check_columns, raw.lines))
+    failures = pd.concat([f for f in found if not f.empty] or found[:1])
     if not failures.empty:
         failures = failures.sort_values(["line", "column"], na_position="first", kind="stable")
         _write_failures(failures_csv, failures)
@@ -286,3 +422,36 @@ def validation_record(
         "unique_key": list(schema.unique) if schema.unique else None,
         "model": model.__name__,
     }
+
+
+def network_hashrate_failures(
+    cbeci_countries: pd.DataFrame,
+    btc_daily: pd.DataFrame,
+    countries_csv: str | Path,
+    daily_csv: str | Path,
+    tolerance: float,
+) -> pd.DataFrame:
+    """CCAF's monthly EH/s, summed over countries, against Coin Metrics' monthly mean.
+
+    Both measure the network's hashrate; they agree within 0.02 % in the real data.
+    Months that only one of them covers are not compared.
+    """
+    ccaf = cbeci_countries.groupby("date")["abs_hashrate_ehs"].sum()
+    daily = btc_daily.set_index("date")["hashrate_ehs"]
+    coin_metrics = daily.groupby(daily.index.to_period("M").to_timestamp()).mean()
+    both = pd.concat({"ccaf": ccaf, "coin_metrics": coin_metrics}, axis=1).dropna()
+    off = (both["ccaf"] / both["coin_metrics"] - 1).abs() > tolerance
+    check = f"ccaf_ehs_matches_coin_metrics_hashrate(within {tolerance:.0%})"
+    found = [
+        {
+            "column": "abs_hashrate_ehs",
+            "check": check,
+            "failure_case": (
+                f"{month:%Y-%m}: CCAF {row.ccaf:.2f} EH/s, Coin Metrics "
+                f"{row.coin_metrics:.2f} EH/s in {daily_csv}"
+            ),
+            "index": None,
+        }
+        for month, row in both[off].iterrows()
+    ]
+    return _rows(found, countries_csv, [])

@@ -12,6 +12,14 @@ STUDY_END = pd.Timestamp("2022-12-31")
 DAILY_START = pd.Timestamp("2020-01-01")
 DAILY_END = pd.Timestamp("2022-06-30")
 
+#: The months each CCAF table declares (its sidecar's "series runs ..."): every month in
+#: between must be there, for every country or province, unless it is a named gap below.
+CCAF_COUNTRY_MONTHS = (pd.Timestamp("2019-09-01"), pd.Timestamp("2022-01-01"))
+CCAF_PROVINCE_MONTHS = (pd.Timestamp("2019-09-01"), pd.Timestamp("2021-07-01"))
+
+#: The dates the press tables may carry: the crackdown year and its aftermath.
+PRESS_START = pd.Timestamp("2021-01-01")
+
 #: CCAF's country labels (asterisks and official names as published) → the names we report.
 CCAF_COUNTRIES: dict[str, str] = {
     "Mainland China": "China",
@@ -46,6 +54,11 @@ CCAF_PROVINCES: tuple[str, ...] = (
 PROVINCE_MONTH_EXCEPTIONS: dict[str, str] = {
     "2020-06-01": "CCAF's download has no Inner Mongolia row; the other eight sum to 92.86",
     "2021-07-01": "every province is 0: CCAF attributed no hashrate to China that month",
+}
+
+#: Province-months missing from the province table, as published, by province.
+PROVINCE_MISSING_MONTHS: dict[tuple[str, str], str] = {
+    ("2020-06-01", "Inner Mongolia"): PROVINCE_MONTH_EXCEPTIONS["2020-06-01"],
 }
 
 #: China's 31 provincial-level divisions (mainland), as English names.

@@ -1,10 +1,9 @@
 # Names shared by the rule files.
 
 import os
+import sys
 
 import yaml
-
-from snakemake.exceptions import WorkflowError
 
 
 def put_package_on_pythonpath(src):
@@ -15,10 +14,19 @@ def put_package_on_pythonpath(src):
 
 put_package_on_pythonpath(str(Path(workflow.basedir) / "src"))
 
+from mining_report.planning import check_citations, check_config, check_raw_inputs
+from mining_report.publish import NotPublished, out_of_date, publish_report
+
 REPORT = config["report"]["name"]
 REPORT_QMD = f"reports/{REPORT}.qmd"
+# The report is rendered into the build folder and published to reports/ (HTML, PDF
+# and manifest together) only when the whole run succeeded: see `onsuccess`.
 REPORT_HTML = f"reports/{REPORT}.html"
 REPORT_PDF = f"reports/{REPORT}.pdf"
+BUILD_HTML = f"reports/_build/{REPORT}.html"
+BUILD_PDF = f"reports/_build/{REPORT}.pdf"
+BUILD_MANIFEST = "reports/_build/manifest.json"
+PUBLISHED = {BUILD_HTML: REPORT_HTML, BUILD_PDF: REPORT_PDF}
 RAW_TABLES = config["raw_tables"]
 # The package code each stage runs. Snakemake reruns a job when its script changes,
 # not when the code the script imports does, so each rule lists that code as input.
@@ -56,6 +64,7 @@ CODE = {
         f"{PKG}/{m}.py" for m in ("report_tables", "dictionary", "tables")
     ],
     "render": [f"{PKG}/{m}.py" for m in ("render", "errors", "io")],
+    "manifest": [f"{PKG}/{m}.py" for m in ("manifest", "provenance", "errors")],
 }
 # Every chart of the report; each has a rule chart_<name> in charts.smk.
 CHARTS = [
@@ -110,22 +119,45 @@ def snapshot_sources():
 
 def check_raw_snapshots(raw_tables, raw_dir="data/raw"):
     """Every raw CSV needs its sidecar: refuse to plan a run otherwise."""
-    problems = [
-        f"{csv}: listed in config raw_tables but missing"
-        for csv in raw_tables.values()
-        if not Path(csv).exists()
-    ]
+    problems = check_raw_inputs(raw_tables)
     for csv in sorted(Path(raw_dir).rglob("*.csv")):
         if not Path(sidecar(str(csv))).exists():
             problems.append(
                 f"{csv}: no provenance sidecar; expected {sidecar(str(csv))}"
             )
+    return problems
+
+
+def refuse_to_plan(problems):
+    """Stop before any job runs, printing one line per problem and no traceback."""
     if problems:
-        raise WorkflowError("Raw snapshots are incomplete:\n  " + "\n  ".join(problems))
+        print("\n".join(f"ERROR: {problem}" for problem in problems), file=sys.stderr)
+        raise SystemExit(1)
 
 
-check_raw_snapshots(RAW_TABLES)
+refuse_to_plan(
+    check_config(config)
+    + check_raw_snapshots(RAW_TABLES)
+    + check_citations(REPORT_QMD, RAW_TABLES)
+)
+
+
+def interim(table):
+    """The validated copy of a raw table, which must still be listed in the config:
+    a leftover data/interim/ file never stands in for a table removed from it."""
+    if table not in RAW_TABLES:
+        refuse_to_plan(
+            [
+                f"config key raw_tables.{table}: missing, but the workflow reads "
+                f"data/interim/{table}.parquet; list the raw table again"
+            ]
+        )
+    return f"data/interim/{table}.parquet"
 
 
 wildcard_constraints:
     table="|".join(RAW_TABLES),
+
+
+# Derive rules that read a cross-checked table wait for the check (input "checked").
+CROSS_CHECK = "data/processed/validation/network_hashrate.cross_check.json"

@@ -5,7 +5,8 @@
 rule hashrate_by_country:
     input:
         code=CODE["derive"],
-        cbeci_countries="data/interim/cbeci_countries.parquet",
+        checked=CROSS_CHECK,
+        cbeci_countries=interim("cbeci_countries"),
     output:
         parquet="data/processed/hashrate_by_country.parquet",
         csv=report(
@@ -29,7 +30,7 @@ rule hashrate_by_country:
 rule hashrate_by_province:
     input:
         code=CODE["derive"],
-        cbeci_provinces="data/interim/cbeci_provinces.parquet",
+        cbeci_provinces=interim("cbeci_provinces"),
         hashrate_by_country="data/processed/hashrate_by_country.parquet",
     output:
         parquet="data/processed/hashrate_by_province.parquet",
@@ -79,7 +80,7 @@ rule hashrate_migration:
 rule shutdowns:
     input:
         code=CODE["derive"],
-        events="data/interim/events.parquet",
+        events=interim("events"),
         hashrate_by_province="data/processed/hashrate_by_province.parquet",
         hashrate_by_country="data/processed/hashrate_by_country.parquet",
     output:
@@ -105,7 +106,7 @@ rule shutdowns:
 rule shutdown_exposure:
     input:
         code=CODE["derive"],
-        events="data/interim/events.parquet",
+        events=interim("events"),
         hashrate_by_province="data/processed/hashrate_by_province.parquet",
     output:
         parquet="data/processed/shutdown_exposure.parquet",

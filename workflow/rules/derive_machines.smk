@@ -6,9 +6,9 @@
 rule machine_exports:
     input:
         code=CODE["derive"],
-        machine_flows="data/interim/machine_flows.parquet",
-        machine_flow_entities="data/interim/machine_flow_entities.parquet",
-        ledger="data/interim/source_conflicts.parquet",
+        machine_flows=interim("machine_flows"),
+        machine_flow_entities=interim("machine_flow_entities"),
+        ledger=interim("source_conflicts"),
     output:
         parquet="data/processed/machine_exports.parquet",
         csv=report(
@@ -32,9 +32,9 @@ rule machine_exports:
 rule machine_exports_by_destination:
     input:
         code=CODE["derive"],
-        machine_flows="data/interim/machine_flows.parquet",
-        machine_flow_entities="data/interim/machine_flow_entities.parquet",
-        published_figures="data/interim/published_figures.parquet",
+        machine_flows=interim("machine_flows"),
+        machine_flow_entities=interim("machine_flow_entities"),
+        published_figures=interim("published_figures"),
     output:
         parquet="data/processed/machine_exports_by_destination.parquet",
         csv=report(
@@ -58,10 +58,10 @@ rule machine_exports_by_destination:
 rule source_conflicts:
     input:
         code=CODE["derive"],
-        ledger="data/interim/source_conflicts.parquet",
-        machine_flows="data/interim/machine_flows.parquet",
-        events="data/interim/events.parquet",
-        published_figures="data/interim/published_figures.parquet",
+        ledger=interim("source_conflicts"),
+        machine_flows=interim("machine_flows"),
+        events=interim("events"),
+        published_figures=interim("published_figures"),
         hashrate_by_country="data/processed/hashrate_by_country.parquet",
         hashrate_by_province="data/processed/hashrate_by_province.parquet",
     output:

@@ -6,7 +6,8 @@
 rule price_trends:
     input:
         code=CODE["derive"],
-        btc_daily="data/interim/btc_daily.parquet",
+        checked=CROSS_CHECK,
+        btc_daily=interim("btc_daily"),
     output:
         parquet="data/processed/price_trends.parquet",
         csv=report(
@@ -31,7 +32,8 @@ rule price_trends:
 rule price_recovery:
     input:
         code=CODE["derive"],
-        btc_daily="data/interim/btc_daily.parquet",
+        checked=CROSS_CHECK,
+        btc_daily=interim("btc_daily"),
     output:
         parquet="data/processed/price_recovery.parquet",
         csv=report(
@@ -56,7 +58,8 @@ rule price_recovery:
 rule difficulty_adjustments:
     input:
         code=CODE["derive"],
-        btc_daily="data/interim/btc_daily.parquet",
+        checked=CROSS_CHECK,
+        btc_daily=interim("btc_daily"),
     output:
         parquet="data/processed/difficulty_adjustments.parquet",
         csv=report(
@@ -80,8 +83,8 @@ rule difficulty_adjustments:
 rule asic_prices:
     input:
         code=CODE["derive"],
-        asic_prices="data/interim/asic_prices.parquet",
-        asic_models="data/interim/asic_models.parquet",
+        asic_prices=interim("asic_prices"),
+        asic_models=interim("asic_models"),
     output:
         parquet="data/processed/asic_prices.parquet",
         csv=report(
@@ -105,7 +108,7 @@ rule asic_prices:
 rule asic_price_index_quotes:
     input:
         code=CODE["derive"],
-        asic_prices="data/interim/asic_prices.parquet",
+        asic_prices=interim("asic_prices"),
     output:
         parquet="data/processed/asic_price_index_quotes.parquet",
         csv=report(

@@ -103,7 +103,7 @@ rule render_html:
     input:
         **REPORT_INPUTS,
     output:
-        report(REPORT_HTML, caption="../report/report.rst", category="Report"),
+        report(BUILD_HTML, caption="../report/report.rst", category="Report"),
     log:
         "logs/report/render_html.log",
     conda:
@@ -123,7 +123,7 @@ rule render_pdf:
     input:
         **REPORT_INPUTS,
     output:
-        report(REPORT_PDF, caption="../report/report.rst", category="Report"),
+        report(BUILD_PDF, caption="../report/report.rst", category="Report"),
     log:
         "logs/report/render_pdf.log",
     conda:
@@ -138,10 +138,11 @@ rule render_pdf:
         "../scripts/render.py"
 
 
-# The sha256 of every raw input and output, and the versions of the tools.
+# The sha256 of every raw input and output, and the versions of the tools: the last
+# job, so a complete manifest in the build folder means the whole report was built.
 rule manifest:
     input:
-        code=[f"{PKG}/manifest.py"],
+        code=CODE["manifest"],
         raw=[*RAW_TABLES.values(), *(sidecar(csv) for csv in RAW_TABLES.values())],
         outputs=[
             *expand(
@@ -156,16 +157,52 @@ rule manifest:
                 chart=CHARTS,
                 ext=["vl.json", "svg"],
             ),
-            REPORT_HTML,
-            REPORT_PDF,
+            BUILD_HTML,
+            BUILD_PDF,
         ],
     output:
-        "reports/manifest.json",
+        BUILD_MANIFEST,
     log:
         "logs/report/manifest.log",
     conda:
         "../envs/pipeline.yaml"
+    params:
+        published=PUBLISHED,
     message:
-        "Writing reports/manifest.json"
+        "Writing the manifest of the build"
     script:
         "../scripts/manifest.py"
+
+
+# A complete build that is not what reports/ holds (a published file deleted, a
+# publish cut short) is published again: dropping its manifest reruns the last job,
+# and the run's success publishes it. Only the main process decides.
+if workflow.is_main_process and out_of_date(
+    PUBLISHED, BUILD_MANIFEST, "reports/manifest.json"
+):
+    Path(BUILD_MANIFEST).unlink()
+
+
+# Publish only when every job succeeded: HTML, PDF and manifest move together.
+onsuccess:
+    try:
+        if publish_report(PUBLISHED, BUILD_MANIFEST, "reports/manifest.json"):
+            print(f"Published {REPORT_HTML} and {REPORT_PDF}", file=sys.stderr)
+    except (NotPublished, OSError) as err:
+        print(f"ERROR: the report was not published: {err}", file=sys.stderr)
+        raise SystemExit(1)
+
+
+# Each run starts with no recorded failures ...
+onstart:
+    Path("logs/failures.txt").unlink(missing_ok=True)
+
+
+# ... and a failed run ends with what broke, one line per failed step.
+onerror:
+    failures = Path("logs/failures.txt")
+    lines = failures.read_text().splitlines() if failures.exists() else []
+    print("", *(f"ERROR: {line}" for line in lines), sep="\n", file=sys.stderr)
+    print(
+        f"{REPORT_HTML} and {REPORT_PDF} were left as they were.", file=sys.stderr
+    )

@@ -20,3 +20,24 @@ rule validate_raw_table:
         "Validating raw table {wildcards.table}"
     script:
         "../scripts/validate_raw_table.py"
+
+
+# Two sources that measure the network's hashrate must agree before either is used.
+rule cross_check_network_hashrate:
+    input:
+        code=CODE["validate"],
+        cbeci_countries=interim("cbeci_countries"),
+        btc_daily=interim("btc_daily"),
+    output:
+        CROSS_CHECK,
+    log:
+        "logs/validate/cross_check_network_hashrate.log",
+    conda:
+        "../envs/pipeline.yaml"
+    params:
+        raw_csvs=[RAW_TABLES["cbeci_countries"], RAW_TABLES["btc_daily"]],
+        failures="data/processed/validation/network_hashrate.failures.csv",
+    message:
+        "Checking CCAF's EH/s against Coin Metrics' network hashrate"
+    script:
+        "../scripts/cross_check.py"

@@ -12,7 +12,8 @@ from mining_report.render import pandoc_path
 def main(snakemake) -> None:
     raw = [Path(p) for p in snakemake.input.raw]
     outputs = [Path(p) for p in snakemake.input.outputs]
-    record = manifest(raw, outputs, tool_versions(pandoc_path()))
+    published = dict(snakemake.params.published)
+    record = manifest(raw, outputs, tool_versions(pandoc_path()), published)
     write_text(snakemake.output[0], json.dumps(record, indent=1, sort_keys=True) + "\n")
 
 

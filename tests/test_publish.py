@@ -1,0 +1,104 @@
+"""The report pair is published together, and only from a complete, consistent build."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mining_report.manifest import manifest
+from mining_report.publish import NotPublished, publish_report
+
+FILES = {"reports/_build/r.html": "reports/r.html", "reports/_build/r.pdf": "reports/r.pdf"}
+
+
+def build(root: Path, html: bytes, pdf: bytes) -> None:
+    """A build folder as the render and manifest rules leave it."""
+    (root / "reports/_build").mkdir(parents=True, exist_ok=True)
+    (root / "reports/_build/r.html").write_bytes(html)
+    (root / "reports/_build/r.pdf").write_bytes(pdf)
+    record = manifest(
+        [], [root / b for b in FILES], {}, {str(root / b): p for b, p in FILES.items()}
+    )
+    (root / "reports/_build/manifest.json").write_text(json.dumps(record))
+
+
+def publish(root: Path) -> bool:
+    return publish_report(FILES, "reports/_build/manifest.json", "reports/manifest.json", root)
+
+
+def published(root: Path) -> tuple[bytes, bytes]:
+    return (root / "reports/r.html").read_bytes(), (root / "reports/r.pdf").read_bytes()
+
+
+def test_a_complete_build_is_published_with_its_manifest(tmp_path: Path) -> None:
+    build(tmp_path, b"<html>1</html>", b"%PDF-1")
+    assert publish(tmp_path)
+    assert published(tmp_path) == (b"<html>1</html>", b"%PDF-1")
+    record = json.loads((tmp_path / "reports/manifest.json").read_text())
+    assert set(record["outputs"]) == {"reports/r.html", "reports/r.pdf"}
+    assert not list(tmp_path.rglob("*.part"))
+    assert not publish(tmp_path)  # nothing changed: nothing to do
+
+
+def test_a_build_that_does_not_match_its_manifest_is_not_published(tmp_path: Path) -> None:
+    build(tmp_path, b"<html>1</html>", b"%PDF-1")
+    publish(tmp_path)
+    # A later run rendered a new HTML and then failed before the PDF and the manifest.
+    (tmp_path / "reports/_build/r.html").write_bytes(b"<html>2</html>")
+    with pytest.raises(NotPublished, match=r"r\.html: not the file"):
+        publish(tmp_path)
+    assert published(tmp_path) == (b"<html>1</html>", b"%PDF-1")
+    assert not list(tmp_path.rglob("*.part"))
+
+
+def test_a_build_without_a_manifest_is_not_published(tmp_path: Path) -> None:
+    build(tmp_path, b"<html>1</html>", b"%PDF-1")
+    (tmp_path / "reports/_build/manifest.json").unlink()
+    with pytest.raises(NotPublished, match="missing"):
+        publish(tmp_path)
+    assert not (tmp_path / "reports/r.html").exists()
+
+
+def test_a_failed_copy_leaves_the_published_pair_and_no_part_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(tmp_path, b"<html>1</html>", b"%PDF-1")
+    publish(tmp_path)
+    build(tmp_path, b"<html>2</html>", b"%PDF-2")
+    import shutil
+
+    real_copy = shutil.copyfile
+    calls = []
+
+    def failing_copy(src, dst):
+        calls.append(src)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real_copy(src, dst)
+
+    monkeypatch.setattr(shutil, "copyfile", failing_copy)
+    with pytest.raises(OSError):
+        publish(tmp_path)
+    assert published(tmp_path) == (b"<html>1</html>", b"%PDF-1")
+    assert not list(tmp_path.rglob("*.part"))
+
+
+def test_a_deleted_published_file_makes_the_build_out_of_date(tmp_path: Path) -> None:
+    from mining_report.publish import out_of_date
+
+    def stale() -> bool:
+        return out_of_date(FILES, "reports/_build/manifest.json", "reports/manifest.json", tmp_path)
+
+    build(tmp_path, b"<html>1</html>", b"%PDF-1")
+    assert stale()  # never published
+    publish(tmp_path)
+    assert not stale()
+    (tmp_path / "reports/r.pdf").unlink()
+    assert stale()
+    publish(tmp_path)
+    # A half-done build (new HTML, old manifest) is not republished.
+    (tmp_path / "reports/_build/r.html").write_bytes(b"<html>2</html>")
+    (tmp_path / "reports/r.html").unlink()
+    assert not stale()
