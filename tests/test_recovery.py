@@ -116,11 +116,38 @@ def test_the_command_line_says_one_line_and_exits_by_state(tmp_path: Path) -> No
     assert again.returncode == 0 and again.stderr == ""
 
 
-def test_make_report_recovers_before_snakemake() -> None:
-    recipe = (ROOT / "Makefile").read_text().split("\nreport:", 1)[1].split("\n\n", 1)[0]
-    lines = [line.strip() for line in recipe.splitlines()[1:]]
-    assert lines[0].endswith("-m mining_report.recovery")
-    assert "--rerun-incomplete" in lines[1]
+def test_make_report_recovers_before_snakemake(tmp_path: Path) -> None:
+    """The launcher `make report` runs clears a dead run, then runs Snakemake."""
+    killed_run(tmp_path)
+    env = {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "mining_report.launcher", "--dry-run"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True)  # fmt: skip
+    assert done.stdout.startswith("Recovered from an interrupted run")
+    assert not (tmp_path / ".snakemake/locks/0.input.lock").exists()
+    # Snakemake did run after it (and failed: this folder has no Snakefile).
+    assert "Snakefile" in done.stdout + done.stderr
+
+
+def test_make_report_refuses_while_another_run_works_here(tmp_path: Path) -> None:
+    killed_run(tmp_path)
+    alive = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(30)", "snakemake", "--cores", "1"],
+        cwd=tmp_path,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while alive.pid not in recovery.snakemake_processes(tmp_path):
+            assert time.monotonic() < deadline, "the stand-in run was not found"
+            time.sleep(0.05)
+        env = {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+        done = subprocess.run([sys.executable, "-m", "mining_report.launcher"],
+                              cwd=tmp_path, env=env, capture_output=True, text=True)  # fmt: skip
+        assert done.returncode == 1
+        assert done.stderr.strip().startswith(f"Another Snakemake run (pid {alive.pid})")
+        assert (tmp_path / ".snakemake/locks/0.input.lock").exists()
+    finally:
+        alive.kill()
+        alive.wait()
 
 
 @pytest.mark.pipeline

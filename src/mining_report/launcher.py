@@ -230,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     # A killed run leaves its lock and scratch files: clear them, unless a run is alive.
     recovered = recover(project)
     if recovered.summary():
-        print(recovered.summary(), file=sys.stderr if recovered.running else sys.stdout)
+        print(recovered.summary(), file=sys.stderr if recovered.running else sys.stdout, flush=True)
     if recovered.running:
         return 1
     started = time.time() - 1  # log files carry second-resolution times on some systems
