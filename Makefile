@@ -17,10 +17,10 @@ endif
 # Never let uv fetch a Python of its own: the venv uses $(PYTHON).
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help report run-report test lint format lock dry-run clean bench refresh resign
+.PHONY: help report run-report test test-cluster lint format lock dry-run clean bench refresh resign
 
 help: ## list the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-11s %s\n", $$1, $$2}' \
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' \
 	  $(MAKEFILE_LIST)
 
 report: $(STAMP) ## build the report: reports/<name>.html and .pdf (progress shown, log in logs/)
@@ -33,6 +33,12 @@ run-report: $(STAMP) ## write Snakemake's own run report (every output, its rule
 
 test: $(STAMP) ## run the whole test suite
 	$(BIN)/pytest
+
+# tests/test_cluster.py; the trap stops the daemons even if pytest dies.
+test-cluster: $(STAMP) ## run the pipeline on a throw-away single-node SLURM cluster (root, Debian)
+	export THROWAWAY_SLURM_DIR="$${TMPDIR:-/tmp}/throwaway-slurm-test"; \
+	trap 'tests/cluster/throwaway-slurm.sh stop' EXIT; \
+	$(BIN)/pytest -m cluster
 
 lint: $(STAMP) ## ruff, ruff format --check, snakefmt --check, snakemake --lint, actionlint
 	$(BIN)/ruff check .

@@ -110,11 +110,28 @@ def test_test_workflow_runs_the_ci_script_with_ci_set() -> None:
     assert any(step.get("run") == "bash .ci/run" for step in job["steps"])
     ci_run = (ROOT / ".ci/run").read_text()
     assert "export CI=true" in ci_run and "make test" in ci_run
+    # The cluster test runs after the suite, in CI only (it needs root and SLURM).
+    assert "\nmake test-cluster\n" in ci_run
 
 
 # SLURM profile ---------------------------------------------------------------------
 
 SLURM = ["--profile", "workflow/profiles/slurm"]
+PROFILES = ROOT / "workflow" / "profiles"
+#: The layers over it: a cluster without job accounting, and the throw-away test cluster.
+LAYERS = {
+    "workflow/profiles/slurm-noaccounting": {
+        "slurm-status-command",
+        "slurm-init-seconds-before-status-checks",
+    },
+    "tests/cluster/profile": {
+        "software-deployment-method",
+        "latency-wait",
+        "slurm-init-seconds-before-status-checks",
+        "retries",
+        "slurm-keep-successful-logs",
+    },
+}
 #: No rule declares `envmodules:`, so this deployment method deploys nothing: the
 #: jobs run in the calling environment, and the plan needs no conda installed.
 WITHOUT_CONDA = ["--software-deployment-method", "env-modules"]
@@ -147,7 +164,7 @@ def test_slurm_profile_plans_the_whole_report(fresh_copy: tuple[Path, dict[str, 
     assert stats["validate_raw_table"] == len(raw_tables)
     # The profile's default resources reach the jobs.
     assert "slurm_account=CHANGE_ME" in output
-    assert "runtime=20" in output and "mem_mb=4000" in output
+    assert "runtime=5" in output and "mem_mb=1000" in output
     assert not (project / "reports/crackdown.html").exists()  # a plan, nothing run
 
 
@@ -162,6 +179,57 @@ def test_slurm_profile_deploys_the_rules_conda_environment(
     done = snakemake(project, *SLURM, "--dry-run", env=env)
     assert done.returncode != 0
     assert "conda" in done.stderr
+
+
+def profile(path: str) -> dict:
+    return yaml.safe_load((ROOT / path / "config.yaml").read_text())
+
+
+def test_slurm_profile_groups_every_rule_into_few_right_sized_jobs() -> None:
+    slurm = profile("workflow/profiles/slurm")
+    groups, components = slurm["groups"], slurm["group-components"]
+    missing = set(rule_blocks()) - set(groups)
+    assert not missing, f"give these rules a group in workflow/profiles/slurm: {missing}"
+    assert set(groups) <= set(rule_blocks())
+    assert set(components) == set(groups.values())
+    # A group job asks for at most these; both are counted per SLURM job.
+    assert slurm["resources"]["cpus_per_task"] <= 2
+    assert slurm["resources"]["mem_mb"] <= 4000
+    assert slurm["set-resource-scopes"] == {"cpus_per_task": "local", "mem_mb": "local"}
+    for key in ("runtime", "mem_mb", "cpus_per_task"):
+        assert slurm["default-resources"][key] <= slurm["resources"].get(key, 10**6)
+
+
+@pytest.mark.parametrize("layer", sorted(LAYERS))
+def test_profile_layers_hold_only_their_overrides(layer: str) -> None:
+    # A layer repeats nothing of the cluster profile: a later --profile replaces whole
+    # top-level keys, so a copied key would silently shadow the user's setting.
+    assert set(profile(layer)) == LAYERS[layer]
+
+
+def test_layered_slurm_profiles_plan_the_report(
+    fresh_copy: tuple[Path, dict[str, str]],
+) -> None:
+    project, env = fresh_copy
+    layers = [arg for layer in LAYERS for arg in ("--profile", layer)]
+    done = snakemake(project, *SLURM, *layers, "--dry-run", env=env)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output[-3000:]
+    assert "Using profiles workflow/profiles/slurm and " in output
+    assert job_stats(output)["render_pdf"] == 1
+
+
+def test_readme_cluster_recipe_is_the_one_the_cluster_test_runs() -> None:
+    from test_cluster import HELPER, PROFILES
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("### Trying it on a throw-away cluster", 1)[1].split("\n## ", 1)[0]
+    recipe = section.split("```sh\n", 1)[1].split("```", 1)[0].replace("\\\n", " ")
+    commands = [" ".join(line.split("#")[0].split()) for line in recipe.splitlines()]
+    helper = HELPER.relative_to(ROOT)
+    assert f"sudo {helper} start" in commands and f"sudo {helper} stop" in commands
+    assert f".venv/bin/snakemake {' '.join(PROFILES)}" in commands
+    assert os.access(HELPER, os.X_OK)
 
 
 # pre-commit ------------------------------------------------------------------------
