@@ -6,7 +6,8 @@ in the working tree), with HOME pointed at a temporary folder:
 - cold:      a full build from raw data (the environment already installed);
 - no-op:     `snakemake` again with nothing changed;
 - edit:      one raw table (events) edited, its sidecar re-signed, rebuilt;
-- rows x100: btc_daily grown to 100 times its rows with synthetic earlier days
+- rows x100: the daily Coin Metrics fields grown to 100 times their rows with synthetic
+  earlier days
              (the real rows repeated, dates moved back; the daily window in the
              copy's vocabularies widened to admit them), then a full build.
 
@@ -75,10 +76,10 @@ def edit_events(project: Path, round_: int) -> None:
 
 
 def grow_daily(project: Path, factor: int) -> None:
-    """Synthetic earlier days: the real rows repeated, dated back day by day."""
+    """Synthetic earlier days: the real Coin Metrics fields repeated, dated back day by day."""
     import pandas as pd
 
-    csv = project / "data/raw/coinmetrics/btc_daily.csv"
+    csv = project / "data/raw/coinmetrics/btc_daily_source_fields.csv"
     real = pd.read_csv(csv, dtype=str)
     extra = pd.concat([real] * (factor - 1), ignore_index=True)
     start = pd.Timestamp(real["date"].iloc[0]) - pd.Timedelta(days=len(extra))

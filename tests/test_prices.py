@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mining_report.catalog import DERIVATIONS, PROCESSED_MODELS
+from mining_report.network import btc_daily
 from mining_report.prices import (
     EFFICIENCY_CLASSES,
     AsicPriceIndexQuotes,
@@ -29,7 +30,13 @@ from mining_report.prices import (
     price_recovery,
     price_trends,
 )
-from mining_report.schemas import CHECK_COLUMNS, AsicModelsRaw, AsicPricesRaw, BtcDailyRaw
+from mining_report.schemas import (
+    CHECK_COLUMNS,
+    AsicModelsRaw,
+    AsicPricesRaw,
+    BtcDailyRaw,
+    BtcDailySourceFieldsRaw,
+)
 from mining_report.validation import validate_raw
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -463,16 +470,20 @@ def test_catalog_registers_every_price_table() -> None:
 def raw(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
     folder = tmp_path_factory.mktemp("v")
     tables = {
-        "btc_daily": ("coinmetrics", BtcDailyRaw),
+        "btc_daily_source_fields": ("coinmetrics", BtcDailySourceFieldsRaw),
         "asic_models": ("hardware", AsicModelsRaw),
         "asic_prices": ("hardware", AsicPricesRaw),
     }
-    return {
+    validated = {
         name: validate_raw(
             ROOT / f"data/raw/{where}/{name}.csv", model, folder / f"{name}.csv", CHECK_COLUMNS
         )
         for name, (where, model) in tables.items()
     }
+    # btc_daily is computed from the validated fields, as the DAG does.
+    fields = ROOT / "data/raw/coinmetrics/btc_daily_source_fields.csv"
+    validated["btc_daily"] = BtcDailyRaw.validate(btc_daily(fields), lazy=True)
+    return validated
 
 
 @pytest.fixture(scope="module")

@@ -285,7 +285,11 @@ class SourceConflictsRaw(pa.DataFrameModel):
 
 
 class BtcDailyRaw(pa.DataFrameModel):
-    """Coin Metrics daily network data: price, hashrate, difficulty, miner revenue."""
+    """Coin Metrics daily network data: price, hashrate, difficulty, miner revenue.
+
+    Not a snapshot: computed from ``btc_daily_source_fields`` (``network.btc_daily``)
+    and checked with this model before the price tables read it.
+    """
 
     date: Series[pd.Timestamp] = pa.Field(ge=DAILY_START, le=DAILY_END, unique=True)
     price_usd: Series[float] = pa.Field(**BTC_USD)
@@ -388,7 +392,6 @@ RAW_MODELS: dict[str, type[pa.DataFrameModel]] = {
     "machine_flow_entities": MachineFlowEntitiesRaw,
     "published_figures": PublishedFiguresRaw,
     "source_conflicts": SourceConflictsRaw,
-    "btc_daily": BtcDailyRaw,
     "btc_daily_source_fields": BtcDailySourceFieldsRaw,
     "asic_models": AsicModelsRaw,
     "asic_prices": AsicPricesRaw,

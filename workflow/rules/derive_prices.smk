@@ -2,6 +2,25 @@
 # ASIC prices by efficiency class, each validated by its output schema on write.
 
 
+# Daily price, hashrate, mean difficulty and miner revenue, computed from the Coin
+# Metrics fields snapshot (so a refresh of the fields refreshes it).
+rule btc_daily:
+    input:
+        code=[f"{PKG}/{m}.py" for m in ("network", "schemas", "vocabularies", "io", "step")],
+        fields=RAW_TABLES["btc_daily_source_fields"],
+        valid="data/processed/validation/btc_daily_source_fields.valid.json",
+    output:
+        parquet="data/interim/btc_daily.parquet",
+    log:
+        "logs/derive/btc_daily.log",
+    conda:
+        "../envs/pipeline.yaml"
+    message:
+        "Computing btc_daily from the Coin Metrics fields"
+    script:
+        "../scripts/btc_daily.py"
+
+
 # Weekly BTC close, 7-day hashrate and difficulty, hashprice; indices and drawdowns.
 rule price_trends:
     input:
