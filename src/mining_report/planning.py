@@ -35,7 +35,6 @@ MODELLED_TABLES: tuple[str, ...] = (
     "machine_flow_entities",
     "published_figures",
     "source_conflicts",
-    "btc_daily",
     "btc_daily_source_fields",
     "asic_models",
     "asic_prices",

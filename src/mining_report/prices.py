@@ -11,7 +11,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from .tables import finalize
-from .vocabularies import DAILY_END, DAILY_START, STUDY_END
+from .vocabularies import DAILY_START, LATEST_POSSIBLE, STUDY_END
 
 # --------------------------------------------------------------------------------------
 # Weekly price trends
@@ -54,7 +54,7 @@ class PriceTrends(pa.DataFrameModel):
     """
 
     week_start: Series[pd.Timestamp] = pa.Field(
-        ge=DAILY_START, le=DAILY_END, description="Monday that starts the ISO week"
+        ge=DAILY_START, le=LATEST_POSSIBLE, description="Monday that starts the ISO week"
     )
     iso_week: Series[str] = pa.Field(
         str_matches=r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$",
@@ -220,7 +220,7 @@ class PriceRecovery(pa.DataFrameModel):
         isin=sorted(set(TREND_UNITS.values())), description="Unit of the row's values"
     )
     base_week_start: Series[pd.Timestamp] = pa.Field(
-        ge=DAILY_START, le=DAILY_END, description="Monday of the base week"
+        ge=DAILY_START, le=LATEST_POSSIBLE, description="Monday of the base week"
     )
     base_value: Series[float] = pa.Field(
         gt=0,
@@ -233,7 +233,9 @@ class PriceRecovery(pa.DataFrameModel):
         metadata={"unit": "the row's unit column"},
     )
     pre_ban_peak_week_start: Series[pd.Timestamp] = pa.Field(
-        ge=DAILY_START, le=DAILY_END, description="Monday of the pre-ban peak week (first if tied)"
+        ge=DAILY_START,
+        le=LATEST_POSSIBLE,
+        description="Monday of the pre-ban peak week (first if tied)",
     )
     trough_value: Series[float] = pa.Field(
         gt=0,
@@ -243,7 +245,7 @@ class PriceRecovery(pa.DataFrameModel):
     )
     trough_week_start: Series[pd.Timestamp] = pa.Field(
         ge=DAILY_START,
-        le=DAILY_END,
+        le=LATEST_POSSIBLE,
         nullable=True,
         description="Monday of the trough week (first if tied)",
     )
@@ -337,11 +339,13 @@ class DifficultyAdjustments(pa.DataFrameModel):
     """
 
     date: Series[pd.Timestamp] = pa.Field(
-        ge=DAILY_START, le=DAILY_END, description="First day whose value belongs to the new epoch"
+        ge=DAILY_START,
+        le=LATEST_POSSIBLE,
+        description="First day whose value belongs to the new epoch",
     )
     mixed_day: Series[pd.Timestamp] = pa.Field(
         ge=DAILY_START,
-        le=DAILY_END,
+        le=LATEST_POSSIBLE,
         nullable=True,
         description=(
             "The day between the epochs whose mean mixes old and new difficulty (the UTC "

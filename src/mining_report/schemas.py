@@ -28,6 +28,7 @@ from .vocabularies import (
     DAILY_START,
     DESTINATION_COUNTRIES,
     JURISDICTIONS,
+    LATEST_POSSIBLE,
     MACHINE_FLOWS,
     MEASURES,
     PRESS_START,
@@ -114,7 +115,7 @@ def _month_sums(df: pd.DataFrame, month: str, share: str) -> pd.Series:
 class CbeciCountriesRaw(pa.DataFrameModel):
     """CCAF Bitcoin Mining Map: monthly share of global hashrate by country, as published."""
 
-    date: Series[pd.Timestamp] = pa.Field(ge=CCAF_COUNTRY_MONTHS[0], le=CCAF_COUNTRY_MONTHS[1])
+    date: Series[pd.Timestamp] = pa.Field(ge=CCAF_COUNTRY_MONTHS[0], le=LATEST_POSSIBLE)
     country: Series[str] = pa.Field(isin=list(CCAF_COUNTRIES))
     share_pct: Series[float] = pa.Field(ge=0, le=100)
     abs_hashrate_ehs: Series[float] = pa.Field(**COUNTRY_EHS)
@@ -145,7 +146,7 @@ class CbeciCountriesRaw(pa.DataFrameModel):
 class CbeciProvincesRaw(pa.DataFrameModel):
     """CCAF Bitcoin Mining Map: monthly share of China's hashrate by province, as published."""
 
-    date: Series[pd.Timestamp] = pa.Field(ge=CCAF_PROVINCE_MONTHS[0], le=CCAF_PROVINCE_MONTHS[1])
+    date: Series[pd.Timestamp] = pa.Field(ge=CCAF_PROVINCE_MONTHS[0], le=LATEST_POSSIBLE)
     province: Series[str] = pa.Field(isin=list(CCAF_PROVINCES))
     share_of_china_pct: Series[float] = pa.Field(ge=0, le=100)
 
@@ -291,7 +292,7 @@ class BtcDailyRaw(pa.DataFrameModel):
     and checked with this model before the price tables read it.
     """
 
-    date: Series[pd.Timestamp] = pa.Field(ge=DAILY_START, le=DAILY_END, unique=True)
+    date: Series[pd.Timestamp] = pa.Field(ge=DAILY_START, le=LATEST_POSSIBLE, unique=True)
     price_usd: Series[float] = pa.Field(**BTC_USD)
     hashrate_ehs: Series[float] = pa.Field(**NETWORK_EHS)
     difficulty: Series[float] = pa.Field(**DIFFICULTY)
@@ -314,7 +315,7 @@ class BtcDailyRaw(pa.DataFrameModel):
 class BtcDailySourceFieldsRaw(pa.DataFrameModel):
     """The Coin Metrics fields btc_daily was computed from, as transcribed."""
 
-    date: Series[pd.Timestamp] = pa.Field(ge=DAILY_START, le=DAILY_END, unique=True)
+    date: Series[pd.Timestamp] = pa.Field(ge=DAILY_START, le=LATEST_POSSIBLE, unique=True)
     BlkCnt: Series[float] = pa.Field(**BLOCKS_PER_DAY)
     FeeTotNtv: Series[float] = pa.Field(**FEES_BTC)
     # Coin Metrics' TH/s: the network range above, times a million.
@@ -402,6 +403,9 @@ RAW_MODELS: dict[str, type[pa.DataFrameModel]] = {
 class SeriesWindow:
     """A table that is a time series: every period of its window must be present.
 
+    ``end`` is the least the snapshot must cover; later periods are allowed, and
+    then must be complete up to the last one.
+
     ``by`` names the column whose every value in ``members`` must have every period;
     ``gaps`` lists the (period, member) pairs missing as published, each with why.
     """
@@ -414,8 +418,11 @@ class SeriesWindow:
     members: tuple[str, ...] = ()
     gaps: dict[tuple[str, str], str] = dc_field(default_factory=dict)
 
-    def expected(self) -> pd.DatetimeIndex:
-        return pd.date_range(self.start, self.end, freq=self.freq)
+    def expected(self, last: pd.Timestamp | None = None) -> pd.DatetimeIndex:
+        """Every period from the start to the declared end, or to ``last`` if later
+        (a refreshed series may run on, without a gap)."""
+        end = self.end if last is None or pd.isna(last) else max(self.end, last)
+        return pd.date_range(self.start, end, freq=self.freq)
 
 
 #: Raw table → its declared window. Completeness is checked at validation, before any
@@ -432,6 +439,5 @@ SERIES_WINDOWS: dict[str, SeriesWindow] = {
         members=CCAF_PROVINCES,
         gaps=PROVINCE_MISSING_MONTHS,
     ),
-    "btc_daily": SeriesWindow("date", "D", DAILY_START, DAILY_END),
     "btc_daily_source_fields": SeriesWindow("date", "D", DAILY_START, DAILY_END),
 }

@@ -265,7 +265,7 @@ def completeness_failures(
     if window is None or window.column not in frame.columns:
         return _rows([], source, [])
     dates = pd.to_datetime(frame[window.column], format="%Y-%m-%d", errors="coerce")
-    expected = window.expected()
+    expected = window.expected(dates.max())
     if window.by is None:
         have = {(day, "") for day in dates.dropna()}
         wanted = [(day, "") for day in expected]
@@ -278,7 +278,7 @@ def completeness_failures(
         if (day, member) not in have and (f"{day:%Y-%m-%d}", member) not in window.gaps
     ]
     label = "months" if window.freq == "MS" else "days"
-    check = f"every_period_present({label} {window.start:%Y-%m-%d}..{window.end:%Y-%m-%d})"
+    check = f"every_period_present({label} {expected[0]:%Y-%m-%d}..{expected[-1]:%Y-%m-%d})"
     found = [
         {
             "column": window.column,

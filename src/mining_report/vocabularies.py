@@ -8,12 +8,18 @@ import pandas as pd
 STUDY_START = pd.Timestamp("2019-09-01")
 STUDY_END = pd.Timestamp("2022-12-31")
 
-#: The Coin Metrics daily series covers exactly these days, with no gap.
+#: The Coin Metrics daily series covers at least these days, with no gap. A refreshed
+#: snapshot may run on past DAILY_END (`make refresh`), still without a gap.
 DAILY_START = pd.Timestamp("2020-01-01")
 DAILY_END = pd.Timestamp("2022-06-30")
 
+#: No observation can be dated after the day the pipeline runs: the upper bound of every
+#: series that a refresh may extend.
+LATEST_POSSIBLE = pd.Timestamp.today().normalize()
+
 #: The months each CCAF table declares (its sidecar's "series runs ..."): every month in
-#: between must be there, for every country or province, unless it is a named gap below.
+#: between must be there, for every country or province, unless it is a named gap below;
+#: a refreshed download may add later months, each of them complete too.
 CCAF_COUNTRY_MONTHS = (pd.Timestamp("2019-09-01"), pd.Timestamp("2022-01-01"))
 CCAF_PROVINCE_MONTHS = (pd.Timestamp("2019-09-01"), pd.Timestamp("2021-07-01"))
 

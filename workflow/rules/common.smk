@@ -161,3 +161,5 @@ wildcard_constraints:
 
 # Derive rules that read a cross-checked table wait for the check (input "checked").
 CROSS_CHECK = "data/processed/validation/network_hashrate.cross_check.json"
+#: The daily network table, computed from the Coin Metrics fields (rule btc_daily).
+BTC_DAILY = "data/interim/btc_daily.parquet"

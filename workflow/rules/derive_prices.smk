@@ -6,11 +6,15 @@
 # Metrics fields snapshot (so a refresh of the fields refreshes it).
 rule btc_daily:
     input:
-        code=[f"{PKG}/{m}.py" for m in ("network", "schemas", "vocabularies", "io", "step")],
-        fields=RAW_TABLES["btc_daily_source_fields"],
-        valid="data/processed/validation/btc_daily_source_fields.valid.json",
+        code=[
+            f"{PKG}/{m}.py"
+            for m in ("network", "schemas", "vocabularies", "io", "step")
+        ],
+        # Validated first; the computation reads the published strings themselves.
+        validated=interim("btc_daily_source_fields"),
+        fields=RAW_TABLES.get("btc_daily_source_fields", ""),
     output:
-        parquet="data/interim/btc_daily.parquet",
+        parquet=BTC_DAILY,
     log:
         "logs/derive/btc_daily.log",
     conda:
@@ -26,7 +30,7 @@ rule price_trends:
     input:
         code=CODE["derive"],
         checked=CROSS_CHECK,
-        btc_daily=interim("btc_daily"),
+        btc_daily=BTC_DAILY,
     output:
         parquet="data/processed/price_trends.parquet",
         csv=report(
@@ -52,7 +56,7 @@ rule price_recovery:
     input:
         code=CODE["derive"],
         checked=CROSS_CHECK,
-        btc_daily=interim("btc_daily"),
+        btc_daily=BTC_DAILY,
     output:
         parquet="data/processed/price_recovery.parquet",
         csv=report(
@@ -78,7 +82,7 @@ rule difficulty_adjustments:
     input:
         code=CODE["derive"],
         checked=CROSS_CHECK,
-        btc_daily=interim("btc_daily"),
+        btc_daily=BTC_DAILY,
     output:
         parquet="data/processed/difficulty_adjustments.parquet",
         csv=report(

@@ -27,7 +27,7 @@ rule cross_check_network_hashrate:
     input:
         code=CODE["validate"],
         cbeci_countries=interim("cbeci_countries"),
-        btc_daily=interim("btc_daily"),
+        btc_daily=BTC_DAILY,
     output:
         CROSS_CHECK,
     log:
@@ -35,7 +35,10 @@ rule cross_check_network_hashrate:
     conda:
         "../envs/pipeline.yaml"
     params:
-        raw_csvs=[RAW_TABLES["cbeci_countries"], RAW_TABLES["btc_daily"]],
+        raw_csvs=[
+            RAW_TABLES.get("cbeci_countries", ""),
+            RAW_TABLES.get("btc_daily_source_fields", ""),
+        ],
         failures="data/processed/validation/network_hashrate.failures.csv",
     message:
         "Checking CCAF's EH/s against Coin Metrics' network hashrate"
