@@ -10,7 +10,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from conftest import chromium_path, copy_project, isolated_env, require, snakemake
+from conftest import copy_project, isolated_env, snakemake
 
 pytestmark = pytest.mark.pipeline
 
@@ -47,27 +47,19 @@ def test_pdf_prints_the_markup_as_text(hostile_build: Path) -> None:
     assert "{{< var ccaf_first_month >}}" in text  # not resolved: data is not a shortcode
 
 
-def test_browser_runs_no_script_from_the_data(hostile_build: Path, tmp_path: Path) -> None:
-    executable = chromium_path()
-    require(executable, "Debian chromium, for the browser tests")
-    from playwright.sync_api import sync_playwright
-
+def test_browser_runs_no_script_from_the_data(hostile_build: Path, browser) -> None:
     html = hostile_build / "reports/crackdown.html"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, args=["--no-sandbox", "--disable-gpu"]
-        )
-        page = browser.new_page()
-        dialogs = []
-        page.on("dialog", lambda dialog: dialogs.append(dialog.message))
-        page.goto(html.as_uri())
-        page.wait_for_selector(".vega-chart svg")
-        assert page.evaluate("typeof window.pwned") == "undefined"
-        assert dialogs == []
-        body = page.inner_text("body")
-        assert "</script><script>window.pwned=1</script>" in body
-        assert "$x^2$" in body
-        browser.close()
+    page = browser.new_page()
+    dialogs = []
+    page.on("dialog", lambda dialog: dialogs.append(dialog.message))
+    page.goto(html.as_uri())
+    page.wait_for_selector(".vega-chart svg")
+    assert page.evaluate("typeof window.pwned") == "undefined"
+    assert dialogs == []
+    body = page.inner_text("body")
+    assert "</script><script>window.pwned=1</script>" in body
+    assert "$x^2$" in body
+    page.close()
     # Every link in the page is http(s) or a link within the page.
     hrefs = re.findall(r'href="([^"]*)"', html.read_text())
     assert hrefs and all(h.startswith(("https://", "http://", "#")) for h in hrefs), hrefs

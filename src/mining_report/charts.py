@@ -20,7 +20,7 @@ import pandas as pd
 import vl_convert
 
 from .io import write_bytes, write_text
-from .vocabularies import STUDY_END, STUDY_START
+from .vocabularies import STUDY_START
 
 #: Liberation Sans is bundled with vl-convert, so static charts always get it.
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
@@ -73,8 +73,9 @@ def _iso(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
 
 
 def in_study_window(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Rows inside the study window: charts show the crackdown years, not a longer history."""
-    return frame[frame[column].between(STUDY_START, STUDY_END)]
+    """Rows from the start of the study window on: charts show the crackdown years, not
+    a longer history, and run to the end of the data (a refreshed series included)."""
+    return frame[frame[column] >= STUDY_START]
 
 
 def crackdown_window(shutdowns: pd.DataFrame) -> tuple[str, str]:

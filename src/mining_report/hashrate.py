@@ -7,7 +7,13 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from .tables import finalize
-from .vocabularies import CCAF_COUNTRIES, CCAF_PROVINCES, COUNTRIES, STUDY_END, STUDY_START
+from .vocabularies import (
+    CCAF_COUNTRIES,
+    CCAF_PROVINCES,
+    COUNTRIES,
+    LATEST_POSSIBLE,
+    STUDY_START,
+)
 
 
 class HashrateByCountry(pa.DataFrameModel):
@@ -18,7 +24,7 @@ class HashrateByCountry(pa.DataFrameModel):
     """
 
     month: Series[pd.Timestamp] = pa.Field(
-        ge=STUDY_START, le=STUDY_END, description="First day of the month"
+        ge=STUDY_START, le=LATEST_POSSIBLE, description="First day of the month"
     )
     country: Series[str] = pa.Field(
         isin=list(COUNTRIES), description="Country, CCAF names normalized; Other is the rest"
@@ -63,7 +69,7 @@ class HashrateByProvince(pa.DataFrameModel):
     """
 
     month: Series[pd.Timestamp] = pa.Field(
-        ge=STUDY_START, le=STUDY_END, description="First day of the month"
+        ge=STUDY_START, le=LATEST_POSSIBLE, description="First day of the month"
     )
     province: Series[str] = pa.Field(
         isin=list(CCAF_PROVINCES), description="Province as CCAF reports it; Other is the rest"
