@@ -76,18 +76,20 @@ $(UV): requirements-tools.lock
 endif
 
 # The isolated environment, rebuilt whenever the lock changes. Every file is checked
-# against its sha256 in the lock; a mismatch stops the install and says so. Modules are
-# compiled to bytecode now, as pip does, or every job would parse pandas anew (when
-# PYTHONDONTWRITEBYTECODE is set, Python never writes the .pyc files itself).
+# against its sha256 in the lock; a mismatch stops the install and says so. The modules
+# the build imports are compiled to bytecode now, as pip would, or every job would parse
+# pandas anew (with PYTHONDONTWRITEBYTECODE set, Python never writes .pyc files itself);
+# the test and lint tools, which one process loads once, are left out: 4 s instead of 7.
+NOT_PRECOMPILED := /(playwright|hypothesis|_pytest|pytest|black|blib2to3|snakefmt|pre_commit|virtualenv|nbformat|identify|tests?)/
 $(STAMP): requirements.lock | $(UV)
 	rm -rf $(VENV)
 	$(UV) venv --quiet --python $(PYTHON) $(VENV)
-	@$(UV) pip sync --quiet --compile-bytecode --python $(BIN)/python --require-hashes \
-	  requirements.lock \
+	@$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements.lock \
 	  || { echo "ERROR: installing requirements.lock failed (above: which package and why)." \
 	       "A hash mismatch means a file differs from the one locked: do not edit hashes by hand;" \
 	       "run 'make lock' to re-pin, or restore requirements.lock with git." >&2; \
 	       rm -rf $(VENV); exit 1; }
+	@$(BIN)/python -m compileall -q -j0 -x '$(NOT_PRECOMPILED)' $(VENV)/lib > /dev/null 2>&1 || true
 	touch $(STAMP)
 
 lock: $(UV) ## re-pin requirements.lock (with hashes) from requirements.in
