@@ -164,3 +164,25 @@ def test_make_help_describes_every_target() -> None:
     }
     assert set(phony) <= set(described), set(phony) - set(described)
     assert all(len(text) > 10 for text in described.values())
+
+
+def test_verdicts_and_run_logs_of_an_earlier_run_are_not_this_runs(tmp_path: Path) -> None:
+    from mining_report.launcher import _stamp, new_run_log, recorded_verdicts, run_logs
+
+    failures = tmp_path / "logs/failures.txt"
+    failures.parent.mkdir()
+    failures.write_text("data/raw/a.csv: column 'x' (see logs/validate/a.log)\n")
+    log_folder = tmp_path / ".snakemake/log"
+    log_folder.mkdir(parents=True)
+    (log_folder / "2026-01-01T000000.snakemake.log").write_text(RUN_LOG)
+    before_verdicts, before_logs = _stamp(failures), run_logs(tmp_path)
+    # A run that stops while planning writes neither.
+    assert recorded_verdicts(tmp_path, before_verdicts) == []
+    assert new_run_log(tmp_path, before_logs) is None
+    # A run whose step fails rewrites both.
+    failures.write_text("data/raw/b.csv: column 'y', check 'z' (see logs/validate/b.log)\n")
+    (log_folder / "2026-01-01T000100.snakemake.log").write_text(TWO_FAILURES)
+    assert recorded_verdicts(tmp_path, before_verdicts) == [
+        "data/raw/b.csv: column 'y', check 'z' (see logs/validate/b.log)"
+    ]
+    assert new_run_log(tmp_path, before_logs) == TWO_FAILURES

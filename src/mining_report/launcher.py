@@ -14,10 +14,11 @@ import os
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from .step import FAILURES_FILE
 
 #: Snakemake's summary of a failed job in its run log.
 _FAILED_JOB = re.compile(r"^Error in rule (?P<rule>\w+):\n(?P<body>(?:[ \t]+.*\n?)*)", re.MULTILINE)
@@ -124,22 +125,34 @@ def failure_line(
     return f"FAILED before any step ran: {reason or 'see the messages above'}"
 
 
-def recorded_verdicts(project: Path, since: float) -> list[str]:
-    """The failed steps' one-line verdicts written during this run, if any."""
-    from .step import FAILURES_FILE
+def recorded_verdicts(project: Path, before: tuple[int, int] | None) -> list[str]:
+    """The failed steps' one-line verdicts, if this run wrote them.
 
+    ``before`` is the file's (mtime, size) when the run started: a file left by an
+    earlier run, which a run stopped while planning never reaches, is not this run's.
+    """
     path = project / FAILURES_FILE
-    if not path.is_file() or path.stat().st_mtime < since:
+    if not path.is_file() or _stamp(path) == before:
         return []
     return [line for line in path.read_text(errors="replace").splitlines() if line.strip()]
 
 
-def newest_run_log(project: Path, since: float) -> str | None:
-    """The text of the Snakemake run log written by this run, if there is one."""
-    folder = project / ".snakemake" / "log"
-    if not folder.is_dir():
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
         return None
-    logs = [p for p in folder.glob("*.snakemake.log") if p.stat().st_mtime >= since]
+    return info.st_mtime_ns, info.st_size
+
+
+def run_logs(project: Path) -> set[Path]:
+    """The Snakemake run logs there are."""
+    return set((project / ".snakemake" / "log").glob("*.snakemake.log"))
+
+
+def new_run_log(project: Path, before: set[Path]) -> str | None:
+    """The text of the run log this run wrote, if it wrote one."""
+    logs = run_logs(project) - before
     if not logs:
         return None
     return max(logs, key=lambda p: p.stat().st_mtime).read_text(errors="replace")
@@ -233,14 +246,14 @@ def main(argv: list[str] | None = None) -> int:
         print(recovered.summary(), file=sys.stderr if recovered.running else sys.stdout, flush=True)
     if recovered.running:
         return 1
-    started = time.time() - 1  # log files carry second-resolution times on some systems
+    logs_before, verdicts_before = run_logs(project), _stamp(project / FAILURES_FILE)
     code, output = _relay(command, project, write)
     if code == 0:
         if not quiet_success:
             print("\n" + "\n".join(success_lines(project, report_name(project))))
         return 0
-    verdicts = recorded_verdicts(project, started)
-    line = failure_line(output, newest_run_log(project, started), project, verdicts)
+    verdicts = recorded_verdicts(project, verdicts_before)
+    line = failure_line(output, new_run_log(project, logs_before), project, verdicts)
     print("\n" + line, file=sys.stderr)
     return code
 
