@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -41,18 +43,27 @@ def test_a_dead_run_is_cleaned_up(tmp_path: Path) -> None:
     assert (tmp_path / ".snakemake/incomplete").is_dir()  # left to --rerun-incomplete
 
 
-def test_nothing_is_touched_while_another_run_works_here(tmp_path: Path) -> None:
-    killed_run(tmp_path)
-    # A stand-in Snakemake process working in the project folder.
+@contextlib.contextmanager
+def stand_in_run(project: Path) -> Iterator[subprocess.Popen]:
+    """A stand-in Snakemake process working in the project folder, until the block ends."""
     alive = subprocess.Popen(
         [sys.executable, "-c", "import time; time.sleep(30)", "snakemake", "--cores", "1"],
-        cwd=tmp_path,
+        cwd=project,
     )
     try:
         deadline = time.monotonic() + 10
-        while alive.pid not in recovery.snakemake_processes(tmp_path):
+        while alive.pid not in recovery.snakemake_processes(project):
             assert time.monotonic() < deadline, "the stand-in run was not found"
             time.sleep(0.05)
+        yield alive
+    finally:
+        alive.kill()
+        alive.wait()
+
+
+def test_nothing_is_touched_while_another_run_works_here(tmp_path: Path) -> None:
+    killed_run(tmp_path)
+    with stand_in_run(tmp_path) as alive:
         result = recovery.recover(tmp_path)
         assert result.running == [alive.pid]
         assert result.locks_removed == [] and result.scratch_removed == []
@@ -60,9 +71,6 @@ def test_nothing_is_touched_while_another_run_works_here(tmp_path: Path) -> None
         assert (tmp_path / "reports/.crackdown.abc.part").exists()
         line = result.summary()
         assert f"pid {alive.pid}" in line and "\n" not in line
-    finally:
-        alive.kill()
-        alive.wait()
 
 
 def test_a_run_elsewhere_does_not_count(tmp_path: Path) -> None:
@@ -130,24 +138,13 @@ def test_make_report_recovers_before_snakemake(tmp_path: Path) -> None:
 
 def test_make_report_refuses_while_another_run_works_here(tmp_path: Path) -> None:
     killed_run(tmp_path)
-    alive = subprocess.Popen(
-        [sys.executable, "-c", "import time; time.sleep(30)", "snakemake", "--cores", "1"],
-        cwd=tmp_path,
-    )
-    try:
-        deadline = time.monotonic() + 10
-        while alive.pid not in recovery.snakemake_processes(tmp_path):
-            assert time.monotonic() < deadline, "the stand-in run was not found"
-            time.sleep(0.05)
+    with stand_in_run(tmp_path) as alive:
         env = {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
         done = subprocess.run([sys.executable, "-m", "mining_report.launcher"],
                               cwd=tmp_path, env=env, capture_output=True, text=True)  # fmt: skip
         assert done.returncode == 1
         assert done.stderr.strip().startswith(f"Another Snakemake run (pid {alive.pid})")
         assert (tmp_path / ".snakemake/locks/0.input.lock").exists()
-    finally:
-        alive.kill()
-        alive.wait()
 
 
 @pytest.mark.pipeline
