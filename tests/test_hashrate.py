@@ -123,6 +123,14 @@ def test_migration_changes_worked_by_hand() -> None:
     assert table.loc[("United States", "latest"), "share_change_pts"] == 21.0
     assert table.loc[("United States", "exodus"), "hashrate_change_ehs"] == 16.0
     assert len(table) == 3 * len(COUNTRIES)
+    # "last" is the data's last month: here January 2022, as if named.
+    last = hashrate_migration(frame, {**months, "latest": "last"})
+    assert last.equals(hashrate_migration(frame, months))
+    # With a later month in the data, "last" follows it.
+    later = frame[frame["month"] == "2022-01-01"].assign(month=pd.Timestamp("2022-02-01"))
+    moved = hashrate_migration(pd.concat([frame, later]), {**months, "latest": "last"})
+    latest = moved.set_index(["country", "period"]).loc[("China", "latest"), "month"]
+    assert latest == pd.Timestamp("2022-02-01")
 
 
 def test_published_xinjiang_share_of_global_april_2020(real_table: pd.DataFrame) -> None:

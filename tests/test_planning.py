@@ -34,6 +34,9 @@ def with_value(keys: str, value: object) -> dict:
 
 def test_the_project_config_passes() -> None:
     assert check_config(CONFIG) == []
+    # The latest migration month may follow the data, or be pinned to a date.
+    assert CONFIG["analysis"]["migration_months"]["latest"] == "last"
+    assert check_config(with_value("analysis.migration_months.latest", "2022-01-01")) == []
 
 
 def test_every_raw_model_is_known_to_planning() -> None:
@@ -54,6 +57,8 @@ def test_every_raw_model_is_known_to_planning() -> None:
         ("analysis.pre_crackdown_month", "2021-04-31", "is not a date"),
         ("analysis.migration_months.latest", "2022-06-01", "outside CCAF's country months"),
         ("analysis.migration_months.before", "2019-08-01", "outside CCAF's country months"),
+        ("analysis.migration_months.before", "last", "'last' is not a date"),
+        ("analysis.pre_crackdown_month", "last", "'last' is not a date"),
         ("analysis.exposure_year", 2019, "2019 is outside the crackdown measures' years"),
         ("analysis.exposure_year", 2023, "2023 is outside"),
     ],

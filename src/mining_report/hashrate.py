@@ -112,6 +112,8 @@ def hashrate_by_province(
 
 #: The three moments of the migration, in order.
 MIGRATION_PERIODS = ("before", "exodus", "latest")
+#: A migration month given as this word is the last month of the data.
+LAST_MONTH = "last"
 
 
 class HashrateMigration(pa.DataFrameModel):
@@ -119,7 +121,8 @@ class HashrateMigration(pa.DataFrameModel):
 
     ``period`` is ``before`` (the last full month before the May 2021 measures),
     ``exodus`` (a month when CCAF attributed no hashrate to China) or ``latest``
-    (CCAF's last month); the months are set in config/config.yaml. Changes are
+    (CCAF's last month, unless config pins another); the months are set in
+    config/config.yaml. Changes are
     against ``before``. Key: (country, period).
     """
 
@@ -149,6 +152,9 @@ def hashrate_migration(hashrate_by_country: pd.DataFrame, months: dict[str, str]
     """Share and EH/s per country at the three moments, with changes since ``before``."""
     if set(months) != set(MIGRATION_PERIODS):
         raise ValueError(f"migration months must name {', '.join(MIGRATION_PERIODS)}")
+    # "last" follows the data: CCAF's last month, whatever the snapshot's vintage.
+    last = hashrate_by_country["month"].max()
+    months = {p: last if str(m) == LAST_MONTH else m for p, m in months.items()}
     by_key = hashrate_by_country.set_index(["month", "country"])
     rows = []
     for country in COUNTRIES:

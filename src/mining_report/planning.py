@@ -84,8 +84,8 @@ def check_config(config: Mapping[str, Any]) -> list[str]:
     for name, value in (analysis.get("migration_months") or {}).items():
         months[f"analysis.migration_months.{name}"] = value
     for key, value in months.items():
-        if value is None:
-            continue
+        if value is None or (key == "analysis.migration_months.latest" and value == "last"):
+            continue  # "last" is the data's last month, whatever it is
         day = _day(value, key, problems)
         if day is None:
             continue
