@@ -9,20 +9,17 @@ from a copy beside it. A failed or partial run never touches the published pair.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
+from .provenance import sha256_of
+
 
 class NotPublished(Exception):
     """The build folder does not hold one complete, consistent report."""
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def check_build(files: Mapping[str, str], manifest: str | Path, root: Path = Path(".")) -> None:
@@ -40,7 +37,7 @@ def check_build(files: Mapping[str, str], manifest: str | Path, root: Path = Pat
     for built, published in files.items():
         entry = outputs.get(published)
         path = root / built
-        if not path.is_file() or entry is None or entry["sha256"] != _sha256(path):
+        if not path.is_file() or entry is None or entry["sha256"] != sha256_of(path):
             raise NotPublished(f"{built}: not the file {manifest} records for {published}")
 
 
@@ -58,13 +55,7 @@ def publish_report(
     happen only after every copy is complete, so the pair changes together.
     """
     check_build(files, manifest, root)
-    pairs = {root / built: root / published for built, published in files.items()}
-    pairs[root / manifest] = root / published_manifest
-    changed = {
-        built: published
-        for built, published in pairs.items()
-        if not published.is_file() or _sha256(published) != _sha256(built)
-    }
+    changed = _differing(files, manifest, published_manifest, root)
     if not changed:
         return False
     staged: dict[Path, Path] = {}
@@ -84,6 +75,19 @@ def publish_report(
     return True
 
 
+def _differing(
+    files: Mapping[str, str], manifest: str | Path, published_manifest: str, root: Path
+) -> dict[Path, Path]:
+    """Built file → published path, for each published file that is not the build's."""
+    pairs = {root / built: root / published for built, published in files.items()}
+    pairs[root / manifest] = root / published_manifest
+    return {
+        built: published
+        for built, published in pairs.items()
+        if not published.is_file() or sha256_of(published) != sha256_of(built)
+    }
+
+
 def out_of_date(
     files: Mapping[str, str],
     manifest: str | Path,
@@ -96,8 +100,4 @@ def out_of_date(
         check_build(files, manifest, root)
     except NotPublished:
         return False
-    pairs = {**files, str(manifest): published_manifest}
-    return any(
-        not (root / published).is_file() or _sha256(root / published) != _sha256(root / built)
-        for built, published in pairs.items()
-    )
+    return bool(_differing(files, manifest, published_manifest, root))

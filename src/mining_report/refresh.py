@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import shutil
 import sys
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ import yaml
 from . import upstream
 from .errors import ProvenanceError, ValidationFailed
 from .io import write_text
-from .provenance import sha256_of, sidecar_path
+from .provenance import load_sidecar, sha256_of, sidecar_path
 
 STAGING = Path("data/staging")
 
@@ -149,12 +150,9 @@ def table_key(table: str) -> list[str]:
 
 
 def new_sidecar(
-    current: dict[str, Any], path: Path, download: dict[str, Any], now: dt.datetime
+    current: dict[str, Any], path: Path, frame: Any, download: dict[str, Any], now: dt.datetime
 ) -> dict[str, Any]:
-    """The current sidecar, updated for a new vintage fetched from ``download``."""
-    import pandas as pd
-
-    frame = pd.read_csv(path, dtype=str)
+    """The current sidecar, updated for a new vintage (``frame``, saved at ``path``)."""
     meta = dict(current)
     meta.pop("copy_used", None)
     meta["download"] = download
@@ -199,8 +197,8 @@ def stage_table(
             csv_text = csv_text.replace("\n", "\r\n")
     staged_csv = folder / raw_csv.name
     write_text(staged_csv, csv_text)
-    current_meta = yaml.safe_load(sidecar_path(raw_csv).read_text(encoding="utf-8"))
-    meta = new_sidecar(current_meta, staged_csv, download, now)
+    new = pd.read_csv(staged_csv, dtype=str, keep_default_na=False)
+    meta = new_sidecar(load_sidecar(raw_csv), staged_csv, new, download, now)
     write_text(sidecar_path(staged_csv), _dump_sidecar(meta, table))
     try:
         validate_raw(staged_csv, RAW_MODELS[table], folder / "failures.csv", CHECK_COLUMNS)
@@ -214,7 +212,6 @@ def stage_table(
             f"(all cases: {folder / 'failures.csv'})"
         ) from err
     old = pd.read_csv(raw_csv, dtype=str, keep_default_na=False)
-    new = pd.read_csv(staged_csv, dtype=str, keep_default_na=False)
     key = table_key(table)
     diff = diff_tables(old, new, key)
     report = describe_diff(table, diff, len(old), len(new))
@@ -299,9 +296,9 @@ def resign(table: str, raw_tables: dict[str, str], now: dt.datetime | None = Non
         raise RefreshError(f"TABLE {table!r} is not listed under raw_tables in config/config.yaml")
     raw_csv = Path(raw_tables[table])
     meta_path = sidecar_path(raw_csv)
-    meta = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
+    meta = load_sidecar(raw_csv)  # sha256 as written, whatever YAML makes of it
     new_hash = sha256_of(raw_csv)
-    if str(meta.get("sha256", "")).lower() == new_hash:
+    if meta["sha256"] == new_hash:
         return f"{raw_csv}: unchanged since it was signed; nothing to do"
     now = now or dt.datetime.now(dt.UTC)
     # Validate a copy signed with the new hash, so the sidecar is touched only on success.
@@ -318,10 +315,10 @@ def resign(table: str, raw_tables: dict[str, str], now: dt.datetime | None = Non
                 + ("".join(f"\n{line}" for line in message[1:4]))
             ) from err
     text = meta_path.read_text(encoding="utf-8")
-    old_hash = str(meta["sha256"])
-    if text.count(old_hash) != 1:
+    written = re.compile(re.escape(meta["sha256"]), re.IGNORECASE)
+    if len(written.findall(text)) != 1:
         raise RefreshError(f"{meta_path}: its sha256 line could not be found exactly once")
-    text = text.replace(old_hash, new_hash)
+    text = written.sub(new_hash, text)
     entry = (
         f'  - "{now.date().isoformat()}: re-signed after a hand edit (sha256 {new_hash[:12]}…)"\n'
     )
@@ -353,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("name a SOURCE (make refresh SOURCE=coinmetrics) or --resign TABLE")
         sources = yaml.safe_load(Path("config/sources.yaml").read_text(encoding="utf-8"))
         staged = refresh(args.source, sources, raw_tables, args.base_url, args.accept)
-    except (RefreshError, upstream.UpstreamError) as err:
+    except (RefreshError, upstream.UpstreamError, ProvenanceError) as err:
         print(f"ERROR: {err}", file=sys.stderr)
         print("Nothing was replaced: the snapshots, sidecars and report are as they were.",
               file=sys.stderr)  # fmt: skip
