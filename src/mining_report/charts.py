@@ -19,8 +19,9 @@ import altair as alt
 import pandas as pd
 import vl_convert
 
+from .formatting import NBSP, day_text, month_text
 from .io import write_bytes, write_text
-from .vocabularies import STUDY_START
+from .vocabularies import MEASURE_LABELS, MEASURES, SCOPES, STUDY_START
 
 #: Liberation Sans is bundled with vl-convert, so static charts always get it.
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
@@ -106,8 +107,9 @@ def china_vs_destinations(
 ) -> alt.TopLevelMixin:
     """(2) China's monthly share of global hashrate against the main destinations."""
     data = _iso(hashrate_by_country[hashrate_by_country["country"].isin(countries)], "month")
-    first, last = data["month"].min()[:7], data["month"].max()[:7]
+    first, last = month_text(data["month"].min()), month_text(data["month"].max())
     start, end = crackdown_window(shutdowns)
+    window = f"{day_text(start)} to {day_text(end)}"
     lines = (
         alt.Chart(data)
         .mark_line(point=alt.OverlayMarkDef(size=18), strokeWidth=2)
@@ -131,69 +133,79 @@ def china_vs_destinations(
     chart = (_window_band(start, end) + lines).properties(
         title=_title(
             "China's share of Bitcoin hashrate against the main destinations",
-            f"Monthly share of global hashrate, {first} to {last}; shaded: {start} to {end}. "
+            f"Monthly share of global hashrate, {first} to {last}; shaded: {window}. "
             + SOURCE_CCAF,
         ),
         description=(
             "Line chart of the monthly share of global Bitcoin hashrate for "
             + ", ".join(countries)
-            + f" from {first} to {last}, with the crackdown window {start} to {end} shaded."
+            + f" from {first} to {last}, with the crackdown window {window} shaded."
         ),
     )
     return theme(chart)
 
 
 def crackdown_timeline(shutdowns: pd.DataFrame) -> alt.TopLevelMixin:
-    """(1) Every dated measure by jurisdiction, sized by the share of China it reached."""
+    """(1) Every dated measure by jurisdiction, sized by the share of China it could reach."""
     dated = shutdowns.dropna(subset=["date_announced"]).copy()
+    baseline = f"{dated['exposure_month'].iloc[0]:%B %Y}"
     dated["exposure"] = dated["exposure_share_of_china_pct"].fillna(-1)
-    dated["exposure_text"] = dated["exposure_share_of_china_pct"].map(
-        lambda v: "unknown" if pd.isna(v) else f"{v:.2f} % of China"
-    )
-    order = dated.groupby("jurisdiction")["date_announced"].min().sort_values().index.tolist()
+    dated["exposure_text"] = [
+        "unknown" if pd.isna(v) else f"{'at most ' if bound else ''}{v:.2f}\u00a0% of China"
+        for v, bound in zip(
+            dated["exposure_share_of_china_pct"], dated["exposure_is_upper_bound"], strict=True
+        )
+    ]
+    dated["where"] = dated["jurisdiction"].replace({"national": "All of China"})
+    dated["kind"] = dated["measure"].map(MEASURE_LABELS).str.capitalize()
+    dated["reach"] = dated["scope"].map(SCOPES)
+    dated["stage_text"] = dated["stage"].map({"draft": "draft for comment", "final": "final"})
+    order = dated.groupby("where")["date_announced"].min().sort_values().index.tolist()
     data = _iso(dated, "date_announced")[
-        ["event_id", "date_announced", "jurisdiction", "measure", "authority", "summary",
-         "confidence", "exposure", "exposure_text", "exposure_note"]
+        ["date_announced", "where", "kind", "reach", "stage_text", "authority", "summary",
+         "confidence", "exposure", "exposure_text", "source_publisher"]
     ]  # fmt: skip
-    first, last = data["date_announced"].min(), data["date_announced"].max()
-    measures = sorted(data["measure"].unique())
+    first, last = dated["date_announced"].min(), dated["date_announced"].max()
+    kinds = [MEASURE_LABELS[m].capitalize() for m in MEASURES if m in set(dated["measure"])]
     chart = (
         alt.Chart(data)
         .mark_point(filled=True, opacity=0.85, stroke="#333333", strokeWidth=0.5)
         .encode(
             x=alt.X("date_announced:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0)),
-            y=alt.Y("jurisdiction:N", title=None, sort=order),
+            y=alt.Y("where:N", title=None, sort=order),
             color=alt.Color(
-                "measure:N", title="Measure", scale=alt.Scale(domain=measures, range=CATEGORICAL)
+                "kind:N", title="Measure", scale=alt.Scale(domain=kinds, range=CATEGORICAL)
             ),
             size=alt.Size(
                 "exposure:Q",
-                title="Share of China (%)",
+                title=f"Share of China, {baseline} (%)",
                 scale=alt.Scale(domain=[-1, 100], range=[30, 700]),
                 legend=alt.Legend(values=[10, 50, 100]),
             ),
             tooltip=[
-                alt.Tooltip("event_id:N", title="Event"),
-                alt.Tooltip("date_announced:T", title="Announced", format="%d %B %Y"),
-                alt.Tooltip("jurisdiction:N", title="Jurisdiction"),
-                alt.Tooltip("measure:N", title="Measure"),
+                alt.Tooltip("date_announced:T", title="Announced", format="%-d %B %Y"),
+                alt.Tooltip("where:N", title="Where"),
+                alt.Tooltip("kind:N", title="Measure"),
+                alt.Tooltip("reach:N", title="Reach"),
+                alt.Tooltip("stage_text:N", title="Stage"),
                 alt.Tooltip("authority:N", title="Authority"),
-                alt.Tooltip("exposure_text:N", title="Exposure"),
+                alt.Tooltip("exposure_text:N", title=f"Share of hashrate, {baseline}"),
                 alt.Tooltip("confidence:N", title="Date confidence"),
                 alt.Tooltip("summary:N", title="What it did"),
+                alt.Tooltip("source_publisher:N", title="Source"),
             ],
         )
         .properties(
             height=340,
             title=_title(
                 "The crackdown, measure by measure",
-                f"Dated measures {first} to {last} by jurisdiction; size: the jurisdiction's "
-                "share of China's hashrate just before (smallest: unknown)",
+                f"Dated measures, {day_text(first)} to {day_text(last)}, by jurisdiction; size: "
+                f"the jurisdiction's share of China's hashrate in {baseline} (smallest: unknown)",
             ),
             description=(
-                f"Timeline of {len(data)} dated crackdown measures from {first} to {last}, "
-                "one row per jurisdiction, coloured by kind of measure and sized by the "
-                "share of China's hashrate the jurisdiction held in the month before."
+                f"Timeline of {len(data)} dated crackdown measures from {day_text(first)} to "
+                f"{day_text(last)}, one row per jurisdiction, coloured by kind of measure and "
+                f"sized by the share of China's hashrate the jurisdiction held in {baseline}."
             ),
         )
     )
@@ -204,7 +216,7 @@ def provincial_composition(hashrate_by_province: pd.DataFrame) -> alt.TopLevelMi
     """(3) Each month's split of China's hashrate between provinces (bars: no interpolation)."""
     data = _iso(hashrate_by_province, "month")
     data = data[data.groupby("month")["share_of_china_pct"].transform("sum") > 0]
-    first, last = data["month"].min()[:7], data["month"].max()[:7]
+    first, last = month_text(data["month"].min()), month_text(data["month"].max())
     provinces = (
         data.groupby("province")["share_of_china_pct"].mean().sort_values(ascending=False).index
     )
@@ -304,7 +316,7 @@ def main_measures(shutdowns: pd.DataFrame, year: int = 2021) -> pd.DataFrame:
     # One mark per jurisdiction and measure: the first.
     chosen = chosen.drop_duplicates(["jurisdiction", "measure"])
     label = chosen["jurisdiction"].where(chosen["jurisdiction"] != "national", "China")
-    return chosen.assign(label=label + " " + chosen["measure"].str.replace("_", " "))
+    return chosen.assign(label=label + ": " + chosen["measure"].map(MEASURE_LABELS))
 
 
 def network_hashrate(
@@ -316,12 +328,12 @@ def network_hashrate(
     data = _iso(price_trends[["week_start", "hashrate_ehs_7d", "difficulty"]], "week_start")
     first, last = data["week_start"].min(), data["week_start"].max()
     measures = _iso(main_measures(shutdowns), "date_announced")[
-        ["date_announced", "label", "event_id", "summary"]
+        ["date_announced", "label", "summary"]
     ]
     measures["row"] = range(len(measures))
     drop = difficulty_adjustments.sort_values("change_pct").iloc[[0]]
     drop = _iso(drop, "date").assign(
-        text=lambda d: "difficulty " + d["change_pct"].map("{:+.1f} %".format)
+        text=lambda d: "difficulty " + d["change_pct"].map(lambda v: f"{v:+.1f}{NBSP}%")
     )
     line = (
         alt.Chart(data)
@@ -330,7 +342,7 @@ def network_hashrate(
             x=alt.X("week_start:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0)),
             y=alt.Y("hashrate_ehs_7d:Q", title="Hashrate, weekly mean (EH/s)"),
             tooltip=[
-                alt.Tooltip("week_start:T", title="Week of", format="%d %b %Y"),
+                alt.Tooltip("week_start:T", title="Week of", format="%-d %B %Y"),
                 alt.Tooltip("hashrate_ehs_7d:Q", title="Hashrate (EH/s)", format=".1f"),
                 alt.Tooltip("difficulty:Q", title="Difficulty", format=".4~s"),
             ],
@@ -343,7 +355,7 @@ def network_hashrate(
             x="date_announced:T",
             tooltip=[
                 alt.Tooltip("label:N", title="Measure"),
-                alt.Tooltip("date_announced:T", title="Announced", format="%d %b %Y"),
+                alt.Tooltip("date_announced:T", title="Announced", format="%-d %B %Y"),
                 alt.Tooltip("summary:N", title="What it did"),
             ],
         )
@@ -406,7 +418,7 @@ def prices_indexed(price_trends: pd.DataFrame) -> alt.TopLevelMixin:
             ),
             tooltip=[
                 alt.Tooltip("series:N", title="Series"),
-                alt.Tooltip("week_start:T", title="Week of", format="%d %b %Y"),
+                alt.Tooltip("week_start:T", title="Week of", format="%-d %B %Y"),
                 alt.Tooltip("index:Q", title="Index", format=".1f"),
             ],
         )
@@ -444,7 +456,7 @@ def asic_price_chart(asic_prices: pd.DataFrame) -> alt.TopLevelMixin:
             "label": ["no listings"],
         }
     )
-    first, last = data["month"].min()[:7], data["month"].max()[:7]
+    first, last = month_text(data["month"].min()), month_text(data["month"].max())
     band = alt.Chart(gap).mark_rect(color="#eeeeee").encode(x="start:T", x2="end:T")
     band_text = (
         alt.Chart(gap)
@@ -512,9 +524,8 @@ def machines_chart(
             "group": "By destination (Financial Times survey)",
             "machines": destinations["machines"].astype(int),
             "confidence": destinations["confidence"],
-            "figures": destinations["figure_ids"],
             "detail": destinations["share_of_tracked_pct"].map(
-                lambda v: f"{v:.2f} % of the machines tracked to a destination"
+                lambda v: f"about {v:.0f}{NBSP}% of the more than 430,000 machines tracked"
             ),
         }
     )
@@ -525,22 +536,20 @@ def machines_chart(
     ]
     companies = pd.DataFrame(
         {
-            "label": moved["company"] + " to " + moved["destination_country"].fillna("?"),
+            "label": moved["company"]
+            + " to "
+            + moved["destination_country"].fillna("an unnamed country"),
             "group": "By company",
             "machines": moved["machines"].astype(int),
             "confidence": moved["confidence"],
-            "figures": moved["figure_id"],
             "detail": moved["metric"],
         }
     )
     data = pd.concat([dest, companies], ignore_index=True)
-    data["label"] = data["label"] + " (" + data["figures"] + ")"
     data = data.sort_values(["group", "machines"], ascending=[False, False])
     order = data["label"].tolist()
     unranked = machine_exports_by_destination[machine_exports_by_destination["machines"].isna()]
-    named = ", ".join(
-        f"{row.destination_country} (rank {row.rank})" for row in unranked.itertuples()
-    )
+    named = " and ".join(unranked.sort_values("destination_country")["destination_country"])
     levels = list(CONFIDENCE_COLOURS)
     chart = (
         alt.Chart(data)
@@ -565,8 +574,9 @@ def machines_chart(
             title=_title(
                 "Where the machines went",
                 "Machines reported moved out of China after May 2021: destination totals from "
-                "the Financial Times survey, then company figures. Ranked without a count: "
-                f"{named}. Figures the conflict ledger sets aside are left out.",
+                "the Financial Times survey, then company figures. Also named, without a count "
+                f"or an order between them: {named}. Figures the conflict ledger sets aside are "
+                "left out.",
             ),
             description=(
                 f"Bar chart of {len(data)} reported machine counts: "

@@ -80,7 +80,7 @@ def check_config(config: Mapping[str, Any]) -> list[str]:
                     f"config key analysis.base_week: the week {monday} to {sunday} is not "
                     f"inside the daily data ({first} to {last})"
                 )
-    months = {"analysis.pre_crackdown_month": analysis.get("pre_crackdown_month")}
+    months = {"analysis.baseline_month": analysis.get("baseline_month")}
     for name, value in (analysis.get("migration_months") or {}).items():
         months[f"analysis.migration_months.{name}"] = value
     for key, value in months.items():
@@ -91,7 +91,7 @@ def check_config(config: Mapping[str, Any]) -> list[str]:
             continue
         if day.day != 1:
             problems.append(f"config key {key}: {day} is not the first day of a month")
-        elif key == "analysis.pre_crackdown_month":
+        elif key == "analysis.baseline_month":
             # The baseline of shutdown_exposure: China's provinces must have shares then.
             _within(day, *CCAF_PROVINCE_MONTHS, key, "CCAF's province months", problems)
         else:

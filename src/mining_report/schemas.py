@@ -34,6 +34,8 @@ from .vocabularies import (
     PRESS_START,
     PROVINCE_MISSING_MONTHS,
     PROVINCE_MONTH_EXCEPTIONS,
+    SCOPES,
+    STAGES,
     STUDY_END,
 )
 
@@ -188,6 +190,8 @@ class EventsRaw(pa.DataFrameModel):
     jurisdiction: Series[str] = pa.Field(isin=list(JURISDICTIONS))
     authority: Series[str] = pa.Field(str_length={"min_value": 2})
     measure: Series[str] = pa.Field(isin=list(MEASURES))
+    scope: Series[str] = pa.Field(isin=list(SCOPES))
+    stage: Series[str] = pa.Field(isin=list(STAGES))
     summary: Series[str] = pa.Field(str_length={"min_value": 10})
     source_title: Series[str] = pa.Field(str_length={"min_value": 2})
     source_publisher: Series[str] = pa.Field(str_length={"min_value": 2})

@@ -91,6 +91,31 @@ MEASURES: tuple[str, ...] = (
     "ban",
 )
 
+#: Measures as readers see them: the label for each code in MEASURES.
+MEASURE_LABELS: dict[str, str] = {
+    "policy_statement": "policy statement",
+    "investigation": "investigation",
+    "trading_ban": "trading and payments ban",
+    "rectification": "rectification campaign",
+    "power_cutoff": "power cut-off",
+    "shutdown_order": "shutdown order",
+    "ban": "ban",
+}
+
+#: Whom a measure reaches, widest first: the country, a whole province, one prefecture,
+#: city or county, one industrial park or company, or one person. Only a national or
+#: province-wide order certainly covers a province's hashrate.
+SCOPES: dict[str, str] = {
+    "national": "all of China",
+    "province": "a whole province",
+    "prefecture or city": "one prefecture, city or county",
+    "park or company": "one industrial park or company",
+    "person": "one person",
+}
+
+#: Whether a measure was a draft put out for comment or a final decision.
+STAGES: tuple[str, ...] = ("draft", "final")
+
 #: How well a date or a figure is attested (see each press table's sidecar).
 CONFIDENCE_LEVELS: tuple[str, ...] = ("confirmed", "single source", "uncertain")
 

@@ -58,8 +58,10 @@ CODE = {
         )
     ],
     "dictionary": [f"{PKG}/{m}.py" for m in ("dictionary", "tables", "catalog")],
-    "charts": [f"{PKG}/{m}.py" for m in ("charts", "io")],
-    "variables": [f"{PKG}/{m}.py" for m in ("variables", "io")],
+    "charts": [
+        f"{PKG}/{m}.py" for m in ("charts", "formatting", "vocabularies", "io")
+    ],
+    "variables": [f"{PKG}/{m}.py" for m in ("variables", "formatting", "io")],
     "report_tables": [
         f"{PKG}/{m}.py" for m in ("report_tables", "dictionary", "tables")
     ],

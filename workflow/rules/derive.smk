@@ -69,14 +69,19 @@ rule hashrate_migration:
         "../envs/pipeline.yaml"
     params:
         table="hashrate_migration",
-        options={"months": config["analysis"]["migration_months"]},
+        options={
+            "months": {
+                "before": config["analysis"]["baseline_month"],
+                **config["analysis"]["migration_months"],
+            }
+        },
     message:
         "Deriving hashrate_migration"
     script:
         "../scripts/derive.py"
 
 
-# Every crackdown measure with its jurisdiction's hashrate share just before it.
+# Every crackdown measure with its jurisdiction's hashrate share in the baseline month.
 rule shutdowns:
     input:
         code=CODE["derive"],
@@ -96,13 +101,14 @@ rule shutdowns:
         "../envs/pipeline.yaml"
     params:
         table="shutdowns",
+        options={"baseline_month": config["analysis"]["baseline_month"]},
     message:
         "Deriving shutdowns"
     script:
         "../scripts/derive.py"
 
 
-# Day by day, the share of China's pre-crackdown hashrate under a stop order.
+# Day by day, the share of China's baseline hashrate certainly and at most under a stop order.
 rule shutdown_exposure:
     input:
         code=CODE["derive"],
@@ -123,7 +129,7 @@ rule shutdown_exposure:
         table="shutdown_exposure",
         options={
             "year": config["analysis"]["exposure_year"],
-            "baseline_month": config["analysis"]["pre_crackdown_month"],
+            "baseline_month": config["analysis"]["baseline_month"],
         },
     message:
         "Deriving shutdown_exposure"

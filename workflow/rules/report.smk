@@ -5,6 +5,7 @@
 rule report_variables:
     input:
         **{t: f"data/processed/{t}.parquet" for t in PROCESSED_TABLES},
+        machine_flows=interim("machine_flows"),
         code=CODE["variables"],
         valid=expand("data/processed/validation/{table}.valid.json", table=RAW_TABLES),
         meta=[sidecar(csv) for csv in RAW_TABLES.values()],
