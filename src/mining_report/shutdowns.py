@@ -186,7 +186,7 @@ class ShutdownExposure(pa.DataFrameModel):
     )
     provinces_certain: Series[str] = pa.Field(
         nullable=True,
-        description="Provinces (or national) under a whole-province order by that day, ' ; '-separated",
+        description="Provinces (or national) under a whole-province order, ' ; '-separated",
     )
     provinces_partial: Series[str] = pa.Field(
         nullable=True,
