@@ -58,9 +58,7 @@ CODE = {
         )
     ],
     "dictionary": [f"{PKG}/{m}.py" for m in ("dictionary", "tables", "catalog")],
-    "charts": [
-        f"{PKG}/{m}.py" for m in ("charts", "formatting", "vocabularies", "io")
-    ],
+    "charts": [f"{PKG}/{m}.py" for m in ("charts", "formatting", "vocabularies", "io")],
     "variables": [f"{PKG}/{m}.py" for m in ("variables", "formatting", "io")],
     "report_tables": [
         f"{PKG}/{m}.py" for m in ("report_tables", "dictionary", "tables")
