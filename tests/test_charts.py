@@ -59,7 +59,7 @@ def test_china_chart_shows_only_the_chosen_countries(tmp_path) -> None:
     }
     assert countries == {"China", "United States", "Kazakhstan", "Russia"}
     assert spec["width"] == "container"
-    assert "China" in spec["description"] and "2021-05-21" in spec["description"]
+    assert "China" in spec["description"] and "21 May 2021" in spec["description"]
     assert svg.read_text().startswith("<svg")
     assert pdf.read_bytes().startswith(b"%PDF")
 

@@ -116,7 +116,7 @@ def test_migration_changes_worked_by_hand() -> None:
         rows += [(month, c, 1.0, 1.0) for c in others]
     frame = pd.DataFrame(rows, columns=["month", "country", "share_pct", "hashrate_ehs"])
     frame["month"] = pd.to_datetime(frame["month"])
-    months = {"before": "2021-01-01", "exodus": "2021-07-01", "latest": "2022-01-01"}
+    months = {"before": "2021-04-01", "exodus": "2021-08-01", "latest": "2022-01-01"}
     table = hashrate_migration(frame, months).set_index(["country", "period"])
     assert table.loc[("China", "exodus"), "share_change_pts"] == -46.0
     assert table.loc[("China", "latest"), "hashrate_change_ehs"] == -30.0

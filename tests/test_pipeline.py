@@ -80,7 +80,7 @@ def test_second_run_has_nothing_to_do(built_project: Path, built_env: dict[str, 
 def test_every_number_in_the_prose_comes_from_variables(built_project: Path) -> None:
     variables = yaml.safe_load((built_project / "reports/_variables.yml").read_text())
     html = (built_project / "reports/crackdown.html").read_text()
-    for name in ("china_share_first", "china_share_pre_crackdown", "china_share_last"):
+    for name in ("china_share_first", "china_share_baseline", "china_share_last"):
         assert variables[name] in html
     assert "{{&lt;" not in html and "{{<" not in html
 

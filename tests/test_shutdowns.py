@@ -14,7 +14,9 @@ from mining_report.shutdowns import shutdown_exposure, shutdowns
 T = pd.Timestamp
 
 
-def event(event_id, announced, jurisdiction, measure="ban", effective=None) -> dict:
+def event(
+    event_id, announced, jurisdiction, measure="ban", effective=None, scope=None, stage="final"
+) -> dict:
     return {
         "event_id": event_id,
         "date_announced": T(announced) if announced else pd.NaT,
@@ -22,6 +24,8 @@ def event(event_id, announced, jurisdiction, measure="ban", effective=None) -> d
         "jurisdiction": jurisdiction,
         "authority": "an authority",
         "measure": measure,
+        "scope": scope or ("national" if jurisdiction == "national" else "province"),
+        "stage": stage,
         "summary": "<script>alert(1)</script> kept as text",
         "confidence": "confirmed",
         "source_publisher": "Publisher",
@@ -57,82 +61,105 @@ def countries() -> pd.DataFrame:
     )
 
 
-def test_exposure_is_read_from_the_last_month_before_the_announcement() -> None:
+def test_exposure_is_read_from_the_baseline_month_whatever_the_announcement() -> None:
     events = pd.DataFrame(
         [
-            event("E01", "2021-06-09", "Xinjiang"),  # June → May: 40 % of China, 16 % of world
-            event("E02", "2021-05-31", "Sichuan"),  # May → April: 20 % of China, 10 % of world
-            event("E03", "2021-06-21", "national", "trading_ban"),  # → May: 100 %, 40 %
-            event("E04", "2021-07-02", "national"),  # → June: China at 0 % of world
-            event("E05", "2021-06-01", "Anhui"),  # folded into Other
-            event("E06", None, "Xinjiang"),  # no day
-            event("E07", "2021-04-20", "Xinjiang"),  # → March: before CCAF's first month here
+            # Baseline April 2021: Xinjiang 50 % of China, China 50 % of the world → 25 %.
+            event("E01", "2021-06-09", "Xinjiang"),
+            event("E02", "2021-05-31", "Sichuan"),  # 20 % of China, 10 % of the world
+            event("E03", "2021-06-21", "national", "trading_ban"),  # all of China: 100 %, 50 %
+            event("E05", "2021-06-01", "Anhui"),  # counted among CCAF's "Other": unknown
+            event("E06", None, "Xinjiang"),  # no day: the share is still Xinjiang's
+            # One industrial park in Xinjiang: Xinjiang's 50 % is only an upper bound.
+            event("E07", "2021-06-09", "Xinjiang", "shutdown_order", scope="park or company"),
         ]
     )
-    table = shutdowns(events, provinces(), countries()).set_index("event_id")
-    assert table.loc["E01", "exposure_month"] == T("2021-05-01")
-    assert table.loc["E01", "exposure_share_of_china_pct"] == 40.0
-    assert table.loc["E01", "exposure_share_of_global_pct"] == pytest.approx(16.0)
+    table = shutdowns(events, provinces(), countries(), baseline_month="2021-04-01")
+    table = table.set_index("event_id")
+    assert (table["exposure_month"] == T("2021-04-01")).all()
+    assert table.loc["E01", "exposure_share_of_china_pct"] == 50.0
+    assert table.loc["E01", "exposure_share_of_global_pct"] == pytest.approx(25.0)
     assert table.loc["E02", "exposure_share_of_global_pct"] == pytest.approx(10.0)
     assert table.loc["E03", "exposure_share_of_china_pct"] == 100.0
-    assert table.loc["E03", "exposure_share_of_global_pct"] == 40.0
-    assert table.loc["E04", "exposure_share_of_global_pct"] == 0.0
-    assert "no hashrate to China" in table.loc["E04", "exposure_note"]
-    for unknown, why in (("E05", "folds Anhui into Other"), ("E06", "no exact announcement day"),
-                         ("E07", "before CCAF's first month")):  # fmt: skip
-        assert pd.isna(table.loc[unknown, "exposure_share_of_china_pct"])
-        assert why in table.loc[unknown, "exposure_note"]
+    assert table.loc["E03", "exposure_share_of_global_pct"] == 50.0
+    assert pd.isna(table.loc["E05", "exposure_share_of_china_pct"])
+    assert "Anhui" in table.loc["E05", "exposure_note"]
+    assert table.loc["E06", "exposure_share_of_china_pct"] == 50.0
+    assert not table.loc["E01", "exposure_is_upper_bound"]
+    assert table.loc["E07", "exposure_is_upper_bound"]
+    assert table.loc["E07", "exposure_note"].startswith("at most")
     # Text from the sources is carried verbatim; escaping is the renderer's job.
     assert table.loc["E01", "summary"].startswith("<script>")
 
 
-def test_exposure_counts_each_province_once_and_national_as_all() -> None:
+def test_a_baseline_that_does_not_precede_the_first_measure_is_refused() -> None:
+    events = pd.DataFrame([event("E01", "2021-04-20", "Xinjiang")])
+    with pytest.raises(ValueError, match="does not end before the first measure"):
+        shutdowns(events, provinces(), countries(), baseline_month="2021-04-01")
+    with pytest.raises(ValueError, match="does not end before the first measure"):
+        shutdown_exposure(events, provinces(), year=2021, baseline_month="2021-04-01")
+
+
+def test_exposure_is_a_range_dated_by_announcement() -> None:
     events = pd.DataFrame(
         [
-            event("E01", "2021-03-01", "Inner Mongolia", effective="2021-04-30"),  # +10 on 30 Apr
+            # Announced 1 May (its deadline later does not matter): Inner Mongolia +10 both.
+            event("E01", "2021-05-01", "Inner Mongolia", effective="2021-06-30"),
             event("E02", "2021-05-20", "Inner Mongolia"),  # already counted
-            event("E03", "2021-06-09", "Xinjiang", "shutdown_order"),  # +50 on 9 Jun
+            # A park in Xinjiang: 0 certain, +50 at most.
+            event("E03", "2021-06-09", "Xinjiang", "shutdown_order", scope="park or company"),
             event("E04", "2021-06-10", "Sichuan", "power_cutoff"),  # not a stop order
-            event("E05", "2021-06-18", "Anhui", "shutdown_order"),  # in Other: +0
-            event("E06", "2021-09-24", "national"),  # 100 from 24 Sep
+            event("E05", "2021-06-12", "Sichuan", stage="draft"),  # a draft is not an order
+            # Anhui is inside "Other" (20): certain +0, at most +20.
+            event("E06", "2021-06-18", "Anhui", "shutdown_order"),
+            # A whole-province order for Xinjiang moves it from partial to certain: +50.
+            event("E07", "2021-07-01", "Xinjiang"),
+            event("E08", "2021-09-24", "national"),  # 100 from 24 Sep
         ]
     )
     table = shutdown_exposure(events, provinces(), year=2021, baseline_month="2021-04-01")
-    share = table.set_index("date")["share_of_china_under_order_pct"]
+    by_day = table.set_index("date")
+    low, high = by_day["certain_share_of_china_pct"], by_day["at_most_share_of_china_pct"]
     assert len(table) == 365
-    assert share[T("2021-04-29")] == 0
-    assert share[T("2021-04-30")] == 10
-    assert share[T("2021-06-08")] == 10
-    assert share[T("2021-06-09")] == 60
-    assert share[T("2021-06-18")] == 60
-    assert share[T("2021-09-23")] == 60
-    assert share[T("2021-09-24")] == 100
-    assert share[T("2021-12-31")] == 100
-    day = table.set_index("date").loc[T("2021-04-30")]
-    assert day["orders_from_today"] == "E01"
-    assert day["jurisdictions_under_order"] == "Inner Mongolia"
+    assert (low[T("2021-04-30")], high[T("2021-04-30")]) == (0, 0)
+    assert (low[T("2021-05-01")], high[T("2021-05-01")]) == (10, 10)
+    assert (low[T("2021-06-09")], high[T("2021-06-09")]) == (10, 60)
+    assert (low[T("2021-06-12")], high[T("2021-06-12")]) == (10, 60)
+    assert (low[T("2021-06-18")], high[T("2021-06-18")]) == (10, 80)
+    assert (low[T("2021-07-01")], high[T("2021-07-01")]) == (60, 80)
+    assert (low[T("2021-09-24")], high[T("2021-09-24")]) == (100, 100)
+    assert by_day.loc[T("2021-06-09"), "provinces_partial"] == "Xinjiang"
+    assert pd.isna(by_day.loc[T("2021-07-01"), "provinces_partial"])
+    assert by_day.loc[T("2021-05-01"), "orders_from_today"] == "E01"
 
 
 def test_missing_baseline_month_is_an_error() -> None:
-    with pytest.raises(ValueError, match="baseline month 2020-01-01"):
+    with pytest.raises(ValueError, match="baseline month 2020-01"):
         shutdown_exposure(pd.DataFrame([event("E01", "2021-03-01", "Xinjiang")]), provinces(),
                           year=2021, baseline_month="2020-01-01")  # fmt: skip
 
 
 JURISDICTION = st.sampled_from(["Xinjiang", "Sichuan", "Inner Mongolia", "Anhui", "national"])
 MEASURE = st.sampled_from(["ban", "shutdown_order", "power_cutoff", "investigation"])
-DAY = st.dates(min_value=dt.date(2021, 1, 1), max_value=dt.date(2021, 12, 31))
+SCOPE = st.sampled_from(["province", "prefecture or city", "park or company"])
+DAY = st.dates(min_value=dt.date(2021, 5, 1), max_value=dt.date(2021, 12, 31))
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(DAY, JURISDICTION, MEASURE), min_size=1, max_size=12))
-def test_exposure_never_decreases_and_stays_a_share(orders) -> None:
-    rows = [event(f"E{i:02d}", str(d), where, what) for i, (d, where, what) in enumerate(orders)]
-    events = pd.DataFrame(rows)
-    table = shutdown_exposure(events, provinces(), year=2021, baseline_month="2021-04-01")
-    share = table["share_of_china_under_order_pct"]
-    assert share.is_monotonic_increasing
-    assert share.between(0, 100).all()
+@given(st.lists(st.tuples(DAY, JURISDICTION, MEASURE, SCOPE), min_size=1, max_size=12))
+def test_exposure_bounds_never_decrease_and_stay_ordered(orders) -> None:
+    rows = [
+        event(f"E{i:02d}", str(d), where, what, scope=None if where == "national" else scope)
+        for i, (d, where, what, scope) in enumerate(orders)
+    ]
+    table = shutdown_exposure(pd.DataFrame(rows), provinces(), 2021, baseline_month="2021-04-01")
+    low, high = table["certain_share_of_china_pct"], table["at_most_share_of_china_pct"]
+    assert low.is_monotonic_increasing and high.is_monotonic_increasing
+    assert low.between(0, 100).all() and high.between(0, 100).all()
+    assert (low <= high).all()
     stops = [o for o in orders if o[2] in ("ban", "shutdown_order")]
-    if any(where == "national" for _, where, _ in stops):
-        assert share.iloc[-1] == 100
+    if any(where == "national" for _, where, _, _ in stops):
+        assert low.iloc[-1] == 100
+    # Only whole-province (or national) orders raise the certain share.
+    if not any(where == "national" or scope == "province" for _, where, _, scope in stops):
+        assert low.iloc[-1] == 0

@@ -231,9 +231,14 @@ def shutdown_exposure(
     rows = []
     certain: dict[str, None] = {}  # insertion-ordered sets of jurisdictions
     partial: dict[str, None] = {}
+    by_day: dict[pd.Timestamp, list] = {}
+    for order in orders.itertuples():  # orders before the year count from its first day
+        by_day.setdefault(max(order.date_announced, pd.Timestamp(f"{year}-01-01")), []).append(
+            order
+        )
     for day in pd.date_range(f"{year}-01-01", f"{year}-12-31", freq="D"):
-        today = orders[orders["date_announced"] <= day]
-        for order in today.itertuples():
+        today = by_day.get(day, [])
+        for order in today:
             target = certain if order.scope in WHOLE_SCOPES else partial
             target.setdefault(order.jurisdiction)
         if "national" in certain:
@@ -252,7 +257,7 @@ def shutdown_exposure(
                 "provinces_certain": _joined(certain),
                 "provinces_partial": _joined({p: None for p in partial if p not in certain}),
                 "orders_from_today": _joined(
-                    dict.fromkeys(orders.loc[orders["date_announced"] == day, "event_id"])
+                    {o.event_id: None for o in today if o.date_announced == day}
                 ),
             }
         )
