@@ -21,7 +21,7 @@ import vl_convert
 
 from .formatting import NBSP, day_text, month_text
 from .io import write_bytes, write_text
-from .vocabularies import MEASURE_LABELS, MEASURES, SCOPES, STUDY_START
+from .vocabularies import MEASURE_LABELS, MEASURES, ORDINALS, SCOPES, STUDY_START
 
 #: Liberation Sans is bundled with vl-convert, so static charts always get it.
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
@@ -549,7 +549,17 @@ def machines_chart(
     data = data.sort_values(["group", "machines"], ascending=[False, False])
     order = data["label"].tolist()
     unranked = machine_exports_by_destination[machine_exports_by_destination["machines"].isna()]
-    named = " and ".join(unranked.sort_values("destination_country")["destination_country"])
+    sizes = unranked.groupby("rank")["destination_country"].transform("size")
+    alone = ", ".join(
+        f"{row.destination_country} ranked {ORDINALS.get(int(row.rank), row.rank)}"
+        for row in unranked[sizes == 1].sort_values("rank").itertuples()
+    )
+    shared = " and ".join(
+        unranked[sizes > 1].sort_values("destination_country")["destination_country"]
+    )
+    named = "; ".join(
+        part for part in (alone, f"{shared} named after, in no order" if shared else "") if part
+    )
     levels = list(CONFIDENCE_COLOURS)
     chart = (
         alt.Chart(data)
@@ -574,9 +584,8 @@ def machines_chart(
             title=_title(
                 "Where the machines went",
                 "Machines reported moved out of China after May 2021: destination totals from "
-                "the Financial Times survey, then company figures. Also named, without a count "
-                f"or an order between them: {named}. Figures the conflict ledger sets aside are "
-                "left out.",
+                "the Financial Times survey, then company figures. Without a count: "
+                f"{named}. Figures the conflict ledger sets aside are left out.",
             ),
             description=(
                 f"Bar chart of {len(data)} reported machine counts: "

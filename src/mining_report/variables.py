@@ -17,6 +17,7 @@ import pandas as pd
 import yaml
 
 from .formatting import day_text, month_text, number, percent, with_unit
+from .vocabularies import ORDINALS
 
 # --------------------------------------------------------------------------------------
 # Small helpers
@@ -401,10 +402,6 @@ def machine_variables(
         out["ranked_uncounted_rank"] = ORDINALS[int(alone["rank"].iloc[0])]
     out["unordered_destinations"] = " and ".join(shared["destination_country"])
     return out
-
-
-#: Ranks as words, for the few the text quotes.
-ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth"}
 
 
 #: Press figures the text quotes one by one: variable → (figure id, unit, decimals).

@@ -113,6 +113,9 @@ SCOPES: dict[str, str] = {
     "person": "one person",
 }
 
+#: Ranks as words, for the few the text and the charts quote.
+ORDINALS: dict[int, str] = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth"}
+
 #: Whether a measure was a draft put out for comment or a final decision.
 STAGES: tuple[str, ...] = ("draft", "final")
 

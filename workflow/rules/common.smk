@@ -59,7 +59,9 @@ CODE = {
     ],
     "dictionary": [f"{PKG}/{m}.py" for m in ("dictionary", "tables", "catalog")],
     "charts": [f"{PKG}/{m}.py" for m in ("charts", "formatting", "vocabularies", "io")],
-    "variables": [f"{PKG}/{m}.py" for m in ("variables", "formatting", "io")],
+    "variables": [
+        f"{PKG}/{m}.py" for m in ("variables", "formatting", "vocabularies", "io")
+    ],
     "report_tables": [
         f"{PKG}/{m}.py" for m in ("report_tables", "dictionary", "tables")
     ],
