@@ -101,6 +101,14 @@ def test_peak_tied_takes_the_first_date() -> None:
     assert peak(series) == (ts("2021-02-01"), 8.0)
 
 
+def test_peak_tied_takes_the_earliest_date_whatever_the_row_order() -> None:
+    # The docstring promises the first *date* of a tie, not the first row.
+    series = pd.Series(
+        [8.0, 5.0, 8.0], index=pd.to_datetime(["2021-03-01", "2021-01-01", "2021-02-01"])
+    )
+    assert peak(series) == (ts("2021-02-01"), 8.0)
+
+
 def test_peak_of_nothing_is_an_error() -> None:
     with pytest.raises(ValueError, match="no values"):
         peak(pd.Series([], dtype=float))
