@@ -83,6 +83,7 @@ def peak(series: pd.Series) -> tuple[pd.Timestamp, float]:
     """The maximum of a series indexed by date, and its first date if tied."""
     if series.empty:
         raise ValueError("no values to take a peak of")
+    series = series.sort_index()  # idxmax takes the first row: make it the first date
     return series.idxmax(), float(series.max())
 
 
