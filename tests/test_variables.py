@@ -658,6 +658,16 @@ def test_machine_totals_destinations_and_ledger_worked_by_hand() -> None:
     }
 
 
+def test_a_bounded_share_is_rounded_once_to_a_whole_percent() -> None:
+    # 13,496 of 100,000 is 13.496 %: about 13 %. The table stores 13.50 (two decimals);
+    # rounding that again must not make it 14 %.
+    values = machine_variables(*machine_tables(counts=(13_496, 9_000, 8_000), tracked=100_000))
+    assert values["top_destination_share"] == "13\u00a0%"
+    # 9,000 / 100,000 = 9 %; 8,000 / 100,000 = 8 %.
+    assert values["second_destination_share"] == "9\u00a0%"
+    assert values["third_destination_share"] == "8\u00a0%"
+
+
 def machine_flows(bitmain_countries: str = "United States; Canada; Russia") -> pd.DataFrame:
     rows = [
         ("M01", "2021-11-21", "2000000", "machines ('more than 2m')"),
