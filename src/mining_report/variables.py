@@ -84,6 +84,7 @@ def peak(series: pd.Series) -> tuple[pd.Timestamp, float]:
     """The maximum of a series indexed by date, and its first date if tied."""
     if series.empty:
         raise ValueError("no values to take a peak of")
+    series = series.sort_index()  # idxmax takes the first row: make it the first date
     return series.idxmax(), float(series.max())
 
 
@@ -391,7 +392,10 @@ def machine_variables(
         row = ranked.iloc[position]
         out[f"{slug}_destination"] = str(row["destination_country"])
         out[f"{slug}_destination_machines"] = thousands(row["machines"])
-        out[f"{slug}_destination_share"] = percent(row["share_of_tracked_pct"], 0)
+        # From the counts: share_of_tracked_pct is already rounded to 2 decimals, and
+        # rounding it again can go one percent too high (13.496 -> 13.50 -> 14).
+        tracked_share = row["machines"] / figures[FT_TRACKED_FIGURE] * 100
+        out[f"{slug}_destination_share"] = percent(float(tracked_share), 0)
     # Destinations named without a count: alone at their rank, or sharing one (unordered).
     uncounted = machine_exports_by_destination[machine_exports_by_destination["machines"].isna()]
     sizes = uncounted.groupby("rank")["destination_country"].transform("size")
