@@ -26,6 +26,7 @@ RAW = {
     "machine_flow_entities": "data/raw/press/machine_flow_entities.csv",
     "published_figures": "data/raw/press/published_figures.csv",
     "source_conflicts": "data/raw/press/source_conflicts.csv",
+    "seed_articles": "data/raw/press/seed_articles.csv",
     "btc_daily_source_fields": "data/raw/coinmetrics/btc_daily_source_fields.csv",
     "asic_models": "data/raw/hardware/asic_models.csv",
     "asic_prices": "data/raw/hardware/asic_prices.csv",
@@ -326,6 +327,14 @@ VALUE_CASES: list[Case] = [
     Case("published_figure_dated_before_the_crackdown", "published_figures",
          replace("P02,2021-11-21,", "P02,2011-11-21,"),
          ("column 'date'", "greater_than_or_equal_to(2021-01-01"), tags=("values",)),
+    Case("seed_outlet_without_address", "seed_articles",
+         replace(",https://regardnews.com/china-has-added-a-new-one-to-its-bitcoin-mining-bans/,",
+                 ",,"),
+         ("column 'seed_id'", "an_identified_seed_has_outlet_and_address", "line(s) 4"),
+         tags=("values",)),
+    Case("seed_file_name_as_publisher", "machine_flows",
+         replace(",newsbsc.com,MN Mansha,", ",newsbsc.com (seed 004_3fbfbf5ea60b410f.txt),,"),
+         ("column 'source_publisher'", "str_matches", "line(s) 3"), tags=("text",)),
 ]
 
 #: Series with a hole or running past their declared window (item 2).

@@ -63,6 +63,7 @@ CODE = {
     "report_tables": [
         f"{PKG}/{m}.py" for m in ("report_tables", "dictionary", "tables")
     ],
+    "bibliography": [f"{PKG}/{m}.py" for m in ("bibliography", "provenance", "io")],
     "render": [f"{PKG}/{m}.py" for m in ("render", "errors", "io")],
     "manifest": [f"{PKG}/{m}.py" for m in ("manifest", "provenance", "errors")],
 }
