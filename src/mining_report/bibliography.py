@@ -122,7 +122,8 @@ def web_entry(
         entry["issued"] = _date_parts(issued)
     elif written is not None:
         day = pd.Timestamp(written)
-        entry["issued"] = {"date-parts": [[day.year, day.month, day.day]], "circa": True}
+        # Only the year, marked inferred; the day is said in words below.
+        entry["issued"] = {"date-parts": [[day.year]], "circa": True}
         about.append(
             f"the page shows no date; its text says it was written on {day.day} {day:%B %Y}"
         )
@@ -135,8 +136,17 @@ def web_entry(
     return entry
 
 
-def press_entries(table: str, rows: pd.DataFrame, meta: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """One entry per row of a press table, keyed ``<table>-<row id>``."""
+def press_entries(
+    table: str,
+    rows: pd.DataFrame,
+    meta: Mapping[str, Any],
+    written: Mapping[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """One entry per row of a press table, keyed ``<table>-<row id>``.
+
+    ``written`` maps a seed article's address to the day its text fixes itself, so a
+    row citing that page is dated as the seed is.
+    """
     id_column, date_column = PRESS_TABLES[table]
     entries = []
     for row in rows.to_dict("records"):
@@ -150,6 +160,7 @@ def press_entries(table: str, rows: pd.DataFrame, meta: Mapping[str, Any]) -> li
                 issued=row[date_column] if _text(row.get(date_column)) else None,
                 author=_text(row.get("source_author")),
                 relays=_text(row.get("relays")),
+                written=(written or {}).get(_text(row.get("source_url")) or ""),
             )
         )
     return entries
@@ -186,10 +197,13 @@ def bibliography(
     gives the date the pages were read. ``seeds`` is the validated seed_articles table.
     """
     entries = [csl_entry(table, sidecars[table]) for table in sidecars]
-    for table, rows in (press or {}).items():
-        entries += press_entries(table, rows, sidecars[table])
+    written = {}
     if seeds is not None:
         entries += seed_entries(seeds, sidecars["seed_articles"])
+        dated = seeds[seeds["url"].notna() & seeds["date_written"].notna()]
+        written = dict(zip(dated["url"], dated["date_written"], strict=True))
+    for table, rows in (press or {}).items():
+        entries += press_entries(table, rows, sidecars[table], written)
     keys = [entry["id"] for entry in entries]
     repeated = sorted({key for key in keys if keys.count(key) > 1})
     if repeated:
