@@ -61,7 +61,8 @@ CODE = {
     "charts": [f"{PKG}/{m}.py" for m in ("charts", "io")],
     "variables": [f"{PKG}/{m}.py" for m in ("variables", "io")],
     "report_tables": [
-        f"{PKG}/{m}.py" for m in ("report_tables", "dictionary", "tables")
+        f"{PKG}/{m}.py"
+        for m in ("report_tables", "bibliography", "dictionary", "tables")
     ],
     "bibliography": [f"{PKG}/{m}.py" for m in ("bibliography", "provenance", "io")],
     "render": [f"{PKG}/{m}.py" for m in ("render", "errors", "io")],
