@@ -26,6 +26,7 @@ RAW = {
     "machine_flow_entities": "data/raw/press/machine_flow_entities.csv",
     "published_figures": "data/raw/press/published_figures.csv",
     "source_conflicts": "data/raw/press/source_conflicts.csv",
+    "seed_articles": "data/raw/press/seed_articles.csv",
     "btc_daily_source_fields": "data/raw/coinmetrics/btc_daily_source_fields.csv",
     "asic_models": "data/raw/hardware/asic_models.csv",
     "asic_prices": "data/raw/hardware/asic_prices.csv",
@@ -192,7 +193,7 @@ CASES: list[Case] = [
          replace("M02,,,left China", "M01,,,left China"),
          ("column 'figure_id'", "field_uniqueness", "'M01'")),
     Case("claim_with_unknown_table", "source_conflicts",
-         replace("(seed 004),machine_flows:M06,", "(seed 004),machineflows:M06,"),
+         replace("Russia's?\",machine_flows:M06,", "Russia's?\",machineflows:M06,"),
          ("column 'claim_a'", "str_matches", "'machineflows:M06'", "line(s) 2")),
     Case("missing_required_value", "events",
          replace("E08,2021-06-09,2021-06-09,Xinjiang,", "E08,2021-06-09,2021-06-09,,"),
@@ -326,6 +327,14 @@ VALUE_CASES: list[Case] = [
     Case("published_figure_dated_before_the_crackdown", "published_figures",
          replace("P02,2021-11-21,", "P02,2011-11-21,"),
          ("column 'date'", "greater_than_or_equal_to(2021-01-01"), tags=("values",)),
+    Case("seed_outlet_without_address", "seed_articles",
+         replace(",https://regardnews.com/china-has-added-a-new-one-to-its-bitcoin-mining-bans/,",
+                 ",,"),
+         ("column 'seed_id'", "an_identified_seed_has_outlet_and_address", "line(s) 4"),
+         tags=("values",)),
+    Case("seed_file_name_as_publisher", "machine_flows",
+         replace(",newsbsc.com,MN Mansha,", ",newsbsc.com (seed 004_3fbfbf5ea60b410f.txt),,"),
+         ("column 'source_publisher'", "str_matches", "line(s) 3"), tags=("text",)),
 ]
 
 #: Series with a hole or running past their declared window (item 2).
@@ -365,8 +374,8 @@ TEXT_CASES: list[Case] = [
          ("column 'company'", "no_control_or_separator_characters(U+2028)", "line(s) 6"),
          tags=("text",)),
     Case("paragraph_separator_in_topic", "source_conflicts",
-         replace("BitRiver credited", "BitRiver\u2029credited"),
-         ("column 'topic'", "U+2029", "line(s) 2"), tags=("text",)),
+         replace("BitRiver's own count", "BitRiver's\u2029own count"),
+         ("column 'topic'", "U+2029", "line(s) 3"), tags=("text",)),
     Case("newline_in_quoted_claim", "published_figures",
          replace("P01,,China's share of global hashrate in April 2020 as shown by the CCAF "
                  "Bitcoin Mining Map at its launch,",

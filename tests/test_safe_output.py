@@ -26,7 +26,9 @@ def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("hostile")
     project = copy_project(base / "project")
     raw = project / "data/raw/press/source_conflicts.csv"
-    data = raw.read_bytes().replace(b'b,"Seed 004 says', f'b,"{HOSTILE} Seed 004 says'.encode(), 1)
+    data = raw.read_bytes().replace(
+        b'b,"newsbsc.com says', f'b,"{HOSTILE} newsbsc.com says'.encode(), 1
+    )
     assert HOSTILE.encode() in data
     raw.write_bytes(data)
     meta_path = raw.with_name("source_conflicts.meta.yml")

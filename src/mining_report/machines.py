@@ -41,7 +41,7 @@ SEPARATOR = " ; "
 
 
 class MachineExports(pa.DataFrameModel):
-    """Every machine count reported in machine_flows, normalized: one row per figure.
+    """Every machine count reported in the press, normalized: one row per figure.
 
     Destination, company and flow are the project's reading of each figure
     (data/raw/press/machine_flow_entities.csv); the count and its wording are the
@@ -438,7 +438,13 @@ class Resolved:
 
 
 def _press_source(row: pd.Series) -> str:
-    return f"{row['source_publisher']}, {row['source_url']}"
+    """ "<publisher>[, by <author>], <url>"; a seed claim without an address has none."""
+    parts = [str(row["source_publisher"])]
+    if pd.notna(row.get("source_author")):
+        parts.append(f"by {row['source_author']}")
+    if pd.notna(row.get("source_url")):
+        parts.append(str(row["source_url"]))
+    return ", ".join(parts)
 
 
 def _number_text(value: object) -> str:
@@ -470,7 +476,15 @@ class _Resolver:
             row = self._one(self.press[table], "figure_id", rest, ref)
             return Resolved(str(row["value"]), str(row["unit"]), _press_source(row))
         if table == "events":
-            row = self._one(self.press[table], "event_id", rest, ref)
+            event_id, _, column = rest.partition(":")
+            row = self._one(self.press[table], "event_id", event_id, ref)
+            if column == "measure":
+                # The project's kind of measure, as words: "shutdown_order" -> "shutdown order".
+                return Resolved(
+                    str(row["measure"]).replace("_", " "),
+                    "the measure as reported",
+                    _press_source(row),
+                )
             if pd.isna(row["date_announced"]):
                 raise ValueError(f"{ref}: the event has no date_announced to compare")
             day = pd.Timestamp(row["date_announced"]).strftime("%Y-%m-%d")

@@ -31,6 +31,7 @@ SIDECAR_SCHEMA: dict[str, str] = {
     "author": "text or null",
     "series": "text or null",
     "licence_id": "text or null",
+    "licence_short": "text or null",
     "table": "text or null",
 }
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -21,6 +22,10 @@ from .errors import RenderError
 from .io import atomic_path, write_text
 
 ENGINES = ("auto", "quarto", "pandoc")
+
+#: How pandoc's citeproc (and Quarto, which runs it) reports a key with no reference:
+#: only a warning, after which the text shows "(key?)"; our render fails on it.
+MISSING_CITATION = re.compile(r"[Cc]itation (\S+) not found")
 
 
 def choose_engine(setting: str) -> str:
@@ -62,6 +67,17 @@ def _run(command: list[str], cwd: Path) -> None:
     if done.returncode != 0:
         raise RenderError(
             f"{Path(command[0]).name} failed (exit {done.returncode}):\n{done.stderr.strip()}"
+        )
+    check_citations(done.stderr)
+
+
+def check_citations(messages: str) -> None:
+    """Fail on a citation key the bibliography lacks, naming every such key."""
+    missing = sorted(set(MISSING_CITATION.findall(messages)))
+    if missing:
+        raise RenderError(
+            f"citation key(s) not in the bibliography: {', '.join(missing)}; cite a key "
+            "that reports/_build/references.json holds"
         )
 
 

@@ -1,31 +1,142 @@
-"""Small tables the report prints, written as CSV for the document's table blocks."""
+"""Small tables the report prints, written as CSV for the document's table blocks.
+
+Everything here is for readers: titles instead of table names, licences as the
+sources state them, "22 November 2026" for dates, "205,000" for numbers, outlets
+instead of file names, and no row ids.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
 
+from .bibliography import licence_text, outlet
 from .dictionary import describe
 from .tables import key_of
+
+#: The space between a number and its % sign: no line break may fall there.
+NBSP = "\u00a0"
+
+#: Words a table name is made of that readers know in capitals.
+ACRONYMS = {"asic": "ASIC", "btc": "BTC", "ccaf": "CCAF"}
+
+#: Qualifiers of a reported figure that read best before the number.
+BEFORE_NUMBER = {
+    "at least": "at least",
+    "more than": "more than",
+    "as many as": "as many as",
+    "up to": "up to",
+    "approx.": "about",
+}
+
+_INTEGER = re.compile(r"^-?[0-9]+$")
+_DECIMAL = re.compile(r"^-?[0-9]+\.[0-9]+$")
+_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_MONTH = re.compile(r"^[0-9]{4}-[0-9]{2}$")
+
+
+def reader_date(value: Any) -> str:
+    """2026-11-22 -> "22 November 2026"; 2021-04 -> "April 2021"."""
+    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    if _MONTH.match(text):
+        return f"{dt.date.fromisoformat(text + '-01'):%B %Y}"
+    day = dt.date.fromisoformat(text[:10])
+    return f"{day.day} {day:%B %Y}"
+
+
+def reader_number(value: Any) -> str:
+    """A number as the report prints it: 205000 -> "205,000", 1234.5 -> "1,234.5"."""
+    text = str(value)
+    if _INTEGER.match(text):
+        return f"{int(text):,}"
+    if _DECIMAL.match(text):
+        whole, fraction = text.split(".")
+        return f"{int(whole):,}.{fraction}"
+    raise ValueError(f"not a number: {value!r}")
+
+
+def reader_value(value: str) -> str:
+    """A claim's value in reader form: numbers separated, dates in words, text as it is."""
+    pair = re.fullmatch(r"([0-9]+) of ([0-9]+)", value)
+    if pair:
+        return f"{reader_number(pair[1])} of {reader_number(pair[2])}"
+    if _INTEGER.match(value) or _DECIMAL.match(value):
+        return reader_number(value)
+    if _DAY.match(value) or _MONTH.match(value):
+        return reader_date(value)
+    return value
+
+
+def _split_unit(unit: str) -> tuple[str, str | None]:
+    """ "machines ('at least')" -> ("machines", "'at least'"): the unit and its qualifier."""
+    found = re.fullmatch(r"(.+?) \((.+)\)", unit)
+    return (found[1], found[2]) if found else (unit, None)
+
+
+def reader_claim(value: str, unit: str) -> str:
+    """A claim as a reader reads it: "at least 205,000 machines", "about 75 %",
+    "announced 9 June 2021", "'temporary rectification', the document's wording".
+
+    The unit's qualifier follows after a comma, so that the source can follow in
+    parentheses without nesting them.
+    """
+    shown = reader_value(value)
+    base, qualifier = _split_unit(unit)
+    if _DAY.match(value) or _MONTH.match(value):
+        # "date announced", "date (notice issued)", "month (measures launched in)"
+        label = qualifier or base.partition(" ")[2]
+        return f"{label} {shown}" if label else shown
+    if shown == value and not (_INTEGER.match(value) or _DECIMAL.match(value)):
+        return f"'{shown}', {unit}"  # words: the unit says what they are
+    text = f"{shown}{NBSP}%" if base == "percent" else f"{shown} {base}"
+    before = BEFORE_NUMBER.get((qualifier or "").strip("'"))
+    if before:
+        return f"{before} {text}"
+    return f"{text}, {qualifier}" if qualifier else text
+
+
+def reader_source(source: str) -> str:
+    """A resolved claim's source as readers see it: the outlet (and author), no address.
+
+    Press sources arrive as "<publisher>[, by <author>], <url>" ("MN Mansha,
+    newsbsc.com" when there is an author); cleaned tables as
+    "<title> (<author>) ; ..." for the snapshots they come from, shown by author.
+    """
+    if " ; " in source or (source.endswith(")") and "http" not in source):
+        authors = [re.sub(r"^.* \(([^()]+)\)$", r"\1", part) for part in source.split(" ; ")]
+        return "; ".join(dict.fromkeys(authors))
+    text = re.sub(r",? ?https?://\S+$", "", source)
+    publisher, _, author = text.partition(", by ")
+    name, _ = outlet(publisher)
+    return f"{author}, {name}" if author else name
+
+
+def table_title(name: str) -> str:
+    """A cleaned table's name as words: "asic_price_index_quotes" -> "ASIC price index quotes"."""
+    words = [ACRONYMS.get(word, word) for word in name.split("_")]
+    first = words[0] if words[0].isupper() else words[0].capitalize()
+    return " ".join([first, *words[1:]])
 
 
 def sources_table(
     validations: dict[str, dict[str, Any]], sidecars: dict[str, dict[str, Any]]
 ) -> pd.DataFrame:
-    """One row per raw snapshot: producer, licence, rows and checks passed."""
+    """One row per raw snapshot: who made it, what it is, licence, rows and checks passed."""
     rows = []
-    for table in sorted(validations):
+    for table in sorted(validations, key=lambda t: (sidecars[t]["title"].lower(), t)):
         meta, valid = sidecars[table], validations[table]
         rows.append(
             {
-                "Raw table": table,
-                "Source": f"{meta.get('author') or meta['producer']}: {meta['title']}",
-                "Licence": meta.get("licence_id") or meta["licence"],
-                "Accessed": str(meta["accessed"]),
-                "Rows": valid["rows"],
-                "Checks passed": valid["checks"],
+                "Source": meta.get("author") or meta["producer"],
+                "What it is": meta["title"],
+                "Licence": licence_text(meta),
+                "Accessed": reader_date(meta["accessed"]),
+                "Rows": reader_number(valid["rows"]),
+                "Checks passed": reader_number(valid["checks"]),
             }
         )
     return pd.DataFrame(rows)
@@ -34,37 +145,41 @@ def sources_table(
 def cleaned_tables_table(
     models: dict[str, type[pa.DataFrameModel]], row_counts: dict[str, int]
 ) -> pd.DataFrame:
-    """One row per cleaned table: what it holds, its key and its size."""
+    """One row per cleaned table: its name in words, what it holds, its key and its size."""
     rows = []
     for table in sorted(models):
         title, _ = describe(models[table])
         rows.append(
             {
-                "Table": table,
+                "Table": table_title(table),
                 "What it holds": title,
-                "Key": ", ".join(key_of(models[table])),
-                "Rows": row_counts[table],
+                "Key": ", ".join(name.replace("_", " ") for name in key_of(models[table])),
+                "Rows": reader_number(row_counts[table]),
             }
         )
     return pd.DataFrame(rows)
 
 
+#: How the printed ledger says which claim the report uses.
+USED_WORDS = {"a": "first", "b": "second", "neither": "neither"}
+
+
 def conflicts_table(source_conflicts: pd.DataFrame) -> pd.DataFrame:
-    """The conflict ledger as the report prints it."""
+    """The conflict ledger as the report prints it: claims in reader form, no ids.
+
+    The references and addresses stay in data/processed/source_conflicts.csv.
+    """
 
     def claim(row: pd.Series, side: str) -> str:
-        unit = row[f"claim_{side}_unit"]
-        value = row[f"claim_{side}_value"]
-        # The printed table names the publisher; the URL stays in source_conflicts.csv.
-        source = str(row[f"claim_{side}_source"]).split(", http", 1)[0]
-        return f"{value} {unit}".strip() + f" ({source})"
+        value, unit = row[f"claim_{side}_value"], row[f"claim_{side}_unit"]
+        return f"{reader_claim(value, unit)} ({reader_source(row[f'claim_{side}_source'])})"
 
     return pd.DataFrame(
         {
             "Topic": source_conflicts["topic"],
-            "Claim A": source_conflicts.apply(claim, axis=1, side="a"),
-            "Claim B": source_conflicts.apply(claim, axis=1, side="b"),
-            "Used": source_conflicts["used"].map({"a": "A", "b": "B", "neither": "neither"}),
+            "First claim": source_conflicts.apply(claim, axis=1, side="a"),
+            "Second claim": source_conflicts.apply(claim, axis=1, side="b"),
+            "Used": source_conflicts["used"].map(USED_WORDS),
             "Why": source_conflicts["why"],
         }
     )

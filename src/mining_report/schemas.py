@@ -45,14 +45,21 @@ SHARE_SUM_TOLERANCE = 0.05
 #: A web link in a raw table: http or https, nothing else (no javascript:, data:, file:).
 HTTP_URL = r"^https?://[^\s<>\"']+$"
 
+#: A seed article's file name, as the press tables' notes cite it.
+SEED_FILE = r"^[0-9]{3}_[0-9a-f]{16}\.txt$"
+
+#: A publisher is an outlet's name: a seed's file name belongs in the notes, not here.
+NO_SEED_FILE = r"^(?![\s\S]*[0-9]{3}_[0-9a-f]{16}\.txt)"
+
 #: A corroborating source: a web link, or one of the project's seed articles.
 SOURCE_REFERENCE = r"^(https?://[^\s<>\"']+|seed [0-9]{3}_[0-9a-f]{16}\.txt( \([^()]+\))?)$"
 
 
-#: A claim in the conflict ledger: a row of a press table, or one value of a cleaned table
-#: as <table>:<month>:<country or province>:<column>.
+#: A claim in the conflict ledger: a row of a press table (an event's announcement day,
+#: or with ":measure" the kind of measure), or one value of a cleaned table as
+#: <table>:<month>:<country or province>:<column>.
 CLAIM_REFERENCE = (
-    r"^(machine_flows:M[0-9]{2}|events:E[0-9]{2}|published_figures:P[0-9]{2}"
+    r"^(machine_flows:M[0-9]{2}|events:E[0-9]{2}(:measure)?|published_figures:P[0-9]{2}"
     rf"|({'|'.join(CITABLE_TABLES)}):[0-9]{{4}}-[0-9]{{2}}-01:[^:]+:[a-z_]+)$"
 )
 
@@ -225,8 +232,11 @@ class MachineFlowsRaw(pa.DataFrameModel):
     unit: Series[str] = pa.Field(str_length={"min_value": 1})
     entity: Series[str] = pa.Field(str_length={"min_value": 1})
     source_title: Series[str] = pa.Field(str_length={"min_value": 2})
-    source_publisher: Series[str] = pa.Field(str_length={"min_value": 2})
+    source_publisher: Series[str] = pa.Field(str_length={"min_value": 2}, str_matches=NO_SEED_FILE)
+    source_author: Series[str] = pa.Field(str_length={"min_value": 2}, nullable=True)
     source_url: Series[str] = pa.Field(str_matches=HTTP_URL)
+    source_date: Series[pd.Timestamp] = pa.Field(ge=PRESS_START, le=STUDY_END, nullable=True)
+    relays: Series[str] = pa.Field(str_length={"min_value": 5}, nullable=True)
     note: Series[str] = pa.Field(nullable=True)
     confidence: Series[str] = pa.Field(isin=list(CONFIDENCE_LEVELS))
 
@@ -267,14 +277,42 @@ class PublishedFiguresRaw(pa.DataFrameModel):
     claim: Series[str] = pa.Field(str_length={"min_value": 10})
     value: Series[str] = pa.Field(str_length={"min_value": 1})
     unit: Series[str] = pa.Field(str_length={"min_value": 1})
-    source_publisher: Series[str] = pa.Field(str_length={"min_value": 2})
-    source_url: Series[str] = pa.Field(str_matches=HTTP_URL)
+    source_title: Series[str] = pa.Field(str_length={"min_value": 5})
+    source_publisher: Series[str] = pa.Field(str_length={"min_value": 2}, str_matches=NO_SEED_FILE)
+    # Empty only for a claim of a seed article whose address is unknown (seed 000).
+    source_url: Series[str] = pa.Field(str_matches=HTTP_URL, nullable=True)
+    source_date: Series[pd.Timestamp] = pa.Field(ge=PRESS_START, le=STUDY_END, nullable=True)
+    relays: Series[str] = pa.Field(str_length={"min_value": 5}, nullable=True)
     note: Series[str] = pa.Field(str_length={"min_value": 2})
     confidence: Series[str] = pa.Field(isin=list(CONFIDENCE_LEVELS))
 
     class Config:
         strict = True
         coerce = True
+
+
+class SeedArticlesRaw(pa.DataFrameModel):
+    """The five seed articles the project started from, as identified: who published them, where."""
+
+    seed_id: Series[str] = pa.Field(str_matches=r"^[0-9]{3}$", unique=True)
+    seed_file: Series[str] = pa.Field(str_matches=SEED_FILE, unique=True)
+    outlet: Series[str] = pa.Field(str_length={"min_value": 2}, nullable=True)
+    title: Series[str] = pa.Field(str_length={"min_value": 5}, nullable=True)
+    author: Series[str] = pa.Field(str_length={"min_value": 2}, nullable=True)
+    url: Series[str] = pa.Field(str_matches=HTTP_URL, nullable=True)
+    date_published: Series[pd.Timestamp] = pa.Field(ge=PRESS_START, le=STUDY_END, nullable=True)
+    date_written: Series[pd.Timestamp] = pa.Field(ge=PRESS_START, le=STUDY_END, nullable=True)
+    relays: Series[str] = pa.Field(str_length={"min_value": 5}, nullable=True)
+    identification: Series[str] = pa.Field(str_length={"min_value": 20})
+
+    class Config:
+        strict = True
+        coerce = True
+
+    @pa.dataframe_check(name="an_identified_seed_has_outlet_and_address")
+    def identified(cls, df: pd.DataFrame) -> Series[bool]:
+        # An unidentified seed says so; one with an outlet must say where it was found.
+        return df["outlet"].isna() == df["url"].isna()
 
 
 class SourceConflictsRaw(pa.DataFrameModel):
@@ -399,6 +437,7 @@ CHECK_COLUMNS: dict[str, str] = {
     "every_day_once_in_order": "date",
     "price_per_th_is_price_over_hashrate": "price_usd_per_th",
     "claims_differ": "claim_b",
+    "an_identified_seed_has_outlet_and_address": "seed_id",
 }
 
 #: Raw table name (the CSV's stem in data/raw) → its pandera model.
@@ -410,6 +449,7 @@ RAW_MODELS: dict[str, type[pa.DataFrameModel]] = {
     "machine_flow_entities": MachineFlowEntitiesRaw,
     "published_figures": PublishedFiguresRaw,
     "source_conflicts": SourceConflictsRaw,
+    "seed_articles": SeedArticlesRaw,
     "btc_daily_source_fields": BtcDailySourceFieldsRaw,
     "asic_models": AsicModelsRaw,
     "asic_prices": AsicPricesRaw,

@@ -63,8 +63,10 @@ CODE = {
         f"{PKG}/{m}.py" for m in ("variables", "formatting", "vocabularies", "io")
     ],
     "report_tables": [
-        f"{PKG}/{m}.py" for m in ("report_tables", "dictionary", "tables")
+        f"{PKG}/{m}.py"
+        for m in ("report_tables", "bibliography", "dictionary", "tables")
     ],
+    "bibliography": [f"{PKG}/{m}.py" for m in ("bibliography", "provenance", "io")],
     "render": [f"{PKG}/{m}.py" for m in ("render", "errors", "io")],
     "manifest": [f"{PKG}/{m}.py" for m in ("manifest", "provenance", "errors")],
 }

@@ -48,12 +48,18 @@ rule report_tables:
         "../scripts/report_tables.py"
 
 
-# CSL-JSON references built from the raw snapshots' provenance sidecars.
+# CSL-JSON references: the raw snapshots (from their sidecars), every press source
+# (one per row of the press tables) and the seed articles.
 rule bibliography:
     input:
+        code=CODE["bibliography"],
         # Only after every raw table has passed validation.
         valid=expand("data/processed/validation/{table}.valid.json", table=RAW_TABLES),
         meta=[sidecar(csv) for csv in RAW_TABLES.values()],
+        events=interim("events"),
+        machine_flows=interim("machine_flows"),
+        published_figures=interim("published_figures"),
+        seeds=interim("seed_articles"),
     output:
         "reports/_build/references.json",
     log:
@@ -63,7 +69,7 @@ rule bibliography:
     params:
         raw_csvs=list(RAW_TABLES.values()),
     message:
-        "Building the bibliography from the provenance sidecars"
+        "Building the bibliography from the sidecars, press tables and seed articles"
     script:
         "../scripts/bibliography.py"
 

@@ -1,6 +1,8 @@
-"""Write the report's CSL-JSON bibliography from the raw snapshots' sidecars."""
+"""Write the report's CSL-JSON bibliography: sidecars, press rows and seed articles."""
 
 import json
+
+import pandas as pd
 
 from mining_report import step
 from mining_report.bibliography import bibliography
@@ -10,7 +12,12 @@ from mining_report.provenance import load_sidecars
 
 def main(snakemake) -> None:
     sidecars = load_sidecars(snakemake.params.raw_csvs)
-    entries = bibliography(sidecars)
+    press = {
+        table: pd.read_parquet(snakemake.input[table])
+        for table in ("events", "machine_flows", "published_figures")
+    }
+    seeds = pd.read_parquet(snakemake.input.seeds)
+    entries = bibliography(sidecars, press, seeds)
     write_text(snakemake.output[0], json.dumps(entries, indent=1, ensure_ascii=False) + "\n")
 
 
