@@ -35,7 +35,7 @@ CHECKS: dict[str, re.Pattern[str]] = {
     "seed file name": re.compile(r"[0-9]{3}_[0-9a-f]{16}(\.txt)?"),
     "row id": re.compile(r"\b[EMKP][0-9]{2}\b"),
     "snake_case name": re.compile(r"\b[a-z]+_[a-z_]+\b"),
-    "digits without separators": re.compile(r"(?<![\d.,])\d{5,}(?!\d)"),
+    "digits without separators": re.compile(r"(?<![\w.,-])\d{5,}(?![\w])"),
     "% after a plain space": re.compile(r" %"),
 }
 

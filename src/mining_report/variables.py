@@ -17,7 +17,7 @@ import pandas as pd
 import yaml
 
 from .formatting import day_text, month_text, number, percent, with_unit
-from .vocabularies import ORDINALS
+from .vocabularies import CCAF_LAUNCH_LAST_MONTH, ORDINALS
 
 # --------------------------------------------------------------------------------------
 # Small helpers
@@ -168,6 +168,22 @@ def province_variables(hashrate_by_province: pd.DataFrame, baseline_month: str) 
         "xinjiang_global_baseline": pct(world.loc["Xinjiang", "share_of_global_pct"]),
         "inner_mongolia_share_baseline": pct(table.loc[before, "Inner Mongolia"]),
         "province_gap_months": ", ".join(month_label(m) for m in missing) or "none",
+    }
+
+
+def launch_variables(
+    hashrate_by_country: pd.DataFrame, hashrate_by_province: pd.DataFrame
+) -> dict[str, str]:
+    """China's, Xinjiang's and Inner Mongolia's shares of global hashrate in the last month
+    of the Mining Map as CCAF launched it, the month the press still quoted in 2021."""
+    month = CCAF_LAUNCH_LAST_MONTH
+    provinces = hashrate_by_province[hashrate_by_province["month"] == month]
+    world = provinces.set_index("province")["share_of_global_pct"]
+    return {
+        "launch_month": month_label(month),
+        "launch_china_share": pct(share(hashrate_by_country, "China", month)),
+        "launch_xinjiang_global": pct(world["Xinjiang"]),
+        "launch_inner_mongolia_global": pct(world["Inner Mongolia"]),
     }
 
 
@@ -416,6 +432,10 @@ PRESS_FIGURES: dict[str, tuple[str, str | None, int]] = {
     "machines_stuck_in_sichuan": ("M62", "", 0),
     "mega_farms_expanded": ("M17", None, 0),
     "marathon_bitmain_machines": ("M28", "", 0),
+    "bitriver_machines": ("M05", "", 0),
+    "bitcluster_machines": ("M07", "", 0),
+    "bitfufu_kazakhstan_machines": ("M10", "", 0),
+    "bit_mining_kazakhstan_machines": ("M11", "", 0),
     "s19_price_fall": ("M30", "%", 1),
     "top_tier_price_fall": ("M31", "%", 0),
     "secondhand_cny_april": ("M33", "CNY per TH/s", 0),
@@ -501,6 +521,7 @@ def report_variables(
         global_hashrate_variables(countries, baseline),
         province_variables(tables["hashrate_by_province"], baseline),
         migration_variables(tables["hashrate_migration"], countries),
+        launch_variables(countries, tables["hashrate_by_province"]),
         measure_days(tables["shutdowns"]),
         shutdown_variables(tables["shutdowns"]),
         exposure_variables(tables["shutdown_exposure"]),

@@ -25,6 +25,10 @@ LATEST_POSSIBLE = pd.Timestamp("2035-12-31")
 CCAF_COUNTRY_MONTHS = (pd.Timestamp("2019-09-01"), pd.Timestamp("2022-01-01"))
 CCAF_PROVINCE_MONTHS = (pd.Timestamp("2019-09-01"), pd.Timestamp("2021-07-01"))
 
+#: The last month of the Mining Map's data when CCAF launched it in May 2020 (launch
+#: coverage: published_figures.csv, P01); the press still quoted it in 2021.
+CCAF_LAUNCH_LAST_MONTH = pd.Timestamp("2020-04-01")
+
 #: The dates the press tables may carry: the crackdown year and its aftermath.
 PRESS_START = pd.Timestamp("2021-01-01")
 
