@@ -50,6 +50,8 @@ def _ignore(directory: str, names: list[str]) -> set[str]:
     skipped = {n for n in names if n in GENERATED}
     # Typst sources the renderer leaves while it runs are hidden (.crackdown.*.typ).
     skipped |= {n for n in names if n.startswith(".") and n.endswith((".typ", ".part"))}
+    if here.name == "reports":
+        skipped |= {n for n in names if n == "data"}  # chart data and tables published here
     if here.name in {"processed", "reports"}:
         skipped |= {n for n in names if n.endswith(GENERATED_SUFFIXES) or n == "_variables.yml"}
         skipped |= {n for n in names if n.endswith(".csv") or n == "validation"}

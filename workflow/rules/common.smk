@@ -65,6 +65,7 @@ CODE = {
     ],
     "render": [f"{PKG}/{m}.py" for m in ("render", "errors", "io")],
     "manifest": [f"{PKG}/{m}.py" for m in ("manifest", "provenance", "errors")],
+    "site": [f"{PKG}/{m}.py" for m in ("site", "io")],
 }
 # Every chart of the report; each has a rule chart_<name> in charts.smk.
 CHARTS = [
