@@ -467,5 +467,12 @@ function Pandoc(doc)
   doc = typst_metadata(link_pdf(doc))
   doc = doc:walk({ Div = own_blocks })
   number_targets(doc)
-  return doc:walk({ Div = pandoc_div, Cite = pandoc_cite })
+  doc = doc:walk({ Div = pandoc_div, Cite = pandoc_cite })
+  if is_html then
+    -- The text is the page's main landmark (title and contents are outside it), as in
+    -- a Quarto page; screen-reader users jump to it.
+    doc.blocks:insert(1, pandoc.RawBlock("html", '<main id="content">'))
+    doc.blocks:insert(pandoc.RawBlock("html", "</main>"))
+  end
+  return doc
 end
