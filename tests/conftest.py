@@ -43,7 +43,10 @@ def require(tool: str | None, why: str) -> None:
 
 
 def chromium_path() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
+    """Debian's chromium; CHROMIUM names another build (the report workflow's Chrome)."""
+    return (
+        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    )
 
 
 def _ignore(directory: str, names: list[str]) -> set[str]:

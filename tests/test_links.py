@@ -52,7 +52,7 @@ def unresolved(site: Path, links: list[str], ids: set[str] | None) -> list[str]:
             target = (site / unquote(parts.path)).resolve()
             if site not in target.parents or not target.is_file():
                 broken.append(link)
-        elif ids is not None and unquote(parts.fragment) not in ids:
+        elif ids is not None and parts.fragment and unquote(parts.fragment) not in ids:
             broken.append(link)
     return broken
 
