@@ -101,7 +101,7 @@ lock: $(UV) ## re-pin requirements.lock (with hashes) from requirements.in
 
 clean: ## remove everything the pipeline wrote; raw data and sources stay
 	rm -rf data/interim data/staging data/processed/*.parquet data/processed/*.csv \
-	  data/processed/*.json data/processed/validation reports/_build reports/figures \
+	  data/processed/*.json data/processed/validation reports/_build reports/figures reports/data \
 	  reports/_variables.yml reports/*.html reports/*.pdf reports/manifest.json logs \
 	  .snakemake/metadata
 	find data reports -name '*.part' -type f -delete

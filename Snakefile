@@ -48,6 +48,8 @@ rule all:
         ),
         "data/processed/data_dictionary.csv",
         "data/processed/datapackage.json",
+        expand("reports/data/{chart}.csv", chart=CHARTS),
+        rules.site_tables.output,
         BUILD_HTML,
         BUILD_PDF,
         BUILD_MANIFEST,

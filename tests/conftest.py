@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -42,7 +43,10 @@ def require(tool: str | None, why: str) -> None:
 
 
 def chromium_path() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
+    """Debian's chromium; CHROMIUM names another build (the report workflow's Chrome)."""
+    return (
+        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    )
 
 
 def _ignore(directory: str, names: list[str]) -> set[str]:
@@ -50,6 +54,8 @@ def _ignore(directory: str, names: list[str]) -> set[str]:
     skipped = {n for n in names if n in GENERATED}
     # Typst sources the renderer leaves while it runs are hidden (.crackdown.*.typ).
     skipped |= {n for n in names if n.startswith(".") and n.endswith((".typ", ".part"))}
+    if here.name == "reports":
+        skipped |= {n for n in names if n == "data"}  # chart data and tables published here
     if here.name in {"processed", "reports"}:
         skipped |= {n for n in names if n.endswith(GENERATED_SUFFIXES) or n == "_variables.yml"}
         skipped |= {n for n in names if n.endswith(".csv") or n == "validation"}
@@ -79,15 +85,50 @@ def snakemake(project: Path, *args: str, env: dict[str, str]) -> subprocess.Comp
     return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--site",
+        type=Path,
+        help="check this published site (index.html, the PDF and data/, as the report "
+        "workflow lays it out) instead of a site laid out from a pandoc build",
+    )
+    parser.addoption(
+        "--render-engine",
+        default="pandoc",
+        choices=["pandoc", "quarto"],
+        help="the engine of the builds the tests make (default: pandoc)",
+    )
+
+
 @pytest.fixture(scope="session")
-def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the project after one full `snakemake` run with the pandoc engine."""
+def render_engine(request: pytest.FixtureRequest) -> str:
+    return request.config.getoption("--render-engine")
+
+
+@pytest.fixture(scope="session")
+def built_project(tmp_path_factory: pytest.TempPathFactory, render_engine: str) -> Path:
+    """A copy of the project after one full `snakemake` run (pandoc engine by default)."""
     base = tmp_path_factory.mktemp("built")
     project = copy_project(base / "project")
     env = isolated_env(base / "home")
-    done = snakemake(project, "--config", "render_engine=pandoc", env=env)
+    done = snakemake(project, "--config", f"render_engine={render_engine}", env=env)
     assert done.returncode == 0, done.stderr[-4000:]
     return project
+
+
+@pytest.fixture(scope="session")
+def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The published site the acceptance tests check: the one given with --site (the
+    Quarto rendering, in the report workflow), else one laid out from a built project
+    exactly as the workflow lays out GitHub Pages."""
+    given = request.config.getoption("--site")
+    if given is not None:
+        assert (given / "index.html").is_file(), f"{given} holds no index.html"
+        return given.resolve()
+    from mining_report.site import lay_out_site
+
+    project = request.getfixturevalue("built_project")
+    return lay_out_site(project / "reports", tmp_path_factory.mktemp("site") / "_site")
 
 
 @pytest.fixture(scope="session")
@@ -122,3 +163,27 @@ def browser(tmp_path_factory: pytest.TempPathFactory):
         )
         yield context
         context.close()
+
+
+# The HTML report in the browser ------------------------------------------------
+
+
+def chart_ids() -> list[str]:
+    qmd = (ROOT / "reports/crackdown.qmd").read_text()
+    return re.findall(r"::: \{#(fig-[\w-]+) \.chart", qmd)
+
+
+def open_report(browser, html: Path, width: int = 1280):
+    page = browser.new_page()
+    page.set_viewport_size({"width": width, "height": 900})
+    requests, errors = [], []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(html.as_uri())
+    page.wait_for_function(
+        "n => document.querySelectorAll('.vega-chart svg').length >= n",
+        arg=len(chart_ids()),
+        timeout=20000,
+    )
+    return page, requests, errors

@@ -97,6 +97,18 @@ def test_pages_deployment_has_the_permissions_and_environment_it_needs() -> None
     assert any(u.startswith("actions/upload-artifact@") for u in uses)
     runs = " ".join(step.get("run", "") for step in render["steps"])
     assert "snakemake --cores all --config render_engine=quarto" in runs
+    # What is published is tested first: the acceptance tests on the Quarto-rendered site.
+    names = [step.get("name", step.get("uses", "")) for step in render["steps"]]
+    layout = names.index("Lay out the Pages site")
+    tested = next(i for i, n in enumerate(names) if n.startswith("Test what is published"))
+    publish = next(i for i, u in enumerate(uses) if u.startswith("actions/upload-pages-artifact@"))
+    assert layout < tested < publish
+    test_run = render["steps"][tested]
+    assert test_run["env"]["CI"] == "true"
+    for part in ("test_browser.py", "test_accessibility.py", "test_links.py", "test_pdf.py",
+                 "test_safe_output.py", "--site _site", "--render-engine quarto"):  # fmt: skip
+        assert part in test_run["run"], part
+    assert "python -m mining_report.site reports _site" in render["steps"][layout]["run"]
     assert deploy["needs"] == "render"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["environment"]["name"] == "github-pages"

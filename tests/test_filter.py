@@ -65,7 +65,7 @@ def test_html_figures_are_numbered_and_referenced(tmp_path: Path) -> None:
     assert '<a href="#fig-two">Figure\u00a02</a>' in html
     assert "Figure\u00a01: First caption." in html
     assert "Figure\u00a02: Second caption." in html
-    assert html.count("vegaEmbed(") == 2
+    assert html.count("reportChart(") == 2
 
 
 def test_inlined_spec_cannot_close_its_script_element(tmp_path: Path) -> None:
@@ -106,7 +106,7 @@ def test_under_quarto_only_charts_are_handled(tmp_path: Path) -> None:
     html = done.stdout
     assert "{{&lt; var share &gt;}}" in html or "{{< var share >}}" in html  # left to Quarto
     assert "Figure\u00a01" not in html  # numbering left to Quarto
-    assert html.count("vegaEmbed(") == 2  # charts still drawn
+    assert html.count("reportChart(") == 2  # charts still drawn
 
 
 TABLE = """\
@@ -138,3 +138,60 @@ def test_data_table_path_outside_the_report_is_refused(tmp_path: Path) -> None:
     done = pandoc(tmp_path, TABLE.replace("data.csv", "../data.csv"), "html")
     assert done.returncode != 0
     assert "outside the report folder" in done.stderr
+
+
+def test_chart_text_alternative_comes_from_the_spec_description(tmp_path: Path) -> None:
+    markdown = CHARTS.replace('pdf="one.pdf"', 'pdf="one.pdf" data="data/one.csv"')
+    (tmp_path / "one.vl.json").write_text("{}")  # rewritten below, after pandoc() writes it
+    done = pandoc(tmp_path, markdown, "html")
+    assert done.returncode == 0, done.stderr
+    (tmp_path / "one.vl.json").write_text(json.dumps({"description": "Line chart of <x> & y."}))
+    html = subprocess.run(
+        [pandoc_path(), "doc.md", "-f", "markdown", "-t", "html", f"--lua-filter={FILTER}"],
+        cwd=tmp_path, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert 'id="fig-one-view" role="img" aria-label="Line chart of &lt;x&gt; &amp; y."' in html
+    assert 'id="fig-two-view" role="img" aria-label="Second caption."' in html  # no description
+    assert '<a href="data/one.csv" download>Data for this chart (CSV)</a>' in html
+    typ = subprocess.run(
+        [pandoc_path(), "doc.md", "-f", "markdown", "-t", "typst", f"--lua-filter={FILTER}"],
+        cwd=tmp_path, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert '#image("one.pdf", width: 100%, alt: "Line chart of <x> & y.")' in typ
+
+
+def test_table_columns_align_numbers_right_and_label_cells(tmp_path: Path) -> None:
+    (tmp_path / "data.csv").write_text(
+        'name,what,rows,share\nprices,Weekly prices,"1,234",12.5 %\nshares,Shares,76,\n'
+    )
+    markdown = TABLE.replace('src="data.csv"', 'src="data.csv" link-rows="data/tables/%s.csv"')
+    html = pandoc(tmp_path, markdown, "html").stdout
+    link = '<a href="data/tables/prices.csv">'
+    assert f'<td style="text-align: left;" data-label="name">{link}' in html
+    assert '<td style="text-align: right;" data-label="rows">1,234</td>' in html
+    assert '<td style="text-align: right;" data-label="share">12.5 %</td>' in html
+    assert '<td style="text-align: left;" data-label="what">Weekly prices</td>' in html
+    typ = pandoc(tmp_path, markdown, "typst").stdout
+    assert "align: (left,left,right,right,)" in typ
+
+
+def test_a_number_and_its_unit_stay_together(tmp_path: Path) -> None:
+    done = pandoc(tmp_path, "Held {{< var share >}} % and 12\nEH/s, not 3 cats.", "plain")
+    assert done.stdout.strip() == "Held 46.04\u00a0% and 12\u00a0EH/s, not 3 cats."
+
+
+def test_html_links_its_pdf_and_the_pdf_carries_its_metadata(tmp_path: Path) -> None:
+    front = (
+        "---\ntitle: T\nreport-pdf: report.pdf\nsubject: 'A back\\\\slash subject'\n"
+        "keywords: [Bitcoin, mining]\n---\n\nText.\n"
+    )
+    html = pandoc(tmp_path, front, "html").stdout
+    assert '<a href="report.pdf">PDF for print</a>' in html
+    typst = subprocess.run(
+        [pandoc_path(), "doc.md", "-f", "markdown", "-t", "typst", "--standalone",
+         f"--lua-filter={FILTER}"],
+        cwd=tmp_path, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert 'keywords: ("Bitcoin","mining")' in typst
+    assert '#set document(description: "A back\\\\slash subject")' in typst
+    assert "PDF for print" not in typst

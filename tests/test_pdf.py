@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,10 +13,13 @@ from pypdf import PdfReader
 
 from conftest import require
 
+ROOT = Path(__file__).resolve().parents[1]
+
 
 @pytest.fixture(scope="module")
-def pdf(built_project: Path) -> Path:
-    return built_project / "reports/crackdown.pdf"
+def pdf(site: Path) -> Path:
+    """The PDF as published beside the page (see the `site` fixture)."""
+    return site / "crackdown.pdf"
 
 
 def text_of(pdf: Path) -> str:
@@ -31,11 +35,11 @@ def captions(project: Path) -> list[str]:
     return [" ".join(caption.split()[:5]) for caption in found]
 
 
-def test_title_contents_and_every_caption(pdf: Path, built_project: Path) -> None:
+def test_title_contents_and_every_caption(pdf: Path) -> None:
     text = text_of(pdf)
     assert "After the ban" in text
     assert "Abstract" in text and "Contents" in text
-    expected = captions(built_project)
+    expected = captions(ROOT)
     assert len(expected) == 11  # eight figures, three tables
     for caption in expected:
         assert caption in text, caption
@@ -81,3 +85,50 @@ def test_all_fonts_are_embedded(pdf: Path) -> None:
         # Columns after the name and type: encoding, emb, sub, uni, object id.
         assert row.split()[-5] == "yes", row
     assert any("LiberationSans" in row for row in rows), "chart font missing"
+
+
+def test_no_page_is_more_than_half_empty_but_the_last(pdf: Path) -> None:
+    pdftoppm = shutil.which("pdftoppm")
+    require(pdftoppm, "pdftoppm from poppler-utils, to see how full each page is")
+    fills = page_fill(pdf, pdftoppm)
+    assert len(fills) == len(PdfReader(pdf).pages)
+    for number, fill in enumerate(fills[:-1], start=1):
+        assert fill >= 0.5, f"page {number} is {1 - fill:.0%} empty: {fills}"
+
+
+def page_fill(pdf: Path, pdftoppm: str, dpi: int = 30) -> list[float]:
+    """For each page, the share of the text area's height down to its last inked row
+    (margins of 2.5 cm above and below; the page number sits in the bottom margin)."""
+    fills = []
+    with tempfile.TemporaryDirectory() as scratch:
+        subprocess.run([pdftoppm, "-gray", "-r", str(dpi), str(pdf), f"{scratch}/p"], check=True)
+        for image in sorted(Path(scratch).glob("p-*.pgm")):
+            _, size, _, pixels = image.read_bytes().split(b"\n", 3)
+            width, height = map(int, size.split())
+            top, bottom = round(height * 2.5 / 29.7), round(height * 27.2 / 29.7)
+            inked = [
+                y for y in range(top, bottom) if min(pixels[y * width : (y + 1) * width]) < 200
+            ]
+            fills.append((max(inked, default=top) - top) / (bottom - top))
+    return fills
+
+
+def test_metadata_names_title_author_subject_keywords_and_language(pdf: Path) -> None:
+    reader = PdfReader(pdf)
+    info = reader.metadata
+    assert info.title == "After the ban"
+    assert info.author == "The mining-migration report project"
+    assert "crackdown on Bitcoin mining" in (info.subject or "")
+    assert "Bitcoin" in (info.get("/Keywords") or "")
+    assert str(reader.trailer["/Root"].get("/Lang", "")).startswith("en")
+
+
+def test_long_tables_repeat_their_header_and_numbers_keep_their_unit(pdf: Path) -> None:
+    pages = [page.extract_text() or "" for page in PdfReader(pdf).pages]
+    ledger = [text for text in pages if "Claim A" in text]
+    assert len(ledger) >= 2, "the conflict ledger fits one page: nothing to repeat"
+    for text in ledger:
+        assert re.search(r"Topic\s+Claim A\s+Claim B\s+Used\s+Why", text), text[:300]
+    for text in pages:
+        for line in text.splitlines():
+            assert not re.match(r"\s*(%|EH/s|TH/s)(\s|$)", line), f"a unit begins a line: {line}"

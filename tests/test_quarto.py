@@ -78,13 +78,20 @@ def test_html_format_matches_the_pandoc_html(
             tmp_path / "out.html",
             header=header,
             css=css,
+            page_css=REPORTS / "pandoc-page.css",
+            page_script=REPORTS / "pandoc-page.js",
             **report_inputs(),
         ),
     )
     given = options(command)
     assert html["embed-resources"] is True and "embed-resources" in given
     assert given["include-in-header"] == str(header)
-    assert given["css"] == str(css)
+    # The shared style first; the pandoc engine adds the page layout Quarto has itself.
+    stylesheets = [arg.removeprefix("--css=") for arg in command if arg.startswith("--css=")]
+    assert stylesheets == [str(css), str(REPORTS / "pandoc-page.css")]
+    # ... and its script (pandoc-page.js, wrapped in a <script> element) after the body.
+    assert given["include-after-body"].endswith("page-script.html")
+    assert "include-after-body" not in html
     assert PROJECT["toc"] is True and "toc" in given
     assert PROJECT["number-sections"] is True and "number-sections" in given
     # The files named are the ones the DAG writes and the render rules take as input.

@@ -21,7 +21,7 @@ HOSTILE = (
 
 
 @pytest.fixture(scope="module")
-def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def hostile_build(tmp_path_factory: pytest.TempPathFactory, render_engine: str) -> Path:
     """A build whose conflict ledger carries markup for HTML, Typst and Quarto."""
     base = tmp_path_factory.mktemp("hostile")
     project = copy_project(base / "project")
@@ -35,7 +35,9 @@ def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     meta = yaml.safe_load(meta_path.read_text())
     meta["sha256"] = hashlib.sha256(data).hexdigest()
     meta_path.write_text(yaml.safe_dump(meta, allow_unicode=True))
-    done = snakemake(project, "--config", "render_engine=pandoc", env=isolated_env(base / "home"))
+    done = snakemake(
+        project, "--config", f"render_engine={render_engine}", env=isolated_env(base / "home")
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return project
 
@@ -62,6 +64,11 @@ def test_browser_runs_no_script_from_the_data(hostile_build: Path, browser) -> N
     assert "</script><script>window.pwned=1</script>" in body
     assert "$x^2$" in body
     page.close()
-    # Every link in the page is http(s) or a link within the page.
+    # Every link in the page is http(s), a link within the page, or a file published
+    # beside it (the PDF, the data): nothing runs script or leaves the site.
     hrefs = re.findall(r'href="([^"]*)"', html.read_text())
-    assert hrefs and all(h.startswith(("https://", "http://", "#")) for h in hrefs), hrefs
+    assert hrefs
+    for href in hrefs:
+        if not href.startswith(("https://", "http://", "#")):
+            assert re.fullmatch(r"[\w./-]+", href) and ".." not in href, href
+            assert (html.parent / href).is_file(), href

@@ -599,12 +599,17 @@ def machines_chart(
 
 
 def responsive_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
-    """The spec for the web page: as wide as its container."""
+    """The spec for the web page: as wide as its container.
+
+    Only the width is fitted ("fit-x"): the plot keeps its height and the title,
+    subtitle and legends add to it, so the page's chart script can wrap and stack
+    them for a narrow column without squeezing the plot.
+    """
     spec = chart.to_dict()
     if "height" not in spec and "height" not in spec.get("encoding", {}):
         spec["height"] = HEIGHT
     spec["width"] = "container"
-    spec["autosize"] = {"type": "fit", "contains": "padding"}
+    spec["autosize"] = {"type": "fit-x", "contains": "padding"}
     # Room above the title: layered charts with bands otherwise crop its top.
     spec["padding"] = {"top": 10, "bottom": 5, "left": 5, "right": 5}
     return spec
@@ -619,15 +624,31 @@ def print_spec(spec: dict[str, Any]) -> dict[str, Any]:
     return fixed
 
 
+def chart_data(spec: dict[str, Any]) -> pd.DataFrame:
+    """The table a chart draws: the largest of its datasets (bands, reference lines
+    and labels are the small ones), as the reader can check it."""
+    datasets = spec.get("datasets") or {}
+    if not datasets:
+        raise ValueError("the chart holds no inline dataset")
+    rows = max(datasets.values(), key=len)
+    return pd.DataFrame(rows)
+
+
 def save_chart(
-    chart: alt.TopLevelMixin, vl_json: str | Path, svg: str | Path, pdf: str | Path
+    chart: alt.TopLevelMixin,
+    vl_json: str | Path,
+    svg: str | Path,
+    pdf: str | Path,
+    csv: str | Path | None = None,
 ) -> None:
-    """Write the chart's Vega-Lite spec, SVG and PDF."""
+    """Write the chart's Vega-Lite spec, SVG and PDF, and the data it draws as CSV."""
     spec = responsive_spec(chart)
     write_text(vl_json, json.dumps(spec, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
     fixed = print_spec(spec)
     write_text(svg, vl_convert.vegalite_to_svg(fixed))
     write_bytes(pdf, vl_convert.vegalite_to_pdf(fixed))
+    if csv is not None:
+        write_text(csv, chart_data(spec).to_csv(index=False, lineterminator="\n"))
 
 
 #: Chart name (the file stem under reports/figures) → the function that draws it.

@@ -39,14 +39,21 @@ def choose_engine(setting: str) -> str:
     return setting
 
 
-def vega_bundle_html() -> str:
-    """vega, vega-lite and vega-embed as one inline <script>, for the page header."""
+def _inline_script(code: str) -> str:
+    # The code sits inside <script>: no literal "</script" may appear in it.
+    code = code.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
+    return f"<script>\n{code}\n</script>\n"
+
+
+def vega_bundle_html(charts_js: Path | None = None) -> str:
+    """vega, vega-lite and vega-embed as one inline <script>, for the page header,
+    followed by the report's own chart drawing (``charts_js``) when given."""
     import vl_convert
 
-    bundle = vl_convert.javascript_bundle()
-    # The bundle sits inside <script>: no literal "</script" may appear in it.
-    bundle = bundle.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
-    return f"<script>\n{bundle}\n</script>\n"
+    html = _inline_script(vl_convert.javascript_bundle())
+    if charts_js is not None:
+        html += _inline_script(charts_js.read_text(encoding="utf-8"))
+    return html
 
 
 def pandoc_path() -> str:
@@ -108,13 +115,24 @@ def pandoc_html(
     variables: Path,
     header: Path,
     css: Path,
+    page_css: Path,
+    page_script: Path,
 ) -> None:
-    """Self-contained HTML: the page, its style and the vega bundle in one file."""
-    with atomic_path(html) as tmp:
+    """Self-contained HTML: the page, its style and the vega bundle in one file.
+
+    ``page_css`` and ``page_script`` give the page what Quarto's HTML format gives
+    its readers (a centred column, the contents in a sidebar, heading anchors, hover
+    previews of citations and cross-references); Quarto needs neither.
+    """
+    with atomic_path(html) as tmp, tempfile.TemporaryDirectory() as scratch:
+        after_body = Path(scratch) / "page-script.html"
+        after_body.write_text(_inline_script(page_script.read_text(encoding="utf-8")))
         command = _pandoc_common(qmd, lua_filter, bibliography, variables) + [
             "--to=html5",
             f"--include-in-header={header.resolve()}",
+            f"--include-after-body={after_body}",
             f"--css={css.resolve()}",
+            f"--css={page_css.resolve()}",
             "--embed-resources",
             f"--output={tmp.resolve()}",
         ]
@@ -198,6 +216,6 @@ def quarto_render(qmd: Path, output: Path, to: str) -> None:
                 (qmd.parent / name).unlink(missing_ok=True)
 
 
-def write_header(path: Path) -> None:
-    """The page-header include that carries the vega bundle."""
-    write_text(path, vega_bundle_html())
+def write_header(path: Path, charts_js: Path | None = None) -> None:
+    """The page-header include that carries the vega bundle and the chart drawing."""
+    write_text(path, vega_bundle_html(charts_js))

@@ -155,6 +155,8 @@ def cleaned_tables_table(
                 "What it holds": title,
                 "Key": ", ".join(name.replace("_", " ") for name in key_of(models[table])),
                 "Rows": reader_number(row_counts[table]),
+                # Not printed: the report's filter links the row to this table's CSV.
+                "File": table,
             }
         )
     return pd.DataFrame(rows)

@@ -102,6 +102,11 @@ end
 
 -- Charts ---------------------------------------------------------------------
 
+-- A Typst string literal holding `text`.
+local function typst_string(text)
+  return '"' .. text:gsub("\\", "\\\\"):gsub('"', '\\"') .. '"'
+end
+
 local function html_escape(text)
   return (text:gsub("&", "&amp;"):gsub("<", "&lt;"):gsub(">", "&gt;"):gsub('"', "&quot;"))
 end
@@ -112,21 +117,38 @@ local function inline_json(text)
   return (text:gsub("<", "\\u003c"))
 end
 
-local function chart_html(id, spec_path, description)
-  local spec = inline_json(read_file(spec_path))
+-- The chart's text alternative: the description the pipeline wrote into its spec
+-- from the data (what it shows, its range, its key finding), else the caption.
+local function chart_description(spec_text, div)
+  local ok, spec = pcall(pandoc.json.decode, spec_text, false)
+  if ok and type(spec) == "table" and type(spec.description) == "string" and spec.description ~= "" then
+    return spec.description
+  end
+  return div.attributes["alt"] or pandoc.utils.stringify(div.content)
+end
+
+local function chart_html(id, spec_text, description, csv)
+  local spec = inline_json(spec_text)
+  local link = ""
+  if csv then
+    link = string.format(
+      '\n<p class="chart-data"><a href="%s" download>Data for this chart (CSV)</a></p>',
+      html_escape(csv)
+    )
+  end
   return pandoc.RawBlock(
     "html",
     string.format(
       '<div class="vega-chart" id="%s-view" role="img" aria-label="%s"></div>\n'
         .. '<script type="application/json" id="%s-spec">%s</script>\n'
-        .. "<script>vegaEmbed(%q, JSON.parse(document.getElementById(%q).textContent),"
-        .. ' {"actions": false, "renderer": "svg"}).catch(function (error) { console.error(error); });</script>',
+        .. "<script>reportChart(%q, %q);</script>%s",
       id,
       html_escape(description),
       id,
       spec,
       "#" .. id .. "-view",
-      id .. "-spec"
+      id .. "-spec",
+      link
     )
   )
 end
@@ -136,15 +158,23 @@ local function chart_content(div)
   if not id:match("^[%w%-_]+$") then
     fail("chart identifier '" .. id .. "' may hold only letters, digits, - and _")
   end
+  local spec_path = safe_path(div.attributes["spec"], "spec", id)
+  local spec_text = read_file(spec_path)
+  local description = chart_description(spec_text, div)
   if is_html then
-    local spec_path = safe_path(div.attributes["spec"], "spec", id)
-    local description = div.attributes["alt"] or pandoc.utils.stringify(div.content)
-    return chart_html(id, spec_path, description)
+    local csv = div.attributes["data"] and safe_path(div.attributes["data"], "data", id)
+    return chart_html(id, spec_text, description, csv), description
   end
   local pdf_path = safe_path(div.attributes["pdf"], "pdf", id)
-  local image = pandoc.Image({}, chart_prefix .. pdf_path)
+  if is_typst then
+    -- pandoc's Typst writer drops an image's alt text: write the image call itself.
+    local call = "#image(" .. typst_string(chart_prefix .. pdf_path) .. ", width: 100%, alt: "
+      .. typst_string(description) .. ")"
+    return pandoc.Para({ pandoc.RawInline("typst", call) }), description
+  end
+  local image = pandoc.Image({ pandoc.Str(description) }, chart_prefix .. pdf_path)
   image.attributes["width"] = "100%"
-  return pandoc.Para({ image })
+  return pandoc.Para({ image }), description
 end
 
 -- Splits a chart div into its drawing and its caption (the last paragraph).
@@ -154,10 +184,87 @@ local function chart_parts(div)
   if caption == nil or caption.t ~= "Para" then
     fail("chart #" .. div.identifier .. " needs a caption paragraph as its last block")
   end
-  return chart_content(div), caption
+  local drawing, description = chart_content(div)
+  return drawing, caption, description
 end
 
 -- Data tables ----------------------------------------------------------------
+
+local function cell_text(cell)
+  return pandoc.utils.stringify(cell.contents)
+end
+
+local function body_rows(tbl)
+  local rows = {}
+  for _, body in ipairs(tbl.bodies) do
+    for _, row in ipairs(body.body) do
+      table.insert(rows, row)
+    end
+  end
+  return rows
+end
+
+-- Numbers right, text left: a column whose every filled cell is a number (digits,
+-- separators, a sign, a % sign) is set right-aligned, any other left-aligned.
+local function align_columns(tbl)
+  local rows = body_rows(tbl)
+  for i, spec in ipairs(tbl.colspecs) do
+    local numeric, filled = true, 0
+    for _, row in ipairs(rows) do
+      local text = row.cells[i] and cell_text(row.cells[i]) or ""
+      if text ~= "" then
+        filled = filled + 1
+        if not text:match("^[-+]?%d[%d,. ]*%%?$") then
+          numeric = false
+        end
+      end
+    end
+    local align = (numeric and filled > 0) and "AlignRight" or "AlignLeft"
+    tbl.colspecs[i] = { align, spec[2] }
+  end
+end
+
+-- link-rows="data/tables/%s.csv": the first cell of each row links to that file. The
+-- file's name comes from a last column headed "File", which is dropped from the table
+-- (readers see the name in words), or else from the first cell itself. Only names of
+-- letters, digits and _ are linked; the rest stay text.
+local function link_first_cells(tbl, pattern)
+  local head = tbl.head.rows[1]
+  local last = head and #head.cells or 0
+  local from_file = last > 1 and cell_text(head.cells[last]) == "File"
+  for _, row in ipairs(body_rows(tbl)) do
+    local cell = row.cells[1]
+    local name = from_file and cell_text(row.cells[last]) or (cell and cell_text(cell))
+    if from_file then
+      table.remove(row.cells, last)
+    end
+    if name and name:match("^[%w_]+$") then
+      local target = safe_path((pattern:gsub("%%s", name)), "link-rows", "table")
+      cell.contents = { pandoc.Plain({ pandoc.Link(cell.contents[1] and pandoc.utils.stringify(cell.contents) or name, target) }) }
+    end
+  end
+  if from_file then
+    table.remove(head.cells, last)
+    table.remove(tbl.colspecs, last)
+  end
+end
+
+-- Each body cell carries its column's name (data-label), so a narrow screen can
+-- show a row as a stack of "name: value" lines instead of squeezed columns.
+local function label_cells(tbl)
+  local names = {}
+  local head = tbl.head.rows[1]
+  for i, cell in ipairs(head and head.cells or {}) do
+    names[i] = cell_text(cell)
+  end
+  for _, row in ipairs(body_rows(tbl)) do
+    for i, cell in ipairs(row.cells) do
+      if names[i] then
+        cell.attr.attributes["data-label"] = names[i]
+      end
+    end
+  end
+end
 
 -- ::: {#tbl-x .data-table src="…csv"} caption ::: becomes the CSV as a table. The
 -- cells are read as plain text, so nothing in the data is ever parsed as markup.
@@ -172,6 +279,11 @@ local function data_table(div)
   if caption == nil or caption.t ~= "Para" then
     fail("table #" .. div.identifier .. " needs a caption paragraph")
   end
+  local link_rows = div.attributes["link-rows"]
+  if link_rows then
+    link_first_cells(tbl, link_rows)
+    div.attributes["link-rows"] = nil
+  end
   -- widths="0.2,0.3,…": relative column widths, so long text wraps where it should.
   local widths = div.attributes["widths"]
   if widths then
@@ -183,6 +295,10 @@ local function data_table(div)
       i = i + 1
     end
     div.attributes["widths"] = nil
+  end
+  align_columns(tbl)
+  if is_html then
+    label_cells(tbl)
   end
   div.content = { tbl, caption }
   div.attributes["src"] = nil
@@ -272,6 +388,68 @@ local function pandoc_cite(cite)
   return out
 end
 
+-- Typography -----------------------------------------------------------------
+
+-- A number and its unit stay on one line: "46.04 %" and "12 EH/s" are joined by a
+-- no-break space.
+local UNITS = { ["%"] = true, ["EH/s"] = true, ["TH/s"] = true, ["J/TH"] = true, ["USD"] = true }
+
+local function bind_units(inlines)
+  for i = #inlines - 2, 1, -1 do
+    local number, gap, unit = inlines[i], inlines[i + 1], inlines[i + 2]
+    if
+      number.t == "Str"
+      and (gap.t == "Space" or gap.t == "SoftBreak")
+      and unit.t == "Str"
+      and number.text:match("%d$")
+      and UNITS[unit.text:match("^[%%%a/]+") or ""]
+    then
+      inlines[i] = pandoc.Str(number.text .. "\u{a0}" .. unit.text)
+      inlines:remove(i + 2)
+      inlines:remove(i + 1)
+    end
+  end
+  return inlines
+end
+
+-- report-pdf: crackdown.pdf in the front matter: the HTML page links its PDF, which
+-- is published beside it.
+local function link_pdf(doc)
+  local pdf = doc.meta["report-pdf"] and pandoc.utils.stringify(doc.meta["report-pdf"])
+  if not is_html or not pdf or pdf == "" then
+    return doc
+  end
+  safe_path(pdf, "report-pdf", "document")
+  local note = pandoc.Div(
+    { pandoc.Plain({ pandoc.Str("Also as a "), pandoc.Link("PDF for print", pdf), pandoc.Str(".") }) },
+    pandoc.Attr("", { "report-formats" })
+  )
+  doc.blocks:insert(1, note)
+  return doc
+end
+
+-- PDF metadata: pandoc's Typst template writes keywords unquoted (Typst would read
+-- them as names), and has no subject. Keywords become Typst strings and the subject
+-- the document's description (the PDF's Subject).
+local function typst_metadata(doc)
+  if not is_typst then
+    return doc
+  end
+  local keywords = doc.meta["keywords"]
+  if keywords and not in_quarto then
+    local quoted = {}
+    for _, keyword in ipairs(keywords) do
+      table.insert(quoted, pandoc.RawInline("typst", typst_string(pandoc.utils.stringify(keyword))))
+    end
+    doc.meta["keywords"] = pandoc.MetaList(quoted)
+  end
+  local subject = doc.meta["subject"] and pandoc.utils.stringify(doc.meta["subject"])
+  if subject and subject ~= "" then
+    doc.blocks:insert(1, pandoc.RawBlock("typst", "#set document(description: " .. typst_string(subject) .. ")"))
+  end
+  return doc
+end
+
 -- Entry point ----------------------------------------------------------------
 
 function Pandoc(doc)
@@ -283,18 +461,30 @@ function Pandoc(doc)
       return data_table(div)
     end
     if in_quarto and div.classes:includes("chart") then
-      local drawing, caption = chart_parts(div)
+      local drawing, caption, description = chart_parts(div)
       div.content = { drawing, caption }
+      -- Quarto's own attribute for a figure's text alternative.
+      div.attributes["fig-alt"] = description
       return div
     end
   end
   if in_quarto then
     -- Quarto resolves shortcodes and cross-references: draw charts and tables only.
-    return doc:walk({ Div = own_blocks })
+    doc = typst_metadata(link_pdf(doc))
+    return doc:walk({ Div = own_blocks, Inlines = bind_units })
   end
   load_variables(doc.meta)
   doc = doc:walk({ Inlines = resolve_shortcodes })
+  doc = doc:walk({ Inlines = bind_units })
+  doc = typst_metadata(link_pdf(doc))
   doc = doc:walk({ Div = own_blocks })
   number_targets(doc)
-  return doc:walk({ Div = pandoc_div, Cite = pandoc_cite })
+  doc = doc:walk({ Div = pandoc_div, Cite = pandoc_cite })
+  if is_html then
+    -- The text is the page's main landmark (title and contents are outside it), as in
+    -- a Quarto page; screen-reader users jump to it.
+    doc.blocks:insert(1, pandoc.RawBlock("html", '<main id="content">'))
+    doc.blocks:insert(pandoc.RawBlock("html", "</main>"))
+  end
+  return doc
 end

@@ -1,4 +1,5 @@
-# Stage 3: one rule per chart, each writing a Vega-Lite spec, an SVG and a PDF.
+# Stage 3: one rule per chart, each writing a Vega-Lite spec, an SVG and a PDF, and
+# the data it was drawn from as CSV (published beside the report, linked under it).
 
 
 # The crackdown timeline by jurisdiction, with each measure's exposure.
@@ -14,6 +15,7 @@ rule chart_crackdown_timeline:
             category="Charts",
         ),
         pdf="reports/figures/crackdown_timeline.pdf",
+        csv="reports/data/crackdown_timeline.csv",
     log:
         "logs/charts/crackdown_timeline.log",
     conda:
@@ -40,6 +42,7 @@ rule chart_china_share:
             category="Charts",
         ),
         pdf="reports/figures/china_share.pdf",
+        csv="reports/data/china_share.csv",
     log:
         "logs/charts/china_share.log",
     conda:
@@ -65,6 +68,7 @@ rule chart_provincial_composition:
             category="Charts",
         ),
         pdf="reports/figures/provincial_composition.pdf",
+        csv="reports/data/provincial_composition.csv",
     log:
         "logs/charts/provincial_composition.log",
     conda:
@@ -90,6 +94,7 @@ rule chart_migration:
             category="Charts",
         ),
         pdf="reports/figures/migration.pdf",
+        csv="reports/data/migration.csv",
     log:
         "logs/charts/migration.log",
     conda:
@@ -117,6 +122,7 @@ rule chart_network_hashrate:
             category="Charts",
         ),
         pdf="reports/figures/network_hashrate.pdf",
+        csv="reports/data/network_hashrate.csv",
     log:
         "logs/charts/network_hashrate.log",
     conda:
@@ -142,6 +148,7 @@ rule chart_prices_indexed:
             category="Charts",
         ),
         pdf="reports/figures/prices_indexed.pdf",
+        csv="reports/data/prices_indexed.csv",
     log:
         "logs/charts/prices_indexed.log",
     conda:
@@ -167,6 +174,7 @@ rule chart_asic_prices:
             category="Charts",
         ),
         pdf="reports/figures/asic_prices.pdf",
+        csv="reports/data/asic_prices.csv",
     log:
         "logs/charts/asic_prices.log",
     conda:
@@ -194,6 +202,7 @@ rule chart_machines:
             category="Charts",
         ),
         pdf="reports/figures/machines.pdf",
+        csv="reports/data/machines.csv",
     log:
         "logs/charts/machines.log",
     conda:

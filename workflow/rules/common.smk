@@ -69,6 +69,7 @@ CODE = {
     "bibliography": [f"{PKG}/{m}.py" for m in ("bibliography", "provenance", "io")],
     "render": [f"{PKG}/{m}.py" for m in ("render", "errors", "io")],
     "manifest": [f"{PKG}/{m}.py" for m in ("manifest", "provenance", "errors")],
+    "site": [f"{PKG}/{m}.py" for m in ("site", "io")],
 }
 # Every chart of the report; each has a rule chart_<name> in charts.smk.
 CHARTS = [

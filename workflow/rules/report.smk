@@ -74,8 +74,12 @@ rule bibliography:
         "../scripts/bibliography.py"
 
 
-# vega + vega-lite + vega-embed as one inline script, built once and cached.
+# vega + vega-lite + vega-embed as one inline script, built once and cached, and
+# the report's chart drawing (each chart laid out for the width of its column).
 rule vega_bundle:
+    input:
+        code=CODE["render"],
+        charts_js="reports/charts.js",
     output:
         "reports/_build/vega-bundle.html",
     log:
@@ -88,11 +92,35 @@ rule vega_bundle:
         "../scripts/vega_bundle.py"
 
 
+# The cleaned tables, their data dictionary and data package, published beside the
+# report (reports/data/tables/, data/tables/ on the site), where its methods link them.
+rule site_tables:
+    input:
+        code=CODE["site"],
+        tables=expand("data/processed/{table}.csv", table=PROCESSED_TABLES),
+        dictionary="data/processed/data_dictionary.csv",
+        datapackage="data/processed/datapackage.json",
+    output:
+        tables=expand("reports/data/tables/{table}.csv", table=PROCESSED_TABLES),
+        dictionary="reports/data/tables/data_dictionary.csv",
+        datapackage="reports/data/tables/datapackage.json",
+    log:
+        "logs/report/site_tables.log",
+    conda:
+        "../envs/pipeline.yaml"
+    message:
+        "Publishing the cleaned tables beside the report"
+    script:
+        "../scripts/site_tables.py"
+
+
 REPORT_INPUTS = dict(
     code=CODE["render"],
     qmd=REPORT_QMD,
     quarto_project="reports/_quarto.yml",
     css="reports/report.css",
+    page_css="reports/pandoc-page.css",
+    page_script="reports/pandoc-page.js",
     typst_header="reports/typst-header.typ",
     lua_filter="workflow/filters/report.lua",
     variables="reports/_variables.yml",

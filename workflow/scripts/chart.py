@@ -1,4 +1,4 @@
-"""Draw one chart of the report from cleaned tables: .vl.json, .svg and .pdf.
+"""Draw one chart of the report from cleaned tables: .vl.json, .svg, .pdf and its data.
 
 The rule names the chart (params.chart) and its inputs, each a Parquet file whose
 input name is an argument of the chart's function.
@@ -12,7 +12,8 @@ from mining_report.io import read_tables
 def main(snakemake) -> None:
     draw = CHARTS[snakemake.params.chart]
     chart = draw(**read_tables(snakemake.input))
-    save_chart(chart, snakemake.output.spec, snakemake.output.svg, snakemake.output.pdf)
+    output = snakemake.output
+    save_chart(chart, output.spec, output.svg, output.pdf, csv=output.csv)
 
 
 step.run(lambda: main(snakemake), snakemake.log[0])  # noqa: F821

@@ -27,6 +27,8 @@ def main(snakemake) -> None:
             target,
             header=Path(snakemake.input.header),
             css=Path(snakemake.input.css),
+            page_css=Path(snakemake.input.page_css),
+            page_script=Path(snakemake.input.page_script),
             **common,
         )
     else:

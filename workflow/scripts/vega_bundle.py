@@ -1,8 +1,13 @@
-"""Build the page-header include holding vega, vega-lite and vega-embed (once)."""
+"""Build the page-header include: vega, vega-lite, vega-embed and the chart drawing."""
 
 from pathlib import Path
 
 from mining_report import step
 from mining_report.render import write_header
 
-step.run(lambda: write_header(Path(snakemake.output[0])), snakemake.log[0])  # noqa: F821
+
+def main(snakemake) -> None:
+    write_header(Path(snakemake.output[0]), charts_js=Path(snakemake.input.charts_js))
+
+
+step.run(lambda: main(snakemake), snakemake.log[0])  # noqa: F821

@@ -1,0 +1,62 @@
+"""The HTML page for readers who use assistive technology: axe-core finds no serious or
+critical violation at a laptop's and a phone's width, the document says its language,
+headings go in order, and every chart has a text alternative drawn from its data."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from conftest import chart_ids, open_report
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def html(site: Path) -> Path:
+    return site / "index.html"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_axe_finds_no_serious_or_critical_violation(browser, html: Path, width: int) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page, requests, _ = open_report(browser, html, width=width)
+    results = Axe().run(page)
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+    # axe-core came with the package: nothing was fetched.
+    assert requests == [html.as_uri()]
+    page.close()
+
+
+def test_language_and_heading_order(browser, html: Path) -> None:
+    page, _, _ = open_report(browser, html)
+    assert page.evaluate("document.documentElement.lang").startswith("en")
+    levels = page.evaluate(
+        "[...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].map(h => +h.tagName[1])"
+    )
+    assert levels[0] == 1
+    for before, after in itertools.pairwise(levels):
+        assert after <= before + 1, f"a heading jumps from h{before} to h{after}"
+    page.close()
+
+
+def test_every_chart_has_a_text_alternative_from_its_data(browser, html: Path) -> None:
+    page, _, _ = open_report(browser, html)
+    for chart in chart_ids():
+        view = page.locator(f"#{chart}-view")
+        label = view.get_attribute("aria-label") or ""
+        spec = page.evaluate(
+            "id => JSON.parse(document.getElementById(id).textContent).description", f"{chart}-spec"
+        )
+        assert label == spec, f"{chart}: the text alternative is not the spec's description"
+        # What it shows, over which range (a year at least) and what it finds (a number).
+        assert len(label) > 80 and any(c.isdigit() for c in label), f"{chart}: {label!r}"
+    page.close()
