@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import random
 from pathlib import Path
@@ -180,3 +181,17 @@ def test_a_described_title_is_not_printed_as_a_title() -> None:
     )
     assert "title" not in entry
     assert entry["genre"] == "Journal abstract, title not shown"
+
+
+def test_a_dataset_is_dated_by_its_snapshot_when_it_has_no_publication_date(
+    entries, sidecars
+) -> None:
+    for table, meta in sidecars.items():
+        entry = entries[table]
+        if meta.get("published"):
+            day = dt.date.fromisoformat(str(meta["published"]))
+        else:
+            day = dt.date.fromisoformat(str(meta["accessed"]))
+            assert entry["version"].startswith("snapshot of "), table
+            assert str(day.year) in entry["version"], table
+        assert entry["issued"] == {"date-parts": [[day.year, day.month, day.day]]}, table

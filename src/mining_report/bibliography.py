@@ -48,7 +48,10 @@ def licence_text(meta: Mapping[str, Any]) -> str:
 
 
 def csl_entry(table: str, meta: dict[str, Any]) -> dict[str, Any]:
-    """One CSL-JSON dataset entry; the citation key is the raw table's name."""
+    """One CSL-JSON dataset entry; the citation key is the raw table's name.
+
+    Dated by its publication date, or else by the snapshot used (the access date).
+    """
     entry: dict[str, Any] = {
         "id": table,
         "type": "dataset",
@@ -63,7 +66,17 @@ def csl_entry(table: str, meta: dict[str, Any]) -> dict[str, Any]:
         entry["container-title"] = meta["series"]
     if meta.get("published"):
         entry["issued"] = _date_parts(meta["published"])
+    else:
+        # A dataset without a publication date is cited by the version used: the
+        # snapshot taken on the access date, so the citation carries that year.
+        entry["issued"] = _date_parts(meta["accessed"])
+        entry["version"] = f"snapshot of {_day_words(meta['accessed'])}"
     return entry
+
+
+def _day_words(value: Any) -> str:
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    return f"{day.day} {day:%B %Y}"
 
 
 def outlet(publisher: str) -> tuple[str, str | None]:
