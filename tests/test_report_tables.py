@@ -85,6 +85,9 @@ def test_the_sources_table_shows_titles_and_licences_as_stated() -> None:
 def test_the_cleaned_tables_table_names_tables_in_words() -> None:
     counts = dict.fromkeys(PROCESSED_MODELS, 1234)
     table = cleaned_tables_table(PROCESSED_MODELS, counts).set_index("Table")
+    # The last column names each table's file for the report's links; it is not printed.
+    assert set(table["File"]) == set(PROCESSED_MODELS)
+    table = table.drop(columns="File")
     assert table.loc["Hashrate by country", "Key"] == "month, country"
     assert "ASIC price index quotes" in table.index
     assert set(table["Rows"]) == {"1,234"}

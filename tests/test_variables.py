@@ -671,6 +671,10 @@ def test_a_bounded_share_is_rounded_once_to_a_whole_percent() -> None:
 def machine_flows(bitmain_countries: str = "United States; Canada; Russia") -> pd.DataFrame:
     rows = [
         ("M01", "2021-11-21", "2000000", "machines ('more than 2m')"),
+        ("M05", "2021-11-21", "200000", "machines"),
+        ("M07", "2021-11-21", "5000", "machines ('an additional 5,000')"),
+        ("M10", "2021-11-21", "80000", "machines"),
+        ("M11", "2021-11-21", "7849", "machines"),
         ("M16", "2021-11-21", "700000", "machines"),
         ("M17", "2021-11-21", "8", "of the 10 largest"),
         ("M28", "2021-10-01", "30000", "machines"),
@@ -695,6 +699,10 @@ def test_press_figures_as_quoted() -> None:
         "machines_stuck_in_sichuan": "2,000,000",
         "mega_farms_expanded": "8\u00a0of the 10 largest",  # the row's own unit
         "marathon_bitmain_machines": "30,000",
+        "bitriver_machines": "200,000",
+        "bitcluster_machines": "5,000",
+        "bitfufu_kazakhstan_machines": "80,000",
+        "bit_mining_kazakhstan_machines": "7,849",
         "s19_price_fall": "41.7\u00a0%",
         "top_tier_price_fall": "75\u00a0%",
         "secondhand_cny_april": "600\u00a0CNY per TH/s",
