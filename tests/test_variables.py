@@ -728,3 +728,19 @@ def test_press_figures_as_quoted() -> None:
 )
 def test_press_lists_read_as_prose(listed: str, quoted: str) -> None:
     assert press_figure_variables(machine_flows(listed))["bitmain_countries"] == quoted
+
+
+@pytest.mark.parametrize(
+    ("straight", "set_"),
+    [
+        ("China's share", "China\u2019s share"),
+        ("miners' revenue", "miners\u2019 revenue"),
+        ("says '205,000 out of 430,000', but", "says \u2018205,000 out of 430,000\u2019, but"),
+        ('an "over" total', "an \u201cover\u201d total"),
+        ("('87k')", "(\u201887k\u2019)"),
+    ],
+)
+def test_quotes_are_set_as_a_typesetter_would(straight: str, set_: str) -> None:
+    from mining_report.formatting import typographic
+
+    assert typographic(straight) == set_

@@ -19,7 +19,7 @@ import altair as alt
 import pandas as pd
 import vl_convert
 
-from .formatting import NBSP, day_text, month_text
+from .formatting import NBSP, day_text, month_text, typographic
 from .io import write_bytes, write_text
 from .vocabularies import MEASURE_LABELS, MEASURES, ORDINALS, SCOPES, STUDY_START
 
@@ -605,7 +605,7 @@ def responsive_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     subtitle and legends add to it, so the page's chart script can wrap and stack
     them for a narrow column without squeezing the plot.
     """
-    spec = chart.to_dict()
+    spec = set_quotes(chart.to_dict())
     if "height" not in spec and "height" not in spec.get("encoding", {}):
         spec["height"] = HEIGHT
     spec["width"] = "container"
@@ -613,6 +613,25 @@ def responsive_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     # Room above the title: layered charts with bands otherwise crop its top.
     spec["padding"] = {"top": 10, "bottom": 5, "left": 5, "right": 5}
     return spec
+
+
+#: Spec keys whose strings a reader sees as the chart's own words (not data values).
+WORDING_KEYS = frozenset({"title", "subtitle", "text", "description"})
+
+
+def set_quotes(node: Any, key: str | None = None) -> Any:
+    """The spec with typographic quotes in its titles, subtitles and labels; the data
+    (``datasets``, field names) is left exactly as the tables hold it."""
+    if isinstance(node, dict):
+        return {
+            k: v if k in ("datasets", "field", "data") else set_quotes(v, k)
+            for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [set_quotes(item, key) for item in node]
+    if isinstance(node, str) and key in WORDING_KEYS:
+        return typographic(node)
+    return node
 
 
 def print_spec(spec: dict[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,8 @@ have thousands separators; dates are "9 June 2021" and months "June 2021".
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 #: Between a number and its unit: a line never breaks there.
@@ -37,3 +39,16 @@ def number(value: float, decimals: int = 0) -> str:
 def with_unit(value: float, unit: str, decimals: int = 0) -> str:
     """'93.68 USD per TH/s': a number, a non-breaking space, its unit."""
     return f"{number(value, decimals)}{NBSP}{unit}"
+
+
+def typographic(text: str) -> str:
+    """Straight quotes as a typesetter sets them: ’ for an apostrophe, ‘…’ and “…”.
+
+    An apostrophe inside a word (China's) or after one (miners') is a right single
+    quote; a quote that opens before a word or number is a left one; the rest close.
+    """
+    text = re.sub(r"(?<=\w)'(?=\w)", "\u2019", text)
+    text = re.sub(r"(^|[\s(\[])'(?=\S)", "\\1\u2018", text)
+    text = text.replace("'", "\u2019")
+    text = re.sub(r'(^|[\s(\[])"(?=\S)', "\\1\u201c", text)
+    return text.replace('"', "\u201d")

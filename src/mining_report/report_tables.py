@@ -16,6 +16,7 @@ import pandera.pandas as pa
 
 from .bibliography import licence_text, outlet
 from .dictionary import describe
+from .formatting import typographic
 from .tables import key_of
 
 #: The space between a number and its % sign: no line break may fall there.
@@ -139,7 +140,7 @@ def sources_table(
                 "Checks passed": reader_number(valid["checks"]),
             }
         )
-    return pd.DataFrame(rows)
+    return set_quotes(pd.DataFrame(rows))
 
 
 def cleaned_tables_table(
@@ -159,7 +160,19 @@ def cleaned_tables_table(
                 "File": table,
             }
         )
-    return pd.DataFrame(rows)
+    return set_quotes(pd.DataFrame(rows), keep=("File",))
+
+
+def set_quotes(table: pd.DataFrame, keep: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The cells reach the page as plain text: set their quotes as the prose's are set.
+    Columns in ``keep`` (file names for links) stay as they are."""
+    return table.apply(
+        lambda column: (
+            column
+            if column.name in keep
+            else column.map(lambda cell: typographic(cell) if isinstance(cell, str) else cell)
+        )
+    )
 
 
 #: How the printed ledger says which claim the report uses.
@@ -176,7 +189,7 @@ def conflicts_table(source_conflicts: pd.DataFrame) -> pd.DataFrame:
         value, unit = row[f"claim_{side}_value"], row[f"claim_{side}_unit"]
         return f"{reader_claim(value, unit)} ({reader_source(row[f'claim_{side}_source'])})"
 
-    return pd.DataFrame(
+    printed = pd.DataFrame(
         {
             "Topic": source_conflicts["topic"],
             "First claim": source_conflicts.apply(claim, axis=1, side="a"),
@@ -185,3 +198,4 @@ def conflicts_table(source_conflicts: pd.DataFrame) -> pd.DataFrame:
             "Why": source_conflicts["why"],
         }
     )
+    return set_quotes(printed)

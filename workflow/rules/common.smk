@@ -64,7 +64,7 @@ CODE = {
     ],
     "report_tables": [
         f"{PKG}/{m}.py"
-        for m in ("report_tables", "bibliography", "dictionary", "tables")
+        for m in ("report_tables", "bibliography", "dictionary", "formatting", "tables")
     ],
     "bibliography": [f"{PKG}/{m}.py" for m in ("bibliography", "provenance", "io")],
     "render": [f"{PKG}/{m}.py" for m in ("render", "errors", "io")],
