@@ -27,24 +27,31 @@ from .vocabularies import MEASURE_LABELS, MEASURES, ORDINALS, SCOPES, STUDY_STAR
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 PRINT_WIDTH = 600
 HEIGHT = 300
+#: Colours from Okabe and Ito's palette, chosen to stay apart for readers with the
+#: common colour-vision deficiencies (tests/test_charts.py simulates them), and a
+#: light grey for "Other" and for the least-attested figures.
+BLUE, VERMILLION, SKY, ORANGE, GREEN, PURPLE, BLACK, YELLOW = (
+    "#0072B2", "#D55E00", "#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#000000", "#F0E442",
+)  # fmt: skip
+GREY = "#d5d8dc"
 PALETTE = {
-    "China": "#c0392b",
-    "United States": "#1f4e79",
-    "Kazakhstan": "#2e86c1",
-    "Russia": "#7d3c98",
-    "Canada": "#117a65",
-    "Malaysia": "#b9770e",
-    "Iran": "#6e2c00",
-    "Germany": "#566573",
-    "Ireland": "#28b463",
-    "Other": "#aab7b8",
+    "China": VERMILLION,
+    "United States": BLUE,
+    "Kazakhstan": SKY,
+    "Russia": PURPLE,
+    "Canada": GREEN,
+    "Malaysia": ORANGE,
+    "Iran": BLACK,
+    "Germany": YELLOW,
+    "Ireland": "#999999",
+    "Other": GREY,
 }
-#: Ten distinguishable colours for categories without a colour of their own.
-CATEGORICAL = [
-    "#1f4e79", "#c0392b", "#2e86c1", "#d68910", "#117a65",
-    "#7d3c98", "#6e2c00", "#566573", "#28b463", "#aab7b8",
-]  # fmt: skip
-CONFIDENCE_COLOURS = {"confirmed": "#1f4e79", "single source": "#d68910", "uncertain": "#aab7b8"}
+#: Nine distinguishable colours for categories without a colour of their own.
+CATEGORICAL = [BLUE, VERMILLION, SKY, ORANGE, GREEN, PURPLE, BLACK, YELLOW, GREY]
+CONFIDENCE_COLOURS = {"confirmed": BLUE, "single source": ORANGE, "uncertain": GREY}
+#: A second carrier of a category besides its colour: point shapes and line dashes.
+SHAPES = ["diamond", "triangle-down", "triangle-up", "cross", "triangle-right", "square", "circle"]
+DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3]]
 SOURCE_CCAF = "Source: Cambridge Centre for Alternative Finance (CCAF), Bitcoin Mining Map"
 SOURCE_COINMETRICS = "Source: Coin Metrics community data (CC BY-NC 4.0)"
 
@@ -122,6 +129,12 @@ def china_vs_destinations(
                 sort=list(countries),
                 scale=alt.Scale(domain=list(countries), range=[PALETTE[c] for c in countries]),
             ),
+            strokeDash=alt.StrokeDash(
+                "country:N",
+                title=None,
+                sort=list(countries),
+                scale=alt.Scale(domain=list(countries), range=DASHES[: len(countries)]),
+            ),
             tooltip=[
                 alt.Tooltip("country:N", title="Country"),
                 alt.Tooltip("month:T", title="Month", format="%B %Y"),
@@ -139,10 +152,25 @@ def china_vs_destinations(
         description=(
             "Line chart of the monthly share of global Bitcoin hashrate for "
             + ", ".join(countries)
-            + f" from {first} to {last}, with the crackdown window {window} shaded."
+            + f" from {first} to {last}, with the crackdown window {window} shaded. "
+            + _china_finding(hashrate_by_country)
         ),
     )
     return theme(chart)
+
+
+def _china_finding(hashrate_by_country: pd.DataFrame) -> str:
+    """China's share at the start, its first month at zero, and at the end, in words."""
+    china = hashrate_by_country[hashrate_by_country["country"] == "China"].sort_values("month")
+    zero = china[china["share_pct"] == 0]
+    text = f"China's share went from {china['share_pct'].iloc[0]:.2f}{NBSP}% in "
+    text += f"{month_text(china['month'].iloc[0])}"
+    if not zero.empty:
+        text += f" to zero in {month_text(zero['month'].iloc[0])}"
+    return text + (
+        f" and was {china['share_pct'].iloc[-1]:.2f}{NBSP}% in "
+        f"{month_text(china['month'].iloc[-1])}."
+    )
 
 
 def crackdown_timeline(shutdowns: pd.DataFrame) -> alt.TopLevelMixin:
@@ -176,6 +204,7 @@ def crackdown_timeline(shutdowns: pd.DataFrame) -> alt.TopLevelMixin:
             color=alt.Color(
                 "kind:N", title="Measure", scale=alt.Scale(domain=kinds, range=CATEGORICAL)
             ),
+            shape=alt.Shape("kind:N", title="Measure", scale=alt.Scale(domain=kinds, range=SHAPES)),
             size=alt.Size(
                 "exposure:Q",
                 title=f"Share of China, {baseline} (%)",
@@ -205,11 +234,31 @@ def crackdown_timeline(shutdowns: pd.DataFrame) -> alt.TopLevelMixin:
             description=(
                 f"Timeline of {len(data)} dated crackdown measures from {day_text(first)} to "
                 f"{day_text(last)}, one row per jurisdiction, coloured by kind of measure and "
-                f"sized by the share of China's hashrate the jurisdiction held in {baseline}."
+                f"sized by the share of China's hashrate the jurisdiction held in {baseline}. "
+                + _timeline_finding(dated)
             ),
         )
     )
     return theme(chart)
+
+
+def _timeline_finding(dated: pd.DataFrame) -> str:
+    """The first measure, and the first final national ban, in words."""
+    ordered = dated.sort_values(["date_announced", "event_id"])
+    first = ordered.iloc[0]
+    draft = "draft " if first["stage"] == "draft" else ""
+    text = (
+        f"The first was a {draft}{MEASURE_LABELS[first['measure']]} in {first['where']} on "
+        f"{day_text(first['date_announced'])}"
+    )
+    bans = ordered[
+        (ordered["jurisdiction"] == "national")
+        & (ordered["measure"] == "ban")
+        & (ordered["stage"] == "final")
+    ]
+    if not bans.empty:
+        text += f"; the national ban came on {day_text(bans['date_announced'].iloc[0])}"
+    return text + "."
 
 
 def provincial_composition(hashrate_by_province: pd.DataFrame) -> alt.TopLevelMixin:
@@ -221,7 +270,7 @@ def provincial_composition(hashrate_by_province: pd.DataFrame) -> alt.TopLevelMi
         data.groupby("province")["share_of_china_pct"].mean().sort_values(ascending=False).index
     )
     order = [p for p in provinces if p != "Other"] + ["Other"]
-    colours = dict(zip(order, CATEGORICAL[: len(order) - 1] + ["#d5d8dc"], strict=True))
+    colours = dict(zip(order, CATEGORICAL[: len(order) - 1] + [GREY], strict=True))
     chart = (
         alt.Chart(data)
         .mark_bar(width={"band": 0.85})
@@ -262,8 +311,9 @@ def provincial_composition(hashrate_by_province: pd.DataFrame) -> alt.TopLevelMi
 def migration(hashrate_migration: pd.DataFrame) -> alt.TopLevelMixin:
     """(8) Each country's share before the crackdown, with China at zero, and latest."""
     data = _iso(hashrate_migration, "month")
+    words = {"before": "before the first measure", "exodus": "China at zero", "latest": "latest"}
     labels = {
-        period: f"{period}: {pd.Timestamp(month):%b %Y}"
+        period: f"{month_text(month)}, {words[period]}"
         for period, month in data.groupby("period")["month"].first().items()
     }
     data["moment"] = data["period"].map(labels)
@@ -279,7 +329,7 @@ def migration(hashrate_migration: pd.DataFrame) -> alt.TopLevelMixin:
             "moment:N",
             title=None,
             sort=moments,
-            scale=alt.Scale(domain=moments, range=["#aab7b8", "#c0392b", "#1f4e79"]),
+            scale=alt.Scale(domain=moments, range=["#999999", VERMILLION, BLUE]),
         ),
         tooltip=[
             alt.Tooltip("country:N", title="Country"),
@@ -297,11 +347,23 @@ def migration(hashrate_migration: pd.DataFrame) -> alt.TopLevelMixin:
         ),
         description=(
             "Dot chart of each country's share of global hashrate at three moments: "
-            + ", ".join(moments)
-            + "; countries sorted by their latest share."
+            + "; ".join(moments)
+            + "; countries sorted by their latest share. "
+            + _migration_finding(hashrate_migration)
         ),
     )
     return theme(chart)
+
+
+def _migration_finding(hashrate_migration: pd.DataFrame) -> str:
+    """The country whose share rose most between the first and the latest moment."""
+    latest = hashrate_migration[
+        (hashrate_migration["period"] == "latest") & (hashrate_migration["country"] != "Other")
+    ].sort_values("share_change_pts", ascending=False)
+    top = latest.iloc[0]
+    before = top["share_pct"] - top["share_change_pts"]
+    name = "The United States'" if top["country"] == "United States" else f"{top['country']}'s"
+    return f"{name} share rose most, from {before:.2f}{NBSP}% to {top['share_pct']:.2f}{NBSP}%."
 
 
 def main_measures(shutdowns: pd.DataFrame, year: int = 2021) -> pd.DataFrame:
@@ -331,9 +393,14 @@ def network_hashrate(
         ["date_announced", "label", "summary"]
     ]
     measures["row"] = range(len(measures))
-    drop = difficulty_adjustments.sort_values("change_pct").iloc[[0]]
+    drop = difficulty_adjustments.sort_values("change_pct").iloc[[0]].copy()
+    # Dated as the text dates it: the day the adjustment block was mined, when known.
+    if "mixed_day" in drop:
+        drop["date"] = drop["mixed_day"].fillna(drop["date"])
     drop = _iso(drop, "date").assign(
-        text=lambda d: "difficulty " + d["change_pct"].map(lambda v: f"{v:+.1f}{NBSP}%")
+        text=lambda d: (
+            "difficulty " + d["change_pct"].map(lambda v: f"{v:+.1f}{NBSP}%".replace("-", "\u2212"))
+        )
     )
     line = (
         alt.Chart(data)
@@ -386,13 +453,26 @@ def network_hashrate(
                 "crackdown measures. " + SOURCE_COINMETRICS,
             ),
             description=(
-                f"Line chart of Bitcoin's weekly mean hashrate from {first} to {last}, with "
-                "the main crackdown measures of 2021 marked and the largest difficulty "
-                f"adjustment ({drop['text'].iloc[0]} on {drop['date'].iloc[0]}) labelled."
+                f"Line chart of Bitcoin's weekly mean hashrate from {day_text(first)} to "
+                f"{day_text(last)}, with the main crackdown measures of 2021 marked and the "
+                f"largest difficulty adjustment ({drop['text'].iloc[0]} on "
+                f"{day_text(drop['date'].iloc[0])}) labelled. "
+                + _lowest_week(price_trends, "hashrate_ehs_7d", "the weekly mean", "EH/s")
             ),
         )
     )
     return theme(chart)
+
+
+def _lowest_week(weekly: pd.DataFrame, column: str, what: str, unit: str) -> str:
+    """The lowest week of a series after its base week (index 100), in words."""
+    base = weekly.loc[weekly["btc_close_index"] == 100, "week_start"].iloc[0]
+    after = weekly[weekly["week_start"] > base]
+    low = after.loc[after[column].idxmin()]
+    return (
+        f"After the base week of {day_text(base)}, {what} was lowest in the week of "
+        f"{day_text(low['week_start'])}, at {low[column]:,.1f}{NBSP + unit if unit else ''}."
+    )
 
 
 def prices_indexed(price_trends: pd.DataFrame) -> alt.TopLevelMixin:
@@ -410,11 +490,16 @@ def prices_indexed(price_trends: pd.DataFrame) -> alt.TopLevelMixin:
         .mark_line(strokeWidth=2)
         .encode(
             x=alt.X("week_start:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0)),
-            y=alt.Y("index:Q", title=f"Index, week of {base:%d %b %Y} = 100"),
+            y=alt.Y("index:Q", title=f"Index, week of {day_text(base)} = 100"),
             color=alt.Color(
                 "series:N",
                 title=None,
-                scale=alt.Scale(domain=list(names.values()), range=["#d68910", "#1f4e79"]),
+                scale=alt.Scale(domain=list(names.values()), range=[ORANGE, BLUE]),
+            ),
+            strokeDash=alt.StrokeDash(
+                "series:N",
+                title=None,
+                scale=alt.Scale(domain=list(names.values()), range=DASHES[:2]),
             ),
             tooltip=[
                 alt.Tooltip("series:N", title="Series"),
@@ -437,7 +522,10 @@ def prices_indexed(price_trends: pd.DataFrame) -> alt.TopLevelMixin:
         ),
         description=(
             "Line chart of Bitcoin's weekly closing price and hashprice, both indexed to "
-            f"100 in the week of {base:%d %B %Y}, from {first} to {last}."
+            f"100 in the week of {day_text(base)}, from {day_text(first)} to {day_text(last)}. "
+            + _lowest_week(price_trends, "btc_close_index", "the price's index", "")
+            + " "
+            + _lowest_week(price_trends, "hashprice_index", "the hashprice's index", "")
         ),
     )
     return theme(chart)
@@ -473,7 +561,13 @@ def asic_price_chart(asic_prices: pd.DataFrame) -> alt.TopLevelMixin:
                 "efficiency_class:N",
                 title="Efficiency",
                 sort=classes,
-                scale=alt.Scale(domain=classes, range=["#1f4e79", "#d68910", "#aab7b8"]),
+                scale=alt.Scale(domain=classes, range=[BLUE, ORANGE, "#999999"]),
+            ),
+            strokeDash=alt.StrokeDash(
+                "efficiency_class:N",
+                title="Efficiency",
+                sort=classes,
+                scale=alt.Scale(domain=classes, range=DASHES[: len(classes)]),
             ),
             tooltip=[
                 alt.Tooltip("efficiency_class:N", title="Efficiency class"),
@@ -492,7 +586,7 @@ def asic_price_chart(asic_prices: pd.DataFrame) -> alt.TopLevelMixin:
         description=(
             "Line chart of the monthly median asking price of mining machines in USD per "
             f"TH/s for three efficiency classes, {first} to {last}, with the months that "
-            "have no listings left empty and shaded."
+            "have no listings left empty and shaded. " + _asking_finding(data, classes[0])
         ),
     )
     return theme(chart)
@@ -508,6 +602,18 @@ def rejected_claims(source_conflicts: pd.DataFrame) -> set[str]:
                 if ref.startswith("machine_flows:"):
                     rejected.add(ref.split(":", 1)[1])
     return rejected
+
+
+def _asking_finding(data: pd.DataFrame, efficient: str) -> str:
+    """The first and last median asking price of the most efficient class, in words."""
+    rows = data[(data["efficiency_class"] == efficient) & data["median_usd_per_th"].notna()]
+    rows = rows.sort_values("month")
+    first, last = rows.iloc[0], rows.iloc[-1]
+    return (
+        f"The median asking price of machines {efficient} went from "
+        f"{first['median_usd_per_th']:,.2f} USD per TH/s in {month_text(first['month'])} to "
+        f"{last['median_usd_per_th']:,.2f} in {month_text(last['month'])}."
+    )
 
 
 def machines_chart(
@@ -588,7 +694,9 @@ def machines_chart(
                 f"{named}. Figures the conflict ledger sets aside are left out.",
             ),
             description=(
-                f"Bar chart of {len(data)} reported machine counts: "
+                f"Bar chart of {len(data)} reported machine counts; the largest is "
+                f"{data.loc[data['machines'].idxmax(), 'label']}, "
+                f"{data['machines'].max():,}: "
                 + "; ".join(
                     f"{lab}: {n:,}" for lab, n in zip(data["label"], data["machines"], strict=True)
                 )
