@@ -1,7 +1,8 @@
 # Stage 4: the numbers, references and scripts the report needs, then HTML and PDF.
 
 
-# Every number quoted in the report's prose, for {{< var name >}}.
+# Every number quoted in the report's prose, for {{< var name >}}, and its lineage:
+# the rows, raw lines and sources it was computed from.
 rule report_variables:
     input:
         **{t: f"data/processed/{t}.parquet" for t in PROCESSED_TABLES},
@@ -9,8 +10,11 @@ rule report_variables:
         code=CODE["variables"],
         valid=expand("data/processed/validation/{table}.valid.json", table=RAW_TABLES),
         meta=[sidecar(csv) for csv in RAW_TABLES.values()],
+        # The raw lines behind each number are counted in the raw CSVs themselves.
+        raw=list(RAW_TABLES.values()),
     output:
-        "reports/_variables.yml",
+        variables="reports/_variables.yml",
+        lineage="reports/_lineage.json",
     log:
         "logs/report/variables.log",
     conda:
@@ -19,7 +23,7 @@ rule report_variables:
         analysis=config["analysis"],
         raw_csvs=list(RAW_TABLES.values()),
     message:
-        "Computing the report's numbers"
+        "Computing the report's numbers and where each comes from"
     script:
         "../scripts/report_variables.py"
 
