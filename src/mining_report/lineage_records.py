@@ -282,12 +282,14 @@ def build_record(
         "raw": [
             {
                 "title": table_title(item.table, sidecars),
+                "short": table_title(item.table, sidecars).split(":")[0],
                 "href": item.path,
                 "lines": line_ranges(item.lines),
             }
             for item in raw
         ],
         "sources": [{"text": s.text, "href": s.url} for s in sources[:SHOWN_SOURCES]],
+        "short_sources": list(dict.fromkeys(_short(s) for s in sources)),
         "more_sources": max(len(sources) - SHOWN_SOURCES, 0),
     }
     return Record(
@@ -302,6 +304,11 @@ def build_record(
         sources=sources,
         reader=reader,
     )
+
+
+def _short(source: Source) -> str:
+    """A source as the appendix names it: the publisher or author, without the title."""
+    return source.text.split(":")[0].split(", ")[0]
 
 
 def _json_value(value: Any) -> Any:

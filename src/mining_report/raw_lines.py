@@ -286,8 +286,13 @@ def raw_lines(index: RawIndex, table: str, rows: pd.DataFrame) -> Lines:
     return {raw: sorted(lines) for raw, lines in found.items() if lines}
 
 
+#: Spans of lines written out at most; the rest are counted.
+SHOWN_SPANS = 6
+
+
 def line_ranges(lines: list[int]) -> str:
-    """[124, 125, 126, 130] → 'lines 124–126, 130'; one line → 'line 124'."""
+    """[124, 125, 126, 130] → 'lines 124–126, 130'; one line → 'line 124'; beyond
+    SHOWN_SPANS spans, '… (N lines in all)'."""
     if not lines:
         return "no lines"
     spans: list[tuple[int, int]] = []
@@ -296,5 +301,7 @@ def line_ranges(lines: list[int]) -> str:
             spans[-1] = (spans[-1][0], n)
         else:
             spans.append((n, n))
-    text = ", ".join(f"{a}" if a == b else f"{a}\u2013{b}" for a, b in spans)
+    text = ", ".join(f"{a}" if a == b else f"{a}\u2013{b}" for a, b in spans[:SHOWN_SPANS])
+    if len(spans) > SHOWN_SPANS:
+        text += f", \u2026 ({len(set(lines)):,} lines in all)"
     return ("line " if len(lines) == 1 else "lines ") + text

@@ -78,12 +78,14 @@ rule bibliography:
         "../scripts/bibliography.py"
 
 
-# vega + vega-lite + vega-embed as one inline script, built once and cached, and
-# the report's chart drawing (each chart laid out for the width of its column).
+# vega + vega-lite + vega-embed as one inline script, built once and cached, the
+# report's chart drawing (each chart laid out for the width of its column) and the
+# popover that shows where each number comes from.
 rule vega_bundle:
     input:
         code=CODE["render"],
         charts_js="reports/charts.js",
+        lineage_js="reports/lineage.js",
     output:
         "reports/_build/vega-bundle.html",
     log:
@@ -128,6 +130,7 @@ REPORT_INPUTS = dict(
     typst_header="reports/typst-header.typ",
     lua_filter="workflow/filters/report.lua",
     variables="reports/_variables.yml",
+    lineage="reports/_lineage.json",
     bibliography="reports/_build/references.json",
     header="reports/_build/vega-bundle.html",
     charts=expand(
