@@ -86,9 +86,10 @@ document.addEventListener("DOMContentLoaded", function () {
   function hide() {
     clearTimeout(closing);
     if (!open) return;
-    open.button.setAttribute("aria-expanded", "false");
-    open.pop.remove();
-    open = null;
+    const current = open;
+    open = null; // first: removing a focused popover fires focusout, which hides too
+    current.button.setAttribute("aria-expanded", "false");
+    current.pop.remove();
   }
   function show(button, pinned) {
     clearTimeout(closing);

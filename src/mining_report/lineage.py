@@ -105,6 +105,13 @@ class Source(_Strict):
     url: str | None = None
 
 
+class RowKey(_Strict):
+    """One row used: its table and the values of the table's key columns."""
+
+    table: str
+    key: dict[str, Any]
+
+
 class Record(_Strict):
     """A variable's lineage as written to ``reports/_lineage.json``."""
 
@@ -112,7 +119,7 @@ class Record(_Strict):
     value: str
     lineage: Lineage
     tables: list[str]
-    rows: list[dict[str, Any]] = Field(description="Keys of the rows used (up to ROW_LIMIT)")
+    rows: list[RowKey] = Field(description="Keys of the rows used (up to ROW_LIMIT per table)")
     row_count: int = Field(ge=0)
     columns: list[str]
     raw: list[RawLines]

@@ -24,6 +24,7 @@ from .lineage import (
     Quoted,
     RawLines,
     Record,
+    RowKey,
     Selection,
     Source,
     recompute,
@@ -262,7 +263,7 @@ def build_record(
         rows = rows[~rows.index.duplicated()]
         by_table[table] = rows
         for key in rows[keys[table]].head(ROW_LIMIT).to_dict("records"):
-            listed.append({"table": table} | {k: _json_value(v) for k, v in key.items()})
+            listed.append(RowKey(table=table, key={k: _json_value(v) for k, v in key.items()}))
         for raw, numbers in raw_lines(index, table, rows).items():
             lines[raw] = sorted(set(lines.get(raw, [])) | set(numbers))
     raw = [RawLines(table=t, path=index.raw_csvs[t], lines=n) for t, n in sorted(lines.items())]

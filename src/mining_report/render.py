@@ -229,9 +229,7 @@ def quarto_render(qmd: Path, output: Path, to: str) -> None:
                 (qmd.parent / name).unlink(missing_ok=True)
 
 
-def write_header(
-    path: Path, charts_js: Path | None = None, lineage_js: Path | None = None
-) -> None:
+def write_header(path: Path, charts_js: Path | None = None, lineage_js: Path | None = None) -> None:
     """The page-header include that carries the vega bundle, the chart drawing and the
     numbers' popover."""
     write_text(path, vega_bundle_html(charts_js, lineage_js))

@@ -185,26 +185,26 @@ def hashrate_variables(hashrate_by_country: pd.DataFrame, baseline_month: str) -
             pick(COUNTRY, "share_pct", where=[cn, _on(before)]), fmt=SHARE,
         ),
         "china_zero_month": quote(
-            month_label(zero.min()), "the first month after the baseline with China at 0 %",
+            month_label(zero.min()), "the first month after the baseline with China at 0\u00a0%",
             pick(COUNTRY, "month", op="min", where=at_zero_rows), fmt=MONTH,
         ),
         "china_zero_last_month": quote(
-            month_label(zero.max()), "the last month after the baseline with China at 0 %",
+            month_label(zero.max()), "the last month after the baseline with China at 0\u00a0%",
             pick(COUNTRY, "month", op="max", where=at_zero_rows), fmt=MONTH,
         ),
         "china_zero_month_count": quote(
-            count(len(zero)), "the number of months after the baseline with China at 0 %",
+            count(len(zero)), "the number of months after the baseline with China at 0\u00a0%",
             pick(COUNTRY, "month", op="count", where=at_zero_rows), fmt=COUNT,
         ),
         "china_share_return_month": quote(
-            month_label(back.index[0]), "the first month China's share is above 0 % again",
+            month_label(back.index[0]), "the first month China's share is above 0\u00a0% again",
             pick(COUNTRY, "month", op="first", where=return_rows), fmt=MONTH,
-            filter="China, months after its last month at 0 % with a share above 0 %",
+            filter="China, months after its last month at 0\u00a0% with a share above 0\u00a0%",
         ),
         "china_share_return": quote(
-            pct(back.iloc[0]), "China's share in the first month it is above 0 % again",
+            pct(back.iloc[0]), "China's share in the first month it is above 0\u00a0% again",
             pick(COUNTRY, "share_pct", op="first", where=return_rows), fmt=SHARE,
-            filter="China, months after its last month at 0 % with a share above 0 %",
+            filter="China, months after its last month at 0\u00a0% with a share above 0\u00a0%",
         ),
         "china_share_last": quote(
             pct(china.loc[last]), f"China's share of global hashrate in {month_label(last)}",

@@ -99,29 +99,35 @@ rule vega_bundle:
 
 
 # The cleaned tables, their data dictionary and data package, published beside the
-# report (reports/data/tables/, data/tables/ on the site), where its methods link them.
+# report (reports/data/tables/, data/tables/ on the site), where its methods link them;
+# and the raw CSVs, at their own paths (reports/data/raw/...), which the lineage of
+# each number links.
 rule site_tables:
     input:
         code=CODE["site"],
         tables=expand("data/processed/{table}.csv", table=PROCESSED_TABLES),
         dictionary="data/processed/data_dictionary.csv",
         datapackage="data/processed/datapackage.json",
+        raw=list(RAW_TABLES.values()),
     output:
         tables=expand("reports/data/tables/{table}.csv", table=PROCESSED_TABLES),
         dictionary="reports/data/tables/data_dictionary.csv",
         datapackage="reports/data/tables/datapackage.json",
+        raw=[f"reports/{csv}" for csv in RAW_TABLES.values()],
     log:
         "logs/report/site_tables.log",
     conda:
         "../envs/pipeline.yaml"
     message:
-        "Publishing the cleaned tables beside the report"
+        "Publishing the cleaned and raw tables beside the report"
     script:
         "../scripts/site_tables.py"
 
 
 REPORT_INPUTS = dict(
     code=CODE["render"],
+    # What the page links: the tables behind each number, cleaned and raw.
+    site_tables=list(rules.site_tables.output),
     qmd=REPORT_QMD,
     quarto_project="reports/_quarto.yml",
     css="reports/report.css",
