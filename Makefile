@@ -17,7 +17,7 @@ endif
 # Never let uv fetch a Python of its own: the venv uses $(PYTHON).
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help report run-report test test-cluster lint format lock dry-run clean bench refresh resign
+.PHONY: help report run-report explain test test-cluster lint format lock dry-run clean bench refresh resign
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' \
@@ -30,6 +30,11 @@ run-report: $(STAMP) ## write Snakemake's own run report (every output, its rule
 	PYTHONPATH=src $(BIN)/python -m mining_report.launcher --cores $(CORES) --quiet-success
 	$(BIN)/snakemake --report reports/run-report.html
 	@echo "Snakemake's run report: reports/run-report.html (open it in a browser)"
+
+# Reads the built reports/_lineage.json; names close matches for an unknown VAR.
+explain: $(STAMP) ## where a number of the report comes from: make explain VAR=china_share_baseline
+	@test -n "$(VAR)" || { echo "ERROR: name the number: make explain VAR=<name>" >&2; exit 2; }
+	@PYTHONPATH=src $(BIN)/python -m mining_report.explain $(VAR)
 
 test: $(STAMP) ## run the whole test suite
 	$(BIN)/pytest
@@ -102,7 +107,7 @@ lock: $(UV) ## re-pin requirements.lock (with hashes) from requirements.in
 clean: ## remove everything the pipeline wrote; raw data and sources stay
 	rm -rf data/interim data/staging data/processed/*.parquet data/processed/*.csv \
 	  data/processed/*.json data/processed/validation reports/_build reports/figures reports/data \
-	  reports/_variables.yml reports/*.html reports/*.pdf reports/manifest.json logs \
+	  reports/_variables.yml reports/_lineage.json reports/*.html reports/*.pdf reports/manifest.json logs \
 	  .snakemake/metadata
 	find data reports -name '*.part' -type f -delete
 

@@ -88,3 +88,17 @@ def test_the_reader_can_reach_the_pdf_every_charts_data_and_the_tables(
     assert "data/tables/data_dictionary.csv" in page.links
     assert "data/tables/datapackage.json" in page.links
     assert "data/tables/hashrate_by_country.csv" in page.links
+
+
+def test_every_link_of_the_numbers_lineage_resolves_in_the_site(site: Path) -> None:
+    """The popovers link the cleaned and the raw tables each number comes from."""
+    page = (site / "index.html").read_text(encoding="utf-8")
+    found = re.search(
+        r'<script type="application/json" id="lineage-data">(.*?)</script>', page, re.S
+    )
+    assert found, "no lineage in the page"
+    links = set(re.findall(r'"href":\s*"([^"]+)"', found[1]))
+    local = {link for link in links if not link.startswith(("http://", "https://"))}
+    assert "data/raw/ccaf/cbeci_countries.csv" in local
+    assert "data/tables/hashrate_by_country.csv" in local
+    assert unresolved(site, sorted(local), None) == []

@@ -181,11 +181,13 @@ def test_quarto_renders_in_the_report_folder_one_at_a_time(
     calls = fake_quarto.read_text().splitlines()
     assert [line.split()[0] for line in calls] == ["start", "end", "start", "end"]
     started = sorted(line for line in calls if line.startswith("start"))
+    # Quarto renders a copy whose numbers are marked for their lineage, then it is gone.
     assert started == [
-        f"start {project} render crackdown.qmd --to html --output crackdown.html",
-        f"start {project} render crackdown.qmd --to typst --output crackdown.pdf",
+        f"start {project} render crackdown-marked-html.qmd --to html --output crackdown.html",
+        f"start {project} render crackdown-marked-typst.qmd --to typst --output crackdown.pdf",
     ]
     assert (project / "crackdown.html").exists() and (project / "crackdown.pdf").exists()
+    assert sorted(p.name for p in project.glob("*.qmd")) == ["crackdown.qmd"]
 
 
 def test_quarto_renders_into_the_build_folder_without_touching_the_published_report(
@@ -199,8 +201,8 @@ def test_quarto_renders_into_the_build_folder_without_touching_the_published_rep
     render.quarto_render(qmd, project / "_build" / "crackdown.html", "html")
     calls = fake_quarto.read_text().splitlines()
     assert (
-        calls[0]
-        == f"start {project} render crackdown.qmd --to html --output _render-crackdown.html"
+        calls[0] == f"start {project} render crackdown-marked-html.qmd --to html "
+        "--output _render-crackdown.html"
     )
     assert (project / "_build/crackdown.html").exists()
     assert not (project / "_render-crackdown.html").exists()

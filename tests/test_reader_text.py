@@ -18,6 +18,7 @@ the report uses one claim, that claim's value is quoted outside the ledger table
 from __future__ import annotations
 
 import csv
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -175,6 +176,28 @@ def test_the_html_shows_readers_no_codes(html: Rendered) -> None:
     text = " ".join([*html.body, *html.ledger, *(" ".join(t) for t in html.references.values())])
     found = offences(text)
     assert not found, _report(found, "HTML")
+
+
+def _lineage_text(value: object) -> list[str]:
+    """Every text the popovers show (addresses in href are not shown)."""
+    if isinstance(value, dict):
+        return [t for key, item in value.items() if key != "href" for t in _lineage_text(item)]
+    if isinstance(value, list):
+        return [t for item in value for t in _lineage_text(item)]
+    return [str(value)] if isinstance(value, str) else []
+
+
+@pytest.mark.pipeline
+def test_the_popovers_show_readers_no_codes(built_project: Path) -> None:
+    page = (built_project / "reports/crackdown.html").read_text(encoding="utf-8")
+    found = re.search(
+        r'<script type="application/json" id="lineage-data">(.*?)</script>', page, re.S
+    )
+    assert found, "no lineage in the page"
+    lineage = json.loads(found[1])
+    assert len(lineage) > 100
+    problems = offences(" ".join(_lineage_text(lineage)))
+    assert not problems, _report(problems, "popovers")
 
 
 @pytest.mark.pipeline

@@ -45,14 +45,17 @@ def _inline_script(code: str) -> str:
     return f"<script>\n{code}\n</script>\n"
 
 
-def vega_bundle_html(charts_js: Path | None = None) -> str:
+def vega_bundle_html(charts_js: Path | None = None, lineage_js: Path | None = None) -> str:
     """vega, vega-lite and vega-embed as one inline <script>, for the page header,
-    followed by the report's own chart drawing (``charts_js``) when given."""
+    followed by the report's own chart drawing (``charts_js``) and the popover that
+    shows where each number comes from (``lineage_js``), when given: the header is
+    the one include both engines put in the page."""
     import vl_convert
 
     html = _inline_script(vl_convert.javascript_bundle())
-    if charts_js is not None:
-        html += _inline_script(charts_js.read_text(encoding="utf-8"))
+    for script in (charts_js, lineage_js):
+        if script is not None:
+            html += _inline_script(script.read_text(encoding="utf-8"))
     return html
 
 
@@ -88,7 +91,10 @@ def check_citations(messages: str) -> None:
         )
 
 
-def _pandoc_common(qmd: Path, lua_filter: Path, bibliography: Path, variables: Path) -> list[str]:
+def _pandoc_common(
+    qmd: Path, lua_filter: Path, bibliography: Path, variables: Path, lineage: Path | None = None
+) -> list[str]:
+    where = [f"--metadata=lineage-file:{lineage.resolve()}"] if lineage is not None else []
     return [
         pandoc_path(),
         qmd.name,
@@ -103,6 +109,7 @@ def _pandoc_common(qmd: Path, lua_filter: Path, bibliography: Path, variables: P
         f"--bibliography={bibliography.resolve()}",
         f"--metadata=variables-file:{variables.resolve()}",
         "--metadata=link-citations:true",
+        *where,
     ]
 
 
@@ -117,6 +124,7 @@ def pandoc_html(
     css: Path,
     page_css: Path,
     page_script: Path,
+    lineage: Path | None = None,
 ) -> None:
     """Self-contained HTML: the page, its style and the vega bundle in one file.
 
@@ -127,7 +135,7 @@ def pandoc_html(
     with atomic_path(html) as tmp, tempfile.TemporaryDirectory() as scratch:
         after_body = Path(scratch) / "page-script.html"
         after_body.write_text(_inline_script(page_script.read_text(encoding="utf-8")))
-        command = _pandoc_common(qmd, lua_filter, bibliography, variables) + [
+        command = _pandoc_common(qmd, lua_filter, bibliography, variables, lineage) + [
             "--to=html5",
             f"--include-in-header={header.resolve()}",
             f"--include-after-body={after_body}",
@@ -147,6 +155,7 @@ def pandoc_pdf(
     bibliography: Path,
     variables: Path,
     date: dt.date,
+    lineage: Path | None = None,
 ) -> None:
     """PDF through Typst: pandoc writes Typst source, the typst package compiles it."""
     import typst
@@ -158,7 +167,7 @@ def pandoc_pdf(
     os.close(fd)
     typ = Path(typ_name)
     try:
-        command = _pandoc_common(qmd, lua_filter, bibliography, variables) + [
+        command = _pandoc_common(qmd, lua_filter, bibliography, variables, lineage) + [
             "--to=typst",
             # The document's sections are ## headings (# is the title in Quarto).
             "--shift-heading-level-by=-1",
@@ -204,18 +213,37 @@ def quarto_render(qmd: Path, output: Path, to: str) -> None:
     # project folder is never overwritten by a render.
     elsewhere = output.parent.resolve() != qmd.parent.resolve()
     name = f"_render-{output.name}" if elsewhere else output.name
+    # Quarto renders a copy whose numbers are marked for their lineage (mark_numbers).
+    marked = qmd.with_name(f"{qmd.stem}-marked-{to}.qmd")
     with open(qmd, "rb") as document:
         fcntl.flock(document, fcntl.LOCK_EX)
         try:
-            _run([quarto, "render", qmd.name, "--to", to, "--output", name], cwd=qmd.parent)
+            marked.write_text(mark_numbers(qmd.read_text(encoding="utf-8")), encoding="utf-8")
+            _run([quarto, "render", marked.name, "--to", to, "--output", name], cwd=qmd.parent)
             if elsewhere:
                 output.parent.mkdir(parents=True, exist_ok=True)
                 shutil.move(qmd.parent / name, output)
         finally:
+            marked.unlink(missing_ok=True)
             if elsewhere:
                 (qmd.parent / name).unlink(missing_ok=True)
 
 
-def write_header(path: Path, charts_js: Path | None = None) -> None:
-    """The page-header include that carries the vega bundle and the chart drawing."""
-    write_text(path, vega_bundle_html(charts_js))
+def write_header(path: Path, charts_js: Path | None = None, lineage_js: Path | None = None) -> None:
+    """The page-header include that carries the vega bundle, the chart drawing and the
+    numbers' popover."""
+    write_text(path, vega_bundle_html(charts_js, lineage_js))
+
+
+#: A {{< var name >}} shortcode in the document.
+VAR_SHORTCODE = re.compile(r"\{\{< var ([\w-]+) >\}\}")
+
+
+def mark_numbers(text: str) -> str:
+    """Wrap every {{< var name >}} in [ ]{.lineage var="name"}.
+
+    Quarto resolves shortcodes before any user filter runs, so the filter could not
+    tell a number from the text around it; inside the span, the resolved value keeps
+    its name, and the filter shows its lineage as under the pandoc engine.
+    """
+    return VAR_SHORTCODE.sub(r'[{{< var \1 >}}]{.lineage var="\1"}', text)

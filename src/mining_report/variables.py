@@ -17,6 +17,7 @@ import pandas as pd
 import yaml
 
 from .formatting import day_text, month_text, number, percent, with_unit
+from .lineage import Format, LineageFile, Quoted, Selection, pick, quote
 from .vocabularies import CCAF_LAUNCH_LAST_MONTH, ORDINALS
 
 # --------------------------------------------------------------------------------------
@@ -89,6 +90,42 @@ def peak(series: pd.Series) -> tuple[pd.Timestamp, float]:
 
 
 # --------------------------------------------------------------------------------------
+# Lineage shorthands: the tables and the formats the records name
+# --------------------------------------------------------------------------------------
+
+COUNTRY = "hashrate_by_country"
+PROVINCE = "hashrate_by_province"
+MIGRATION = "hashrate_migration"
+SHUTDOWNS = "shutdowns"
+EXPOSURE = "shutdown_exposure"
+RECOVERY = "price_recovery"
+TRENDS = "price_trends"
+DIFFICULTY = "difficulty_adjustments"
+ASIC = "asic_prices"
+EXPORTS = "machine_exports"
+DESTINATIONS = "machine_exports_by_destination"
+CONFLICTS = "source_conflicts"
+#: The validated press table of machine figures (not a cleaned table).
+FLOWS = "machine_flows"
+#: One row per raw table: its validation record and its sidecar (see raw_tables_frame).
+RAW_TABLES = "raw_tables"
+
+MONTH = Format(kind="month")
+DAY = Format(kind="day")
+COUNT = Format(kind="count")
+TEXT = Format(kind="text")
+SHARE = Format(kind="percent", decimals=2)
+
+
+def _on(month: pd.Timestamp) -> tuple:
+    return ("month", "==", month)
+
+
+def _is(column: str, value: object) -> tuple:
+    return (column, "==", value)
+
+
+# --------------------------------------------------------------------------------------
 # Where the hashrate was and went (CCAF)
 # --------------------------------------------------------------------------------------
 
@@ -108,23 +145,82 @@ def hashrate_variables(hashrate_by_country: pd.DataFrame, baseline_month: str) -
     # The leading country in the first month CCAF attributes nothing to China.
     at_zero = table[(table["month"] == zero.min()) & (table["country"] != "Other")]
     leader = at_zero.sort_values("share_pct", ascending=False).iloc[0]
+    cn = _is("country", "China")
+    every = "every country and month of CCAF's series"
+    at_zero_rows = [cn, ("month", ">", before), ("share_pct", "==", 0)]
+    return_rows = [cn, ("month", ">", zero.max()), ("share_pct", ">", 0)]
+    leaders = [_on(zero.min()), ("country", "!=", "Other")]
+    named = "the countries CCAF names, not Other"
     return {
-        "ccaf_first_month": month_label(first),
-        "ccaf_last_month": month_label(last),
-        "ccaf_month_count": count(table["month"].nunique()),
-        "ccaf_named_countries": count(table.loc[table["country"] != "Other", "country"].nunique()),
-        "china_share_first": pct(china.loc[first]),
-        "baseline_month": month_label(before),
-        "china_share_baseline": pct(china.loc[before]),
-        "china_zero_month": month_label(zero.min()),
-        "china_zero_last_month": month_label(zero.max()),
-        "china_zero_month_count": count(len(zero)),
-        "china_share_return_month": month_label(back.index[0]),
-        "china_share_return": pct(back.iloc[0]),
-        "china_share_last": pct(china.loc[last]),
-        "leader_at_china_zero": str(leader["country"]),
-        "leader_share_at_china_zero": pct(float(leader["share_pct"])),
-    }
+        "ccaf_first_month": quote(
+            month_label(first), "the first month of CCAF's country series",
+            pick(COUNTRY, "month", op="min"), fmt=MONTH, filter=every,
+        ),
+        "ccaf_last_month": quote(
+            month_label(last), "the last month of CCAF's country series",
+            pick(COUNTRY, "month", op="max"), fmt=MONTH, filter=every,
+        ),
+        "ccaf_month_count": quote(
+            count(table["month"].nunique()), "the number of months in CCAF's country series",
+            pick(COUNTRY, "month", op="nunique"), fmt=COUNT, filter=every,
+        ),
+        "ccaf_named_countries": quote(
+            count(table.loc[table["country"] != "Other", "country"].nunique()),
+            "the number of countries CCAF names (all but Other)",
+            pick(COUNTRY, "country", op="nunique", where=[("country", "!=", "Other")]),
+            fmt=COUNT, filter=named + ", every month",
+        ),
+        "china_share_first": quote(
+            pct(china.loc[first]), f"China's share of global hashrate in {month_label(first)}",
+            pick(COUNTRY, "share_pct", where=[cn, _on(first)]), fmt=SHARE,
+        ),
+        "baseline_month": quote(
+            month_label(before),
+            "the baseline month, the last full month before the first measure (set in the "
+            "project's configuration)",
+            pick(COUNTRY, "month", where=[cn, _on(before)]), fmt=MONTH,
+        ),
+        "china_share_baseline": quote(
+            pct(china.loc[before]), f"China's share of global hashrate in {month_label(before)}",
+            pick(COUNTRY, "share_pct", where=[cn, _on(before)]), fmt=SHARE,
+        ),
+        "china_zero_month": quote(
+            month_label(zero.min()), "the first month after the baseline with China at 0\u00a0%",
+            pick(COUNTRY, "month", op="min", where=at_zero_rows), fmt=MONTH,
+        ),
+        "china_zero_last_month": quote(
+            month_label(zero.max()), "the last month after the baseline with China at 0\u00a0%",
+            pick(COUNTRY, "month", op="max", where=at_zero_rows), fmt=MONTH,
+        ),
+        "china_zero_month_count": quote(
+            count(len(zero)), "the number of months after the baseline with China at 0\u00a0%",
+            pick(COUNTRY, "month", op="count", where=at_zero_rows), fmt=COUNT,
+        ),
+        "china_share_return_month": quote(
+            month_label(back.index[0]), "the first month China's share is above 0\u00a0% again",
+            pick(COUNTRY, "month", op="first", where=return_rows), fmt=MONTH,
+            filter="China, months after its last month at 0\u00a0% with a share above 0\u00a0%",
+        ),
+        "china_share_return": quote(
+            pct(back.iloc[0]), "China's share in the first month it is above 0\u00a0% again",
+            pick(COUNTRY, "share_pct", op="first", where=return_rows), fmt=SHARE,
+            filter="China, months after its last month at 0\u00a0% with a share above 0\u00a0%",
+        ),
+        "china_share_last": quote(
+            pct(china.loc[last]), f"China's share of global hashrate in {month_label(last)}",
+            pick(COUNTRY, "share_pct", where=[cn, _on(last)]), fmt=SHARE,
+        ),
+        "leader_at_china_zero": quote(
+            str(leader["country"]),
+            f"the country with the largest share in {month_label(zero.min())}",
+            pick(COUNTRY, "country", op="argmax", by="share_pct", where=leaders), fmt=TEXT,
+        ),
+        "leader_share_at_china_zero": quote(
+            pct(float(leader["share_pct"])),
+            f"the largest share of a named country in {month_label(zero.min())}",
+            pick(COUNTRY, "share_pct", op="max", where=leaders), fmt=SHARE,
+        ),
+    }  # fmt: skip
 
 
 def global_hashrate_variables(
@@ -135,12 +231,34 @@ def global_hashrate_variables(
     before = pd.Timestamp(baseline_month)
     after = totals[totals.index > before]
     low_month = after.idxmin()
+    base_sum = pick(COUNTRY, "hashrate_ehs", op="sum", where=[_on(before)])
+    low_sum = pick(COUNTRY, "hashrate_ehs", op="sum", where=[_on(low_month)])
+    ehs = Format(kind="number", decimals=2)
     return {
-        "global_ehs_baseline": number(totals[before], 2),
-        "global_ehs_low_month": month_label(low_month),
-        "global_ehs_low": number(totals[low_month], 2),
-        "global_ehs_fall_pct": percent((1 - totals[low_month] / totals[before]) * 100, 1),
-    }
+        "global_ehs_baseline": quote(
+            number(totals[before], 2),
+            f"the sum of every country's hashrate (EH/s) in {month_label(before)}",
+            base_sum, fmt=ehs,
+        ),
+        "global_ehs_low_month": quote(
+            month_label(low_month),
+            "the month after the baseline with the lowest sum of the countries' hashrate",
+            pick(COUNTRY, "month", op="argmin", by="hashrate_ehs", group_by=["month"],
+                 where=[("month", ">", before)]),
+            fmt=MONTH, filter=f"every country, the months after {month_label(before)}",
+        ),
+        "global_ehs_low": quote(
+            number(totals[low_month], 2),
+            f"the sum of every country's hashrate (EH/s) in {month_label(low_month)}",
+            low_sum, fmt=ehs,
+        ),
+        "global_ehs_fall_pct": quote(
+            percent((1 - totals[low_month] / totals[before]) * 100, 1),
+            f"the fall of the countries' summed hashrate from {month_label(before)} to "
+            f"{month_label(low_month)}: 1 - {month_label(low_month)} / {month_label(before)}",
+            low_sum, base_sum, combine="fall", fmt=Format(kind="percent", decimals=1),
+        ),
+    }  # fmt: skip
 
 
 def province_variables(hashrate_by_province: pd.DataFrame, baseline_month: str) -> dict[str, str]:
@@ -154,21 +272,84 @@ def province_variables(hashrate_by_province: pd.DataFrame, baseline_month: str) 
     before = pd.Timestamp(baseline_month)
     world = hashrate_by_province[hashrate_by_province["month"] == before].set_index("province")
     missing = [month for month, row in table.iterrows() if row.isna().any() and row.sum() > 0]
+    last_active = active.index.max()
+    china_pct = "share_of_china_pct"
+
+    def series(province: str) -> list[tuple]:
+        return [_is("province", province), ("month", "<=", last_active)]
+
+    def at(month: pd.Timestamp, province: str, column: str = china_pct) -> Selection:
+        return pick(PROVINCE, column, where=[_on(month), _is("province", province)])
+
+    by_month = {"group_by": ["month"], "by": china_pct}
     return {
-        "province_first_month": month_label(table.index.min()),
-        "province_last_month": month_label(active.index.max()),
-        "province_zero_month": month_label(table.index[table.sum(axis=1) == 0].min()),
-        "sichuan_peak_month": month_label(wet),
-        "sichuan_peak_share": pct(sichuan_peak),
-        "xinjiang_at_sichuan_peak": pct(active.loc[wet, "Xinjiang"]),
-        "xinjiang_peak_month": month_label(dry),
-        "xinjiang_peak_share": pct(xinjiang_peak),
-        "sichuan_at_xinjiang_peak": pct(active.loc[dry, "Sichuan"]),
-        "xinjiang_share_baseline": pct(table.loc[before, "Xinjiang"]),
-        "xinjiang_global_baseline": pct(world.loc["Xinjiang", "share_of_global_pct"]),
-        "inner_mongolia_share_baseline": pct(table.loc[before, "Inner Mongolia"]),
-        "province_gap_months": ", ".join(month_label(m) for m in missing) or "none",
-    }
+        "province_first_month": quote(
+            month_label(table.index.min()), "the first month of CCAF's province series",
+            pick(PROVINCE, "month", op="min"), fmt=MONTH, filter="every province and month",
+        ),
+        "province_last_month": quote(
+            month_label(last_active),
+            "the last month in which CCAF's province shares are not all zero",
+            pick(PROVINCE, "month", op="max", having=[(china_pct, ">", 0)], **by_month),
+            fmt=MONTH, filter="every province and month",
+        ),
+        "province_zero_month": quote(
+            month_label(table.index[table.sum(axis=1) == 0].min()),
+            "the first month in which every province's share is zero",
+            pick(PROVINCE, "month", op="min", having=[(china_pct, "==", 0)], **by_month),
+            fmt=MONTH, filter="every province and month",
+        ),
+        "sichuan_peak_month": quote(
+            month_label(wet), "the month of Sichuan's highest share of China's hashrate",
+            pick(PROVINCE, "month", op="argmax", by=china_pct, where=series("Sichuan")),
+            fmt=MONTH, filter="Sichuan, every month with shares",
+        ),
+        "sichuan_peak_share": quote(
+            pct(sichuan_peak), "Sichuan's highest share of China's hashrate",
+            pick(PROVINCE, china_pct, op="max", where=series("Sichuan")), fmt=SHARE,
+            filter="Sichuan, every month with shares",
+        ),
+        "xinjiang_at_sichuan_peak": quote(
+            pct(active.loc[wet, "Xinjiang"]), f"Xinjiang's share of China in {month_label(wet)}",
+            at(wet, "Xinjiang"), fmt=SHARE,
+        ),
+        "xinjiang_peak_month": quote(
+            month_label(dry), "the month of Xinjiang's highest share of China's hashrate",
+            pick(PROVINCE, "month", op="argmax", by=china_pct, where=series("Xinjiang")),
+            fmt=MONTH, filter="Xinjiang, every month with shares",
+        ),
+        "xinjiang_peak_share": quote(
+            pct(xinjiang_peak), "Xinjiang's highest share of China's hashrate",
+            pick(PROVINCE, china_pct, op="max", where=series("Xinjiang")), fmt=SHARE,
+            filter="Xinjiang, every month with shares",
+        ),
+        "sichuan_at_xinjiang_peak": quote(
+            pct(active.loc[dry, "Sichuan"]), f"Sichuan's share of China in {month_label(dry)}",
+            at(dry, "Sichuan"), fmt=SHARE,
+        ),
+        "xinjiang_share_baseline": quote(
+            pct(table.loc[before, "Xinjiang"]),
+            f"Xinjiang's share of China's hashrate in {month_label(before)}",
+            at(before, "Xinjiang"), fmt=SHARE,
+        ),
+        "xinjiang_global_baseline": quote(
+            pct(world.loc["Xinjiang", "share_of_global_pct"]),
+            f"Xinjiang's share of global hashrate in {month_label(before)}",
+            at(before, "Xinjiang", "share_of_global_pct"), fmt=SHARE,
+        ),
+        "inner_mongolia_share_baseline": quote(
+            pct(table.loc[before, "Inner Mongolia"]),
+            f"Inner Mongolia's share of China's hashrate in {month_label(before)}",
+            at(before, "Inner Mongolia"), fmt=SHARE,
+        ),
+        "province_gap_months": quote(
+            ", ".join(month_label(m) for m in missing) or "none",
+            "the months in which CCAF lists fewer provinces than in the others",
+            pick(PROVINCE, "month", op="list", group_by=["month"], group_agg="count",
+                 having=[("count", "<", table.shape[1])]),
+            fmt=Format(kind="month_list"), filter="every province and month",
+        ),
+    }  # fmt: skip
 
 
 def launch_variables(
@@ -179,12 +360,30 @@ def launch_variables(
     month = CCAF_LAUNCH_LAST_MONTH
     provinces = hashrate_by_province[hashrate_by_province["month"] == month]
     world = provinces.set_index("province")["share_of_global_pct"]
+    label = month_label(month)
+
+    def province(name: str) -> Selection:
+        return pick(PROVINCE, "share_of_global_pct", where=[_on(month), _is("province", name)])
+
     return {
-        "launch_month": month_label(month),
-        "launch_china_share": pct(share(hashrate_by_country, "China", month)),
-        "launch_xinjiang_global": pct(world["Xinjiang"]),
-        "launch_inner_mongolia_global": pct(world["Inner Mongolia"]),
-    }
+        "launch_month": quote(
+            label, "the last month of the Mining Map as CCAF launched it (May 2020)",
+            pick(COUNTRY, "month", where=[_on(month), _is("country", "China")]), fmt=MONTH,
+        ),
+        "launch_china_share": quote(
+            pct(share(hashrate_by_country, "China", month)),
+            f"China's share of global hashrate in {label}",
+            pick(COUNTRY, "share_pct", where=[_on(month), _is("country", "China")]), fmt=SHARE,
+        ),
+        "launch_xinjiang_global": quote(
+            pct(world["Xinjiang"]), f"Xinjiang's share of global hashrate in {label}",
+            province("Xinjiang"), fmt=SHARE,
+        ),
+        "launch_inner_mongolia_global": quote(
+            pct(world["Inner Mongolia"]), f"Inner Mongolia's share of global hashrate in {label}",
+            province("Inner Mongolia"), fmt=SHARE,
+        ),
+    }  # fmt: skip
 
 
 #: Countries whose migration the text follows, and the prefix of their variables.
@@ -196,6 +395,13 @@ MIGRATION_COUNTRIES = {
     "China": "cn",
 }
 
+#: The three moments of the migration, as the record's words say them.
+PERIOD_WORDS = {
+    "before": "before the crackdown",
+    "exodus": "when China was at zero",
+    "latest": "in CCAF's latest month",
+}
+
 
 def migration_variables(
     hashrate_migration: pd.DataFrame, hashrate_by_country: pd.DataFrame
@@ -203,24 +409,80 @@ def migration_variables(
     """Shares and EH/s at the three moments, the largest gainer, and the peaks of the series."""
     table = hashrate_migration.set_index(["country", "period"])
     months = hashrate_migration.groupby("period")["month"].first()
-    out = {f"migration_{period}_month": month_label(month) for period, month in months.items()}
+    out: dict[str, str] = {
+        f"migration_{period}_month": quote(
+            month_label(month), f"the month of the moment {PERIOD_WORDS[period]}",
+            pick(MIGRATION, "month", op="first", where=[_is("period", period)]), fmt=MONTH,
+            filter=f"every country, the moment {PERIOD_WORDS[period]}",
+        )
+        for period, month in months.items()
+    }  # fmt: skip
     for country, slug in MIGRATION_COUNTRIES.items():
         for period in ("before", "exodus", "latest"):
             row = table.loc[(country, period)]
-            out[f"{slug}_share_{period}"] = pct(row["share_pct"])
-            out[f"{slug}_ehs_{period}"] = number(row["hashrate_ehs"], 2)
+            rows = [_is("country", country), _is("period", period)]
+            when = f"{PERIOD_WORDS[period]} ({month_label(row['month'])})"
+            out[f"{slug}_share_{period}"] = quote(
+                pct(row["share_pct"]),
+                f"{country}'s share of global hashrate {when}",
+                pick(MIGRATION, "share_pct", where=rows),
+                fmt=SHARE,
+            )
+            out[f"{slug}_ehs_{period}"] = quote(
+                number(row["hashrate_ehs"], 2),
+                f"{country}'s hashrate in EH/s {when}",
+                pick(MIGRATION, "hashrate_ehs", where=rows),
+                fmt=Format(kind="number", decimals=2),
+            )
         series = hashrate_by_country[hashrate_by_country["country"] == country]
         month, value = peak(series.set_index("month")["share_pct"].sort_index())
-        out[f"{slug}_peak_month"] = month_label(month)
-        out[f"{slug}_peak_share"] = pct(value)
+        whole = f"{country}, every month of CCAF's series"
+        out[f"{slug}_peak_month"] = quote(
+            month_label(month),
+            f"the month of {country}'s highest share of global hashrate",
+            pick(COUNTRY, "month", op="argmax", by="share_pct", where=[_is("country", country)]),
+            fmt=MONTH,
+            filter=whole,
+        )
+        out[f"{slug}_peak_share"] = quote(
+            pct(value),
+            f"{country}'s highest share of global hashrate",
+            pick(COUNTRY, "share_pct", op="max", where=[_is("country", country)]),
+            fmt=SHARE,
+            filter=whole,
+        )
     latest = hashrate_migration[
         (hashrate_migration["period"] == "latest") & (hashrate_migration["country"] != "Other")
     ]
     gainer = latest.sort_values("share_change_pts", ascending=False).iloc[0]
-    out["largest_gainer"] = str(gainer["country"])
-    out["largest_gainer_points"] = number(gainer["share_change_pts"], 2)
-    out["largest_gainer_share_latest"] = pct(gainer["share_pct"])
-    out["largest_gainer_share_before"] = pct(gainer["share_pct"] - gainer["share_change_pts"])
+    named = [_is("period", "latest"), ("country", "!=", "Other")]
+    mine = [_is("country", gainer["country"])]
+    out["largest_gainer"] = quote(
+        str(gainer["country"]),
+        "the named country whose share rose most since the baseline",
+        pick(MIGRATION, "country", op="argmax", by="share_change_pts", where=named),
+        fmt=TEXT,
+        filter="every named country, the latest month",
+    )
+    out["largest_gainer_points"] = quote(
+        number(gainer["share_change_pts"], 2),
+        "the largest rise of a named country's share since the baseline, in points",
+        pick(MIGRATION, "share_change_pts", op="max", where=named),
+        fmt=Format(kind="number", decimals=2),
+        filter="every named country, the latest month",
+    )
+    out["largest_gainer_share_latest"] = quote(
+        pct(gainer["share_pct"]),
+        f"{gainer['country']}'s share in CCAF's latest month",
+        pick(MIGRATION, "share_pct", where=[*mine, _is("period", "latest")]),
+        fmt=SHARE,
+    )
+    out["largest_gainer_share_before"] = quote(
+        pct(gainer["share_pct"] - gainer["share_change_pts"]),
+        f"{gainer['country']}'s share before the crackdown",
+        pick(MIGRATION, "share_pct", where=[*mine, _is("period", "before")]),
+        fmt=SHARE,
+    )
     return out
 
 
@@ -233,8 +495,15 @@ def measure_days(shutdowns: pd.DataFrame) -> dict[str, str]:
     """The day each dated measure was announced: ``day_e08`` is event E08's."""
     dated = shutdowns.dropna(subset=["date_announced"])
     return {
-        f"day_{event.lower()}": day_label(day)
-        for event, day in zip(dated["event_id"], dated["date_announced"], strict=True)
+        f"day_{event.lower()}": quote(
+            day_label(day),
+            f"the day {where}'s measure was announced",
+            pick(SHUTDOWNS, "date_announced", where=[_is("event_id", event)]),
+            fmt=DAY,
+        )
+        for event, day, where in zip(
+            dated["event_id"], dated["date_announced"], dated["jurisdiction"], strict=True
+        )
     }
 
 
@@ -245,20 +514,71 @@ def shutdown_variables(shutdowns: pd.DataFrame) -> dict[str, str]:
     narrow = ~shutdowns["scope"].isin(["national", "province"])
     unknown = shutdowns["exposure_share_of_china_pct"].isna() & shutdowns["date_announced"].notna()
     xinjiang = shutdowns[shutdowns["jurisdiction"] == "Xinjiang"].iloc[0]
+    has_day = ("date_announced", "notna")
+    every = "every measure"
+
+    def counted(value: int, formula: str, *rows: tuple) -> Quoted:
+        return quote(
+            count(value),
+            formula,
+            pick(SHUTDOWNS, "event_id", op="count", where=list(rows)),
+            fmt=COUNT,
+            filter=None if rows else every,
+        )
+
+    xinjiang_row = [_is("event_id", xinjiang["event_id"])]
     return {
-        "measure_count": count(len(shutdowns)),
-        "measure_dated_count": count(len(dated)),
-        "measure_undated_count": count(len(shutdowns) - len(dated)),
-        "measure_national_count": count(national.sum()),
-        "measure_province_count": count(shutdowns.loc[~national, "jurisdiction"].nunique()),
-        "measure_first_day": day_label(dated["date_announced"].min()),
-        "measure_last_day": day_label(dated["date_announced"].max()),
-        "measure_narrow_count": count(narrow.sum()),
-        "measure_draft_count": count((shutdowns["stage"] == "draft").sum()),
-        "measure_unknown_exposure_count": count(unknown.sum()),
-        "xinjiang_order_exposure_china": pct(xinjiang["exposure_share_of_china_pct"]),
-        "xinjiang_order_exposure_global": pct(xinjiang["exposure_share_of_global_pct"]),
-    }
+        "measure_count": counted(len(shutdowns), "the number of measures in the record"),
+        "measure_dated_count": counted(
+            len(dated), "the number of measures with a known announcement day", has_day
+        ),
+        "measure_undated_count": counted(
+            len(shutdowns) - len(dated), "the number of measures without a known day",
+            ("date_announced", "isna"),
+        ),
+        "measure_national_count": counted(
+            national.sum(), "the number of national measures", _is("jurisdiction", "national")
+        ),
+        "measure_province_count": quote(
+            count(shutdowns.loc[~national, "jurisdiction"].nunique()),
+            "the number of provinces with a measure of their own",
+            pick(SHUTDOWNS, "jurisdiction", op="nunique",
+                 where=[("jurisdiction", "!=", "national")]),
+            fmt=COUNT, filter="every measure that is not national",
+        ),
+        "measure_first_day": quote(
+            day_label(dated["date_announced"].min()), "the earliest announcement day",
+            pick(SHUTDOWNS, "date_announced", op="min", where=[has_day]), fmt=DAY,
+            filter="every dated measure",
+        ),
+        "measure_last_day": quote(
+            day_label(dated["date_announced"].max()), "the latest announcement day",
+            pick(SHUTDOWNS, "date_announced", op="max", where=[has_day]), fmt=DAY,
+            filter="every dated measure",
+        ),
+        "measure_narrow_count": counted(
+            narrow.sum(), "the number of measures that reached less than a whole province",
+            ("scope", "not in", ["national", "province"]),
+        ),
+        "measure_draft_count": counted(
+            (shutdowns["stage"] == "draft").sum(), "the number of drafts put out for comment",
+            _is("stage", "draft"),
+        ),
+        "measure_unknown_exposure_count": counted(
+            unknown.sum(), "the number of dated measures whose province's share is unknown",
+            ("exposure_share_of_china_pct", "isna"), has_day,
+        ),
+        "xinjiang_order_exposure_china": quote(
+            pct(xinjiang["exposure_share_of_china_pct"]),
+            "Xinjiang's share of China's hashrate in the baseline month",
+            pick(SHUTDOWNS, "exposure_share_of_china_pct", where=xinjiang_row), fmt=SHARE,
+        ),
+        "xinjiang_order_exposure_global": quote(
+            pct(xinjiang["exposure_share_of_global_pct"]),
+            "Xinjiang's share of global hashrate in the baseline month",
+            pick(SHUTDOWNS, "exposure_share_of_global_pct", where=xinjiang_row), fmt=SHARE,
+        ),
+    }  # fmt: skip
 
 
 def exposure_variables(shutdown_exposure: pd.DataFrame) -> dict[str, str]:
@@ -275,13 +595,41 @@ def exposure_variables(shutdown_exposure: pd.DataFrame) -> dict[str, str]:
         raise ValueError("no national stop order in the exposure year")
     before = certain[certain.index < full.index[0]]
     plateau = before[before == before.max()].index[0]
+    ahead = [("date", "<", full.index[0])]
+    earlier = f"every day before {day_label(full.index[0])}"
+    on_plateau = [_is("date", plateau)]
     return {
-        "stop_order_plateau_day": day_label(plateau),
-        "stop_order_certain_share": pct(certain[plateau]),
-        "stop_order_at_most_share": pct(at_most[plateau]),
-        "stop_order_at_most_before_national": pct(at_most[before.index].max()),
-        "stop_order_full_day": day_label(full.index[0]),
-    }
+        "stop_order_plateau_day": quote(
+            day_label(plateau),
+            "the first day the share certainly under a stop order reached its highest value "
+            "before the national ban",
+            pick(EXPOSURE, "date", op="argmax", by="certain_share_of_china_pct", where=ahead),
+            fmt=DAY, filter=earlier,
+        ),
+        "stop_order_certain_share": quote(
+            pct(certain[plateau]),
+            f"the share of China's baseline hashrate certainly under a stop order on "
+            f"{day_label(plateau)}",
+            pick(EXPOSURE, "certain_share_of_china_pct", where=on_plateau), fmt=SHARE,
+        ),
+        "stop_order_at_most_share": quote(
+            pct(at_most[plateau]),
+            f"the share of China's baseline hashrate at most under a stop order on "
+            f"{day_label(plateau)}",
+            pick(EXPOSURE, "at_most_share_of_china_pct", where=on_plateau), fmt=SHARE,
+        ),
+        "stop_order_at_most_before_national": quote(
+            pct(at_most[before.index].max()),
+            "the highest share at most under a stop order before the national ban",
+            pick(EXPOSURE, "at_most_share_of_china_pct", op="max", where=ahead), fmt=SHARE,
+            filter=earlier,
+        ),
+        "stop_order_full_day": quote(
+            day_label(full.index[0]), "the first day all of China was under a stop order",
+            pick(EXPOSURE, "date", op="min", where=[("certain_share_of_china_pct", ">=", 100)]),
+            fmt=DAY, filter="every day with all of China under an order",
+        ),
+    }  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------
@@ -316,32 +664,93 @@ def recovery_variables(price_recovery: pd.DataFrame, price_trends: pd.DataFrame)
     base_week = recovery["base_week_start"].iloc[0]
     base = price_trends["week_start"] == base_week
     out: dict[str, str] = {
-        "base_week": day_label(base_week),
-        "index_base": number(price_trends.loc[base, "btc_close_index"].iloc[0]),
+        "base_week": quote(
+            day_label(base_week),
+            "the Monday of the base week (set in the configuration)",
+            pick(RECOVERY, "base_week_start", op="first"),
+            fmt=DAY,
+        ),
+        "index_base": quote(
+            number(price_trends.loc[base, "btc_close_index"].iloc[0]),
+            "the index of the price of bitcoin in the base week",
+            pick(TRENDS, "btc_close_index", where=[_is("week_start", base_week)]),
+            fmt=Format(kind="number"),
+        ),
     }
+    whole = Format(kind="percent", decimals=0)
     for series, slug in TREND_SLUGS.items():
         row = recovery.loc[series]
+        name = TREND_NAMES[series]
+        mine = [_is("series", series)]
+
+        def column(name: str, rows: list = mine) -> Selection:
+            return pick(RECOVERY, name, where=rows)
+
         if pd.notna(row["trough_value"]):
-            out[f"{slug}_trough_index"] = percent(row["trough_value"] / row["base_value"] * 100, 0)
-            out[f"{slug}_trough_week"] = day_label(row["trough_week_start"])
+            out[f"{slug}_trough_index"] = quote(
+                percent(row["trough_value"] / row["base_value"] * 100, 0),
+                f"the trough of {name} as a percent of its base-week value",
+                column("trough_value"),
+                column("base_value"),
+                combine="ratio",
+                fmt=whole,
+            )
+            out[f"{slug}_trough_week"] = quote(
+                day_label(row["trough_week_start"]),
+                f"the Monday of the trough week of {name}",
+                column("trough_week_start"),
+                fmt=DAY,
+            )
         recovered = str(row["recovered_by"])
-        out[f"{slug}_recovered_by"] = (
+        out[f"{slug}_recovered_by"] = quote(
             "not by " + day_label(pd.Timestamp(recovered.removeprefix("not by ")))
             if recovered.startswith("not by")
-            else day_label(pd.Timestamp(recovered))
+            else day_label(pd.Timestamp(recovered)),
+            f"the Monday of the first week {name} was back at its base-week level",
+            column("recovered_by"),
+            fmt=DAY,
         )
         weeks = row["weeks_to_baseline"]
-        out[f"{slug}_weeks_to_baseline"] = "none" if pd.isna(weeks) else count(weeks)
-        out[f"{slug}_pre_ban_peak_index"] = percent(
-            row["pre_ban_peak"] / row["base_value"] * 100, 0
+        out[f"{slug}_weeks_to_baseline"] = quote(
+            "none" if pd.isna(weeks) else count(weeks),
+            f"the weeks from the base week until {name} was back at its base-week level",
+            column("weeks_to_baseline"),
+            fmt=Format(kind="count", missing="none"),
         )
-        out[f"{slug}_pre_ban_peak_week"] = day_label(row["pre_ban_peak_week_start"])
+        out[f"{slug}_pre_ban_peak_index"] = quote(
+            percent(row["pre_ban_peak"] / row["base_value"] * 100, 0),
+            f"the pre-ban peak of {name} as a percent of its base-week value",
+            column("pre_ban_peak"),
+            column("base_value"),
+            combine="ratio",
+            fmt=whole,
+        )
+        out[f"{slug}_pre_ban_peak_week"] = quote(
+            day_label(row["pre_ban_peak_week_start"]),
+            f"the Monday of the pre-ban peak week of {name}",
+            column("pre_ban_peak_week_start"),
+            fmt=DAY,
+        )
     # The series back at its base-week level earliest (after falling below it).
     fell = recovery[recovery["trough_value"].notna() & recovery["weeks_to_baseline"].notna()]
     if not fell.empty:
         first = str(fell["weeks_to_baseline"].astype(int).idxmin())
-        out["first_recovered"] = TREND_NAMES[first]
-        out["first_recovered_weeks"] = count(fell.loc[first, "weeks_to_baseline"])
+        rows = [("trough_value", "notna"), ("weeks_to_baseline", "notna")]
+        among = "the series that fell below their base week and came back"
+        out["first_recovered"] = quote(
+            TREND_NAMES[first],
+            "the weekly series back at its base-week level soonest",
+            pick(RECOVERY, "series", op="argmin", by="weeks_to_baseline", where=rows),
+            fmt=Format(kind="label", labels=TREND_NAMES),
+            filter=among,
+        )
+        out["first_recovered_weeks"] = quote(
+            count(fell.loc[first, "weeks_to_baseline"]),
+            "the fewest weeks a weekly series took to be back at its base-week level",
+            pick(RECOVERY, "weeks_to_baseline", op="min", where=rows),
+            fmt=COUNT,
+            filter=among,
+        )
     return out
 
 
@@ -349,12 +758,25 @@ def difficulty_variables(difficulty_adjustments: pd.DataFrame) -> dict[str, str]
     """The largest downward difficulty adjustment: its day and size."""
     drop = difficulty_adjustments.sort_values("change_pct").iloc[0]
     # The adjustment block was mined on the mixed day, when there is one.
-    day = drop["mixed_day"] if pd.notna(drop.get("mixed_day")) else drop["date"]
+    mixed = pd.notna(drop.get("mixed_day"))
+    day = drop["mixed_day"] if mixed else drop["date"]
+    every = "every difficulty adjustment"
     return {
-        "difficulty_drop_day": day_label(day),
-        "difficulty_drop_pct": percent(abs(drop["change_pct"]), 1),
-        "difficulty_adjustment_count": count(len(difficulty_adjustments)),
-    }
+        "difficulty_drop_day": quote(
+            day_label(day), "the day of the largest downward difficulty adjustment",
+            pick(DIFFICULTY, "mixed_day" if mixed else "date", op="argmin", by="change_pct"),
+            fmt=DAY, filter=every,
+        ),
+        "difficulty_drop_pct": quote(
+            percent(abs(drop["change_pct"]), 1), "the largest downward difficulty adjustment",
+            pick(DIFFICULTY, "change_pct", op="min"),
+            fmt=Format(kind="percent", decimals=1, absolute=True), filter=every,
+        ),
+        "difficulty_adjustment_count": quote(
+            count(len(difficulty_adjustments)), "the number of difficulty adjustments",
+            pick(DIFFICULTY, "date", op="count"), fmt=COUNT, filter=every,
+        ),
+    }  # fmt: skip
 
 
 def asking_price_variables(asic_prices: pd.DataFrame) -> dict[str, str]:
@@ -366,15 +788,44 @@ def asking_price_variables(asic_prices: pd.DataFrame) -> dict[str, str]:
         & asic_prices["median_usd_per_th"].notna()
     ].sort_values("month")
     first, last = efficient.iloc[0], efficient.iloc[-1]
+    no_listing = {"group_by": ["month"], "by": "listings", "having": [("listings", "==", 0)]}
+    best = [_is("efficiency_class", "under 38 J/TH"), ("median_usd_per_th", "notna")]
+    best_words = "machines under 38 J/TH, every month with listings"
+    usd = Format(kind="unit", unit="USD per TH/s", decimals=2)
     return {
-        "asic_gap_first": month_label(empty.min()),
-        "asic_gap_last": month_label(empty.max()),
-        "asic_first_month": month_label(first["month"]),
-        "asic_first_efficient_median": with_unit(first["median_usd_per_th"], "USD per TH/s", 2),
-        "asic_last_month": month_label(last["month"]),
-        "asic_last_efficient_median": with_unit(last["median_usd_per_th"], "USD per TH/s", 2),
-        "asic_listing_count": count(asic_prices["listings"].sum()),
-    }
+        "asic_gap_first": quote(
+            month_label(empty.min()), "the first month without any dealer listing",
+            pick(ASIC, "month", op="min", **no_listing), fmt=MONTH,
+            filter="every month and efficiency class",
+        ),
+        "asic_gap_last": quote(
+            month_label(empty.max()), "the last month without any dealer listing",
+            pick(ASIC, "month", op="max", **no_listing), fmt=MONTH,
+            filter="every month and efficiency class",
+        ),
+        "asic_first_month": quote(
+            month_label(first["month"]), "the first month with a price for machines under 38 J/TH",
+            pick(ASIC, "month", op="first", where=best), fmt=MONTH, filter=best_words,
+        ),
+        "asic_first_efficient_median": quote(
+            with_unit(first["median_usd_per_th"], "USD per TH/s", 2),
+            f"the median asking price of machines under 38 J/TH in {month_label(first['month'])}",
+            pick(ASIC, "median_usd_per_th", op="first", where=best), fmt=usd, filter=best_words,
+        ),
+        "asic_last_month": quote(
+            month_label(last["month"]), "the last month with a price for machines under 38 J/TH",
+            pick(ASIC, "month", op="last", where=best), fmt=MONTH, filter=best_words,
+        ),
+        "asic_last_efficient_median": quote(
+            with_unit(last["median_usd_per_th"], "USD per TH/s", 2),
+            f"the median asking price of machines under 38 J/TH in {month_label(last['month'])}",
+            pick(ASIC, "median_usd_per_th", op="last", where=best), fmt=usd, filter=best_words,
+        ),
+        "asic_listing_count": quote(
+            count(asic_prices["listings"].sum()), "the number of dealer listings",
+            pick(ASIC, "listings", op="sum"), fmt=COUNT, filter="every month and efficiency class",
+        ),
+    }  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------
@@ -399,28 +850,76 @@ def machine_variables(
     """
     figures = machine_exports.set_index("figure_id")["machines"]
     ranked = machine_exports_by_destination.dropna(subset=["machines"]).sort_values("rank")
+    tracked = pick(EXPORTS, "machines", where=[_is("figure_id", FT_TRACKED_FIGURE)])
     out = {
-        "ft_machines_moved": thousands(figures[FT_HEADLINE_FIGURE]),
-        "tracked_machines": thousands(figures[FT_TRACKED_FIGURE]),
-        "conflict_count": count(len(source_conflicts)),
-    }
+        "ft_machines_moved": quote(
+            thousands(figures[FT_HEADLINE_FIGURE]),
+            "the machines the Financial Times survey counted as moved out of China",
+            pick(EXPORTS, "machines", where=[_is("figure_id", FT_HEADLINE_FIGURE)]), fmt=COUNT,
+        ),
+        "tracked_machines": quote(
+            thousands(figures[FT_TRACKED_FIGURE]),
+            "the machines the survey tracked to a destination", tracked, fmt=COUNT,
+        ),
+        "conflict_count": quote(
+            count(len(source_conflicts)), "the number of conflicts in the ledger",
+            pick(CONFLICTS, "conflict_id", op="count"), fmt=COUNT, filter="every conflict",
+        ),
+    }  # fmt: skip
     for position, slug in enumerate(("top", "second", "third")):
         row = ranked.iloc[position]
-        out[f"{slug}_destination"] = str(row["destination_country"])
-        out[f"{slug}_destination_machines"] = thousands(row["machines"])
+        at_rank = [("rank", "==", int(row["rank"])), ("machines", "notna")]
+        place = ORDINALS[position + 1]
+        out[f"{slug}_destination"] = quote(
+            str(row["destination_country"]),
+            f"the {place} destination by machines counted",
+            pick(DESTINATIONS, "destination_country", where=at_rank),
+            fmt=TEXT,
+        )
+        out[f"{slug}_destination_machines"] = quote(
+            thousands(row["machines"]),
+            f"the machines counted for the {place} destination",
+            pick(DESTINATIONS, "machines", where=at_rank),
+            fmt=COUNT,
+        )
         # From the counts: share_of_tracked_pct is already rounded to 2 decimals, and
         # rounding it again can go one percent too high (13.496 -> 13.50 -> 14).
         tracked_share = row["machines"] / figures[FT_TRACKED_FIGURE] * 100
-        out[f"{slug}_destination_share"] = percent(float(tracked_share), 0)
+        out[f"{slug}_destination_share"] = quote(
+            percent(float(tracked_share), 0),
+            f"the {place} destination's machines as a percent of those tracked",
+            pick(DESTINATIONS, "machines", where=at_rank),
+            tracked,
+            combine="ratio",
+            fmt=Format(kind="percent", decimals=0),
+        )
     # Destinations named without a count: alone at their rank, or sharing one (unordered).
     uncounted = machine_exports_by_destination[machine_exports_by_destination["machines"].isna()]
     sizes = uncounted.groupby("rank")["destination_country"].transform("size")
     alone = uncounted[sizes == 1].sort_values("rank")
     shared = uncounted[sizes > 1].sort_values("destination_country")
     if not alone.empty:
-        out["ranked_uncounted"] = str(alone["destination_country"].iloc[0])
-        out["ranked_uncounted_rank"] = ORDINALS[int(alone["rank"].iloc[0])]
-    out["unordered_destinations"] = " and ".join(shared["destination_country"])
+        rows = [("machines", "isna"), ("rank", "==", int(alone["rank"].iloc[0]))]
+        out["ranked_uncounted"] = quote(
+            str(alone["destination_country"].iloc[0]),
+            "the destination named alone at its rank without a count",
+            pick(DESTINATIONS, "destination_country", where=rows),
+            fmt=TEXT,
+        )
+        out["ranked_uncounted_rank"] = quote(
+            ORDINALS[int(alone["rank"].iloc[0])],
+            "its rank among the destinations",
+            pick(DESTINATIONS, "rank", where=rows),
+            fmt=Format(kind="ordinal"),
+        )
+    shared_rows = [("machines", "isna"), ("rank", "in", sorted({int(r) for r in shared["rank"]}))]
+    out["unordered_destinations"] = quote(
+        " and ".join(shared["destination_country"]),
+        "the destinations named at a shared rank, without counts or an order",
+        pick(DESTINATIONS, "destination_country", op="list", where=shared_rows,
+             order=["destination_country"]),
+        fmt=Format(kind="and_list"),
+    )  # fmt: skip
     return out
 
 
@@ -457,6 +956,11 @@ PRESS_DATES: dict[str, str] = {
 }
 
 
+def _metric(rows: pd.DataFrame, figure: str) -> str:
+    """What a press figure counts, in the compiler's words."""
+    return str(rows.loc[figure].get("metric", "the figure as the press gave it"))
+
+
 def press_figure_variables(machine_flows: pd.DataFrame) -> dict[str, str]:
     """Single press figures as quoted: the number in its unit, or the day it was reported."""
     rows = machine_flows.set_index("figure_id")
@@ -465,19 +969,35 @@ def press_figure_variables(machine_flows: pd.DataFrame) -> dict[str, str]:
         value = float(rows.loc[figure, "value"])
         if unit is None:
             unit = str(rows.loc[figure, "unit"])
-        out[name] = (
-            percent(value, decimals)
-            if unit == "%"
-            else with_unit(value, unit, decimals)
-            if unit
-            else number(value, decimals)
+        if unit == "%":
+            text, fmt = percent(value, decimals), Format(kind="percent", decimals=decimals)
+        elif unit:
+            text = with_unit(value, unit, decimals)
+            fmt = Format(kind="unit", unit=unit, decimals=decimals)
+        else:
+            text, fmt = number(value, decimals), Format(kind="number", decimals=decimals)
+        out[name] = quote(
+            text,
+            f"as reported: {_metric(rows, figure)}",
+            pick(FLOWS, "value", where=[_is("figure_id", figure)]),
+            fmt=fmt,
         )
     for name, figure in PRESS_LISTS.items():
         names = [part.strip() for part in str(rows.loc[figure, "value"]).split(";")]
         names = [f"the {n}" if n == "United States" else n for n in names]
-        out[name] = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+        out[name] = quote(
+            ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0],
+            f"as reported: {_metric(rows, figure)}",
+            pick(FLOWS, "value", where=[_is("figure_id", figure)]),
+            fmt=Format(kind="names"),
+        )
     for name, figure in PRESS_DATES.items():
-        out[name] = day_label(pd.Timestamp(rows.loc[figure, "date_reported"]))
+        out[name] = quote(
+            day_label(pd.Timestamp(rows.loc[figure, "date_reported"])),
+            f"the day of the report: {_metric(rows, figure)}",
+            pick(FLOWS, "date_reported", where=[_is("figure_id", figure)]),
+            fmt=DAY,
+        )
     return out
 
 
@@ -494,17 +1014,54 @@ def licence_label(licence_id: str) -> str:
     return f"CC {'-'.join(parts[1:-1])} {parts[-1]}"
 
 
+def raw_tables_frame(
+    validations: list[dict[str, object]], sidecars: Mapping[str, Mapping[str, object]]
+) -> pd.DataFrame:
+    """One row per raw table: its validation record (rows, checks) and its sidecar."""
+    rows = []
+    for record in validations:
+        meta = sidecars.get(str(record["table"]), {})
+        rows.append(
+            {
+                "table": str(record["table"]),
+                "title": str(meta.get("title", record["table"])),
+                "rows": int(record["rows"]),
+                "checks": int(record["checks"]),
+                "author": str(meta.get("author")),
+                "licence_id": str(meta.get("licence_id")),
+            }
+        )
+    return pd.DataFrame(rows, columns=["table", "title", "rows", "checks", "author", "licence_id"])
+
+
 def data_variables(
     validations: list[dict[str, object]], sidecars: Mapping[str, Mapping[str, object]]
 ) -> dict[str, str]:
     """What the validation checked, and the licence the text names."""
     by_author = {str(meta.get("author")): meta for meta in sidecars.values()}
+    every = "every raw table"
     return {
-        "raw_table_count": count(len(validations)),
-        "validation_rows": thousands(sum(int(v["rows"]) for v in validations)),
-        "validation_checks": thousands(sum(int(v["checks"]) for v in validations)),
-        "coinmetrics_licence": licence_label(str(by_author["Coin Metrics"]["licence_id"])),
-    }
+        "raw_table_count": quote(
+            count(len(validations)), "the number of raw tables validated",
+            pick(RAW_TABLES, "table", op="count"), fmt=COUNT, filter=every,
+        ),
+        "validation_rows": quote(
+            thousands(sum(int(v["rows"]) for v in validations)),
+            "the rows of all raw tables", pick(RAW_TABLES, "rows", op="sum"), fmt=COUNT,
+            filter=every,
+        ),
+        "validation_checks": quote(
+            thousands(sum(int(v["checks"]) for v in validations)),
+            "the checks the raw tables passed", pick(RAW_TABLES, "checks", op="sum"), fmt=COUNT,
+            filter=every,
+        ),
+        "coinmetrics_licence": quote(
+            licence_label(str(by_author["Coin Metrics"]["licence_id"])),
+            "the licence of Coin Metrics' data, as its provenance record states it",
+            pick(RAW_TABLES, "licence_id", where=[_is("author", "Coin Metrics")]),
+            fmt=Format(kind="licence"),
+        ),
+    }  # fmt: skip
 
 
 def report_variables(
@@ -536,3 +1093,18 @@ def report_variables(
         press_figure_variables(tables["machine_flows"]),
         data_variables(validations, sidecars),
     )
+
+
+def report_lineage(
+    variables: Mapping[str, str],
+    tables: dict[str, pd.DataFrame],
+    validations: list[dict[str, object]],
+    sidecars: dict[str, dict[str, object]],
+    raw_csvs: Mapping[str, str],
+    analysis: dict[str, object],
+) -> LineageFile:
+    """The lineage record of every variable, each recomputed from the rows it names."""
+    from .lineage_records import lineage_records
+
+    named = dict(tables) | {RAW_TABLES: raw_tables_frame(validations, sidecars)}
+    return lineage_records(variables, named, raw_csvs, sidecars, str(analysis["baseline_month"]))

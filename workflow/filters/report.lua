@@ -10,8 +10,18 @@ Under plain pandoc (the fallback engine) this filter supplies three things:
   4. the table block: ::: {#tbl-x .data-table src="…csv"} caption ::: becomes the
      CSV (written by the DAG) as a table whose cells are plain text.
 
+And under both engines, the lineage of every number (reports/_lineage.json):
+  5. each number from _variables.yml becomes, in HTML, a button whose popover
+     (reports/lineage.js) shows where it comes from, drawn from the lineage embedded
+     once in the page; in Typst, a link to its line in the appendix "Where each
+     number comes from", which the filter adds at the end with the pages it is on.
+     Under pandoc the filter marks the numbers as it resolves {{< var >}}; under
+     Quarto, which resolves shortcodes itself, the renderer wraps each shortcode in
+     [ ]{.lineage var=name} first (render.mark_numbers).
+
 Under Quarto, which has shortcodes and cross-references of its own, only the
-chart and table blocks are handled; Quarto numbers the figures and tables.
+chart and table blocks and the numbers' lineage are handled; Quarto numbers the
+figures and tables.
 
 Run it before --citeproc: citeproc would otherwise read @fig-x as a citation.
 --]]
@@ -21,6 +31,9 @@ local is_html = FORMAT:match("html") ~= nil
 local is_typst = FORMAT:match("typst") ~= nil
 
 local variables = {}
+local lineage = nil -- variable name → what a reader is shown of its lineage
+local quoted = {} -- variable names in order of first appearance
+local seen = {}
 local numbers = {} -- identifier → number, for fig- and tbl- targets
 local kinds = { fig = "Figure", tbl = "Table" }
 -- Typst resolves "/…" from its project root; the Python renderer sets this.
@@ -62,6 +75,33 @@ local function load_variables(meta)
   end
 end
 
+-- Without a lineage-file setting and without _lineage.json (a document outside the
+-- pipeline), numbers are printed plainly.
+local function load_lineage(meta)
+  local given = meta["lineage-file"] and pandoc.utils.stringify(meta["lineage-file"])
+  local path = given or "_lineage.json"
+  if not given then
+    local handle = io.open(path, "rb")
+    if not handle then
+      return
+    end
+    handle:close()
+  end
+  local parsed = pandoc.json.decode(read_file(path), false)
+  if type(parsed) ~= "table" or type(parsed.records) ~= "table" then
+    fail(path .. " holds no lineage records")
+  end
+  lineage = {}
+  for name, record in pairs(parsed.records) do
+    lineage[name] = record.reader
+  end
+end
+
+-- A number from _variables.yml, marked so that its lineage can be shown.
+local function lineage_span(name, value)
+  return pandoc.Span({ pandoc.Str(value) }, pandoc.Attr("", { "lineage" }, { var = name }))
+end
+
 -- Variables ------------------------------------------------------------------
 
 -- pandoc reads "{{< var name >}}" as Str "{{<", Space, Str "var", Space,
@@ -87,7 +127,13 @@ local function resolve_shortcodes(inlines)
       if value == nil then
         fail("unknown variable '" .. name .. "' in {{< var " .. name .. " >}}")
       end
-      out:insert(pandoc.Str(prefix .. value .. close.text:sub(4)))
+      if prefix ~= "" then
+        out:insert(pandoc.Str(prefix))
+      end
+      out:insert(lineage_span(name, value))
+      if close.text:sub(4) ~= "" then
+        out:insert(pandoc.Str(close.text:sub(4)))
+      end
       i = i + 7
     else
       if el.t == "Str" and el.text:match("{{<") then
@@ -398,6 +444,15 @@ local function bind_units(inlines)
   for i = #inlines - 2, 1, -1 do
     local number, gap, unit = inlines[i], inlines[i + 1], inlines[i + 2]
     if
+      number.t == "Span"
+      and number.classes:includes("lineage")
+      and (gap.t == "Space" or gap.t == "SoftBreak")
+      and unit.t == "Str"
+      and pandoc.utils.stringify(number):match("%d$")
+      and UNITS[unit.text:match("^[%%%a/]+") or ""]
+    then
+      inlines[i + 1] = pandoc.Str("\u{a0}")
+    elseif
       number.t == "Str"
       and (gap.t == "Space" or gap.t == "SoftBreak")
       and unit.t == "Str"
@@ -450,6 +505,128 @@ local function typst_metadata(doc)
   return doc
 end
 
+-- Lineage --------------------------------------------------------------------
+
+-- The number as a reader meets it: a button (HTML), a link to the appendix (Typst).
+local function lineage_number(span)
+  if not span.classes:includes("lineage") then
+    return nil
+  end
+  local name = span.attributes["var"]
+  local value = pandoc.utils.stringify(span)
+  if lineage == nil then
+    return pandoc.Str(value)
+  end
+  if name == nil or not name:match("^[%w_]+$") then
+    fail("a number marked for lineage needs var=<name>, near '" .. value .. "'")
+  end
+  if lineage[name] == nil then
+    fail("variable '" .. name .. "' has no lineage record in _lineage.json")
+  end
+  if not seen[name] then
+    seen[name] = true
+    table.insert(quoted, name)
+  end
+  if is_html then
+    return pandoc.RawInline(
+      "html",
+      string.format(
+        '<button type="button" class="lineage-num" data-var="%s" aria-expanded="false" '
+          .. 'aria-label="%s: where this number comes from">%s</button>',
+        name,
+        html_escape(value),
+        html_escape(value)
+      )
+    )
+  end
+  if is_typst then
+    return pandoc.RawInline(
+      "typst",
+      "#lineage-num(<lineage-" .. name .. ">, " .. typst_string(value) .. ")<num-" .. name .. ">"
+    )
+  end
+  return pandoc.Str(value)
+end
+
+-- The lineage of the numbers this page quotes, once, for reports/lineage.js.
+local function lineage_data()
+  local used = {}
+  for _, name in ipairs(quoted) do
+    used[name] = lineage[name]
+  end
+  return pandoc.RawBlock(
+    "html",
+    '<script type="application/json" id="lineage-data">' .. inline_json(pandoc.json.encode(used)) .. "</script>"
+  )
+end
+
+local function text_or(value, default)
+  if type(value) == "string" and value ~= "" then
+    return value
+  end
+  return default
+end
+
+-- One appendix line: the number, its pages, formula, table and rows, raw lines, source.
+local function appendix_entry(name)
+  local reader = lineage[name]
+  local parts = {}
+  for _, tbl in ipairs(reader.tables or {}) do
+    local labels = {}
+    for i = 1, math.min(2, #(tbl.labels or {})) do
+      labels[i] = tbl.labels[i]
+    end
+    local rows = table.concat(labels, "; ")
+    if (tbl.count or 0) > #labels then
+      rows = rows .. "; " .. string.format("%d", tbl.count - #labels) .. " more"
+    end
+    local title = tbl.title:match("^([^,:]+)") or tbl.title
+    table.insert(parts, title .. ": " .. rows)
+  end
+  local filter = text_or(reader.filter, nil)
+  local raw = {}
+  for _, item in ipairs(reader.raw or {}) do
+    table.insert(raw, item.short .. ", " .. item.lines)
+  end
+  return "#lineage-entry("
+    .. typst_string(name) .. ", "
+    .. typst_string(reader.value) .. ", "
+    .. typst_string(reader.formula .. (filter and (" (" .. filter .. ")") or "")) .. ", "
+    .. typst_string(table.concat(parts, ". ")) .. ", "
+    .. typst_string(#raw > 0 and table.concat(raw, "; ") or "none: no listing in those months") .. ", "
+    .. typst_string(table.concat(reader.short_sources or {}, "; "))
+    .. ")<lineage-" .. name .. ">"
+end
+
+local function lineage_appendix()
+  local blocks = {
+    pandoc.RawBlock("typst", "#pagebreak(weak: true)"),
+    pandoc.RawBlock("typst", "#heading(level: 1, numbering: none)[Where each number comes from]"),
+    pandoc.Para({
+      pandoc.Str("Each number quoted in the text, in the order it first appears: the pages it is on, "
+        .. "what it is, the cleaned table and rows it was computed from, the lines of the raw data "
+        .. "behind them (the header is line 1) and their source. In the text, each number links here."),
+    }),
+    pandoc.RawBlock("typst", "#columns(2, gutter: 1.4em)["),
+  }
+  for _, name in ipairs(quoted) do
+    table.insert(blocks, pandoc.RawBlock("typst", appendix_entry(name)))
+  end
+  table.insert(blocks, pandoc.RawBlock("typst", "]"))
+  return blocks
+end
+
+local function show_lineage(doc)
+  load_lineage(doc.meta)
+  doc = doc:walk({ Span = lineage_number })
+  if is_html and #quoted > 0 then
+    doc.blocks:insert(lineage_data())
+  elseif is_typst and #quoted > 0 then
+    doc.blocks:extend(lineage_appendix())
+  end
+  return doc
+end
+
 -- Entry point ----------------------------------------------------------------
 
 function Pandoc(doc)
@@ -471,7 +648,8 @@ function Pandoc(doc)
   if in_quarto then
     -- Quarto resolves shortcodes and cross-references: draw charts and tables only.
     doc = typst_metadata(link_pdf(doc))
-    return doc:walk({ Div = own_blocks, Inlines = bind_units })
+    doc = doc:walk({ Div = own_blocks, Inlines = bind_units })
+    return show_lineage(doc)
   end
   load_variables(doc.meta)
   doc = doc:walk({ Inlines = resolve_shortcodes })
@@ -480,6 +658,7 @@ function Pandoc(doc)
   doc = doc:walk({ Div = own_blocks })
   number_targets(doc)
   doc = doc:walk({ Div = pandoc_div, Cite = pandoc_cite })
+  doc = show_lineage(doc)
   if is_html then
     -- The text is the page's main landmark (title and contents are outside it), as in
     -- a Quarto page; screen-reader users jump to it.

@@ -60,7 +60,16 @@ CODE = {
     "dictionary": [f"{PKG}/{m}.py" for m in ("dictionary", "tables", "catalog")],
     "charts": [f"{PKG}/{m}.py" for m in ("charts", "formatting", "vocabularies", "io")],
     "variables": [
-        f"{PKG}/{m}.py" for m in ("variables", "formatting", "vocabularies", "io")
+        f"{PKG}/{m}.py"
+        for m in (
+            "variables",
+            "lineage",
+            "lineage_records",
+            "raw_lines",
+            "formatting",
+            "vocabularies",
+            "io",
+        )
     ],
     "report_tables": [
         f"{PKG}/{m}.py"

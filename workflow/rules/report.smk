@@ -1,7 +1,8 @@
 # Stage 4: the numbers, references and scripts the report needs, then HTML and PDF.
 
 
-# Every number quoted in the report's prose, for {{< var name >}}.
+# Every number quoted in the report's prose, for {{< var name >}}, and its lineage:
+# the rows, raw lines and sources it was computed from.
 rule report_variables:
     input:
         **{t: f"data/processed/{t}.parquet" for t in PROCESSED_TABLES},
@@ -9,8 +10,11 @@ rule report_variables:
         code=CODE["variables"],
         valid=expand("data/processed/validation/{table}.valid.json", table=RAW_TABLES),
         meta=[sidecar(csv) for csv in RAW_TABLES.values()],
+        # The raw lines behind each number are counted in the raw CSVs themselves.
+        raw=list(RAW_TABLES.values()),
     output:
-        "reports/_variables.yml",
+        variables="reports/_variables.yml",
+        lineage="reports/_lineage.json",
     log:
         "logs/report/variables.log",
     conda:
@@ -19,7 +23,7 @@ rule report_variables:
         analysis=config["analysis"],
         raw_csvs=list(RAW_TABLES.values()),
     message:
-        "Computing the report's numbers"
+        "Computing the report's numbers and where each comes from"
     script:
         "../scripts/report_variables.py"
 
@@ -74,12 +78,14 @@ rule bibliography:
         "../scripts/bibliography.py"
 
 
-# vega + vega-lite + vega-embed as one inline script, built once and cached, and
-# the report's chart drawing (each chart laid out for the width of its column).
+# vega + vega-lite + vega-embed as one inline script, built once and cached, the
+# report's chart drawing (each chart laid out for the width of its column) and the
+# popover that shows where each number comes from.
 rule vega_bundle:
     input:
         code=CODE["render"],
         charts_js="reports/charts.js",
+        lineage_js="reports/lineage.js",
     output:
         "reports/_build/vega-bundle.html",
     log:
@@ -93,29 +99,35 @@ rule vega_bundle:
 
 
 # The cleaned tables, their data dictionary and data package, published beside the
-# report (reports/data/tables/, data/tables/ on the site), where its methods link them.
+# report (reports/data/tables/, data/tables/ on the site), where its methods link them;
+# and the raw CSVs, at their own paths (reports/data/raw/...), which the lineage of
+# each number links.
 rule site_tables:
     input:
         code=CODE["site"],
         tables=expand("data/processed/{table}.csv", table=PROCESSED_TABLES),
         dictionary="data/processed/data_dictionary.csv",
         datapackage="data/processed/datapackage.json",
+        raw=list(RAW_TABLES.values()),
     output:
         tables=expand("reports/data/tables/{table}.csv", table=PROCESSED_TABLES),
         dictionary="reports/data/tables/data_dictionary.csv",
         datapackage="reports/data/tables/datapackage.json",
+        raw=[f"reports/{csv}" for csv in RAW_TABLES.values()],
     log:
         "logs/report/site_tables.log",
     conda:
         "../envs/pipeline.yaml"
     message:
-        "Publishing the cleaned tables beside the report"
+        "Publishing the cleaned and raw tables beside the report"
     script:
         "../scripts/site_tables.py"
 
 
 REPORT_INPUTS = dict(
     code=CODE["render"],
+    # What the page links: the tables behind each number, cleaned and raw.
+    site_tables=list(rules.site_tables.output),
     qmd=REPORT_QMD,
     quarto_project="reports/_quarto.yml",
     css="reports/report.css",
@@ -124,6 +136,7 @@ REPORT_INPUTS = dict(
     typst_header="reports/typst-header.typ",
     lua_filter="workflow/filters/report.lua",
     variables="reports/_variables.yml",
+    lineage="reports/_lineage.json",
     bibliography="reports/_build/references.json",
     header="reports/_build/vega-bundle.html",
     charts=expand(

@@ -20,6 +20,7 @@ def main(snakemake) -> None:
         lua_filter=Path(snakemake.input.lua_filter),
         bibliography=Path(snakemake.input.bibliography),
         variables=Path(snakemake.input.variables),
+        lineage=Path(snakemake.input.lineage),
     )
     if fmt == "html":
         render.pandoc_html(
