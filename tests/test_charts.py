@@ -149,3 +149,35 @@ def test_every_chart_s_colours_stay_apart_under_colour_vision_deficiencies(
                 labs = [_lab(c, matrix) for c in colours]
                 closest = min(math.dist(a, b) for a, b in itertools.combinations(labs, 2))
                 assert closest >= MIN_DELTA_E, (path.name, name, colours, round(closest, 1))
+
+
+def _tooltip_fields(spec: object) -> set[str]:
+    found: set[str] = set()
+    if isinstance(spec, dict):
+        tooltip = spec.get("tooltip")
+        for item in tooltip if isinstance(tooltip, list) else []:
+            if isinstance(item, dict) and "field" in item:
+                found.add(item["field"])
+        for value in spec.values():
+            found |= _tooltip_fields(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            found |= _tooltip_fields(value)
+    return found
+
+
+@pytest.mark.pipeline
+def test_every_chart_names_its_rows_in_its_data_link_and_tooltips(built_project: Path) -> None:
+    html = (built_project / "reports" / "crackdown.html").read_text(encoding="utf-8")
+    for path in sorted((built_project / "reports" / "figures").glob("*.vl.json")):
+        name = path.name.removesuffix(".vl.json")
+        spec = json.loads(path.read_text(encoding="utf-8"))
+        source = spec["usermeta"]["data_source"]
+        assert source.startswith("the ") and " table" in source, (name, source)
+        # The caption's link says which table and rows the CSV holds.
+        link = f'href="data/{name}.csv" download>Data for this chart (CSV): {source}'
+        assert link.replace("'", "\u2019") in html or link in html, name
+        # Each mark's tooltip names the row it was drawn from, in words.
+        assert "source_row" in _tooltip_fields(spec), name
+        rows = pd.read_csv(built_project / "reports" / "data" / f"{name}.csv")
+        assert rows["source_row"].notna().all() and (rows["source_row"].str.len() > 10).all()

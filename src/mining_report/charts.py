@@ -21,7 +21,14 @@ import vl_convert
 
 from .formatting import NBSP, day_text, month_text, typographic
 from .io import write_bytes, write_text
-from .vocabularies import MEASURE_LABELS, MEASURES, ORDINALS, SCOPES, STUDY_START
+from .vocabularies import (
+    FT_TRACKED_FIGURE,
+    MEASURE_LABELS,
+    MEASURES,
+    ORDINALS,
+    SCOPES,
+    STUDY_START,
+)
 
 #: Liberation Sans is bundled with vl-convert, so static charts always get it.
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
@@ -65,6 +72,16 @@ def theme(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
         .configure_legend(labelFontSize=11, titleFontSize=11, orient="bottom", columns=3)
         .configure_title(fontSize=14, anchor="start", subtitleColor="#555555", subtitleFontSize=11)
     )
+
+
+SOURCE_ROW = alt.Tooltip("source_row:N", title="Source row")
+
+
+def with_source(chart: alt.TopLevelMixin, tables: str, rows: str) -> alt.TopLevelMixin:
+    """Say, in the spec's usermeta, which cleaned tables and rows the chart draws: the
+    report prints it as the text of the chart's data link."""
+    plural = "s" if " and " in tables else ""
+    return chart.properties(usermeta={"data_source": f"the {tables} table{plural}, {rows}"})
 
 
 def _title(text: str, subtitle: str) -> alt.Title:
@@ -113,7 +130,13 @@ def china_vs_destinations(
     countries: tuple[str, ...] = ("China", "United States", "Kazakhstan", "Russia"),
 ) -> alt.TopLevelMixin:
     """(2) China's monthly share of global hashrate against the main destinations."""
-    data = _iso(hashrate_by_country[hashrate_by_country["country"].isin(countries)], "month")
+    chosen = hashrate_by_country[hashrate_by_country["country"].isin(countries)]
+    data = _iso(chosen, "month").assign(
+        source_row=[
+            f"CCAF country table: {country}, {month_text(month)}"
+            for country, month in zip(chosen["country"], chosen["month"], strict=True)
+        ]
+    )
     first, last = month_text(data["month"].min()), month_text(data["month"].max())
     start, end = crackdown_window(shutdowns)
     window = f"{day_text(start)} to {day_text(end)}"
@@ -140,10 +163,15 @@ def china_vs_destinations(
                 alt.Tooltip("month:T", title="Month", format="%B %Y"),
                 alt.Tooltip("share_pct:Q", title="Share of global hashrate (%)", format=".2f"),
                 alt.Tooltip("hashrate_ehs:Q", title="Hashrate (EH/s)", format=".2f"),
+                SOURCE_ROW,
             ],
         )
     )
-    chart = (_window_band(start, end) + lines).properties(
+    chart = with_source(
+        _window_band(start, end) + lines,
+        "hashrate by country",
+        f"{', '.join(countries)}, {first} to {last}",
+    ).properties(
         title=_title(
             "China's share of Bitcoin hashrate against the main destinations",
             f"Monthly share of global hashrate, {first} to {last}; shaded: {window}. "
@@ -188,10 +216,16 @@ def crackdown_timeline(shutdowns: pd.DataFrame) -> alt.TopLevelMixin:
     dated["kind"] = dated["measure"].map(MEASURE_LABELS).str.capitalize()
     dated["reach"] = dated["scope"].map(SCOPES)
     dated["stage_text"] = dated["stage"].map({"draft": "draft for comment", "final": "final"})
+    dated["source_row"] = [
+        f"Crackdown measures: {where}, {MEASURE_LABELS[measure]} of {day_text(day)}"
+        for where, measure, day in zip(
+            dated["where"], dated["measure"], dated["date_announced"], strict=True
+        )
+    ]
     order = dated.groupby("where")["date_announced"].min().sort_values().index.tolist()
     data = _iso(dated, "date_announced")[
         ["date_announced", "where", "kind", "reach", "stage_text", "authority", "summary",
-         "confidence", "exposure", "exposure_text", "source_publisher"]
+         "confidence", "exposure", "exposure_text", "source_publisher", "source_row"]
     ]  # fmt: skip
     first, last = dated["date_announced"].min(), dated["date_announced"].max()
     kinds = [MEASURE_LABELS[m].capitalize() for m in MEASURES if m in set(dated["measure"])]
@@ -222,6 +256,7 @@ def crackdown_timeline(shutdowns: pd.DataFrame) -> alt.TopLevelMixin:
                 alt.Tooltip("confidence:N", title="Date confidence"),
                 alt.Tooltip("summary:N", title="What it did"),
                 alt.Tooltip("source_publisher:N", title="Source"),
+                SOURCE_ROW,
             ],
         )
         .properties(
@@ -239,7 +274,13 @@ def crackdown_timeline(shutdowns: pd.DataFrame) -> alt.TopLevelMixin:
             ),
         )
     )
-    return theme(chart)
+    return theme(
+        with_source(
+            chart,
+            "crackdown measures",
+            f"the {len(data)} dated measures, {day_text(first)} to {day_text(last)}",
+        )
+    )
 
 
 def _timeline_finding(dated: pd.DataFrame) -> str:
@@ -264,7 +305,11 @@ def _timeline_finding(dated: pd.DataFrame) -> str:
 def provincial_composition(hashrate_by_province: pd.DataFrame) -> alt.TopLevelMixin:
     """(3) Each month's split of China's hashrate between provinces (bars: no interpolation)."""
     data = _iso(hashrate_by_province, "month")
-    data = data[data.groupby("month")["share_of_china_pct"].transform("sum") > 0]
+    data = data[data.groupby("month")["share_of_china_pct"].transform("sum") > 0].copy()
+    data["source_row"] = [
+        f"CCAF province table: {province}, {month_text(month)}"
+        for province, month in zip(data["province"], data["month"], strict=True)
+    ]
     first, last = month_text(data["month"].min()), month_text(data["month"].max())
     provinces = (
         data.groupby("province")["share_of_china_pct"].mean().sort_values(ascending=False).index
@@ -287,6 +332,7 @@ def provincial_composition(hashrate_by_province: pd.DataFrame) -> alt.TopLevelMi
             order=alt.Order("province_order:Q"),
             tooltip=[
                 alt.Tooltip("province:N", title="Province"),
+                SOURCE_ROW,
                 alt.Tooltip("month:T", title="Month", format="%B %Y"),
                 alt.Tooltip("share_of_china_pct:Q", title="Share of China (%)", format=".2f"),
                 alt.Tooltip("share_of_global_pct:Q", title="Share of world (%)", format=".2f"),
@@ -305,7 +351,11 @@ def provincial_composition(hashrate_by_province: pd.DataFrame) -> alt.TopLevelMi
             ),
         )
     )
-    return theme(chart)
+    return theme(
+        with_source(
+            chart, "hashrate by province", f"every province, {first} to {last}, months with a share"
+        )
+    )
 
 
 def migration(hashrate_migration: pd.DataFrame) -> alt.TopLevelMixin:
@@ -317,6 +367,10 @@ def migration(hashrate_migration: pd.DataFrame) -> alt.TopLevelMixin:
         for period, month in data.groupby("period")["month"].first().items()
     }
     data["moment"] = data["period"].map(labels)
+    data["source_row"] = [
+        f"CCAF country table: {country}, {month_text(month)}"
+        for country, month in zip(data["country"], data["month"], strict=True)
+    ]
     order = data[data["period"] == "latest"].sort_values("share_pct", ascending=False)["country"]
     moments = [labels[p] for p in ("before", "exodus", "latest")]
     base = alt.Chart(data).encode(y=alt.Y("country:N", title=None, sort=list(order)))
@@ -333,6 +387,7 @@ def migration(hashrate_migration: pd.DataFrame) -> alt.TopLevelMixin:
         ),
         tooltip=[
             alt.Tooltip("country:N", title="Country"),
+            SOURCE_ROW,
             alt.Tooltip("moment:N", title="Moment"),
             alt.Tooltip("share_pct:Q", title="Share (%)", format=".2f"),
             alt.Tooltip("hashrate_ehs:Q", title="Hashrate (EH/s)", format=".2f"),
@@ -352,7 +407,11 @@ def migration(hashrate_migration: pd.DataFrame) -> alt.TopLevelMixin:
             + _migration_finding(hashrate_migration)
         ),
     )
-    return theme(chart)
+    return theme(
+        with_source(
+            chart, "hashrate migration", "every country at the three moments: " + "; ".join(moments)
+        )
+    )
 
 
 def _migration_finding(hashrate_migration: pd.DataFrame) -> str:
@@ -388,6 +447,10 @@ def network_hashrate(
     price_trends = in_study_window(price_trends, "week_start")
     difficulty_adjustments = in_study_window(difficulty_adjustments, "date")
     data = _iso(price_trends[["week_start", "hashrate_ehs_7d", "difficulty"]], "week_start")
+    data["source_row"] = [
+        f"Weekly price table: week of {day_text(week)} (Coin Metrics, seven daily rows)"
+        for week in price_trends["week_start"]
+    ]
     first, last = data["week_start"].min(), data["week_start"].max()
     measures = _iso(main_measures(shutdowns), "date_announced")[
         ["date_announced", "label", "summary"]
@@ -412,6 +475,7 @@ def network_hashrate(
                 alt.Tooltip("week_start:T", title="Week of", format="%-d %B %Y"),
                 alt.Tooltip("hashrate_ehs_7d:Q", title="Hashrate (EH/s)", format=".1f"),
                 alt.Tooltip("difficulty:Q", title="Difficulty", format=".4~s"),
+                SOURCE_ROW,
             ],
         )
     )
@@ -461,7 +525,13 @@ def network_hashrate(
             ),
         )
     )
-    return theme(chart)
+    return theme(
+        with_source(
+            chart,
+            "price trends (weekly)",
+            f"every complete week, {day_text(first)} to {day_text(last)}",
+        )
+    )
 
 
 def _lowest_week(weekly: pd.DataFrame, column: str, what: str, unit: str) -> str:
@@ -484,6 +554,10 @@ def prices_indexed(price_trends: pd.DataFrame) -> alt.TopLevelMixin:
         id_vars=["week_start"], value_vars=list(names), var_name="series", value_name="index"
     )
     data["series"] = data["series"].map(names)
+    data["source_row"] = [
+        f"Weekly price table: week of {day_text(week)} (Coin Metrics, seven daily rows)"
+        for week in data["week_start"]
+    ]
     first, last = data["week_start"].min(), data["week_start"].max()
     lines = (
         alt.Chart(data)
@@ -505,6 +579,7 @@ def prices_indexed(price_trends: pd.DataFrame) -> alt.TopLevelMixin:
                 alt.Tooltip("series:N", title="Series"),
                 alt.Tooltip("week_start:T", title="Week of", format="%-d %B %Y"),
                 alt.Tooltip("index:Q", title="Index", format=".1f"),
+                SOURCE_ROW,
             ],
         )
     )
@@ -528,13 +603,25 @@ def prices_indexed(price_trends: pd.DataFrame) -> alt.TopLevelMixin:
             + _lowest_week(price_trends, "hashprice_index", "the hashprice's index", "")
         ),
     )
-    return theme(chart)
+    return theme(
+        with_source(
+            chart, "price trends (weekly)", "price and hashprice indices, every complete week"
+        )
+    )
 
 
 def asic_price_chart(asic_prices: pd.DataFrame) -> alt.TopLevelMixin:
     """(7) Monthly median asking price per TH/s by efficiency class, the gap left empty."""
     classes = ["under 38 J/TH", "38-68 J/TH", "over 68 J/TH"]
-    data = _iso(asic_prices[asic_prices["efficiency_class"].isin(classes)], "month")
+    chosen = asic_prices[asic_prices["efficiency_class"].isin(classes)]
+    data = _iso(chosen, "month").assign(
+        source_row=[
+            f"ASIC prices table: {efficiency}, {month_text(month)} ({count:,} listings)"
+            for efficiency, month, count in zip(
+                chosen["efficiency_class"], chosen["month"], chosen["listings"], strict=True
+            )
+        ]
+    )
     per_month = asic_prices.groupby("month")["listings"].sum()
     empty = per_month[per_month == 0].index
     gap = pd.DataFrame(
@@ -574,6 +661,7 @@ def asic_price_chart(asic_prices: pd.DataFrame) -> alt.TopLevelMixin:
                 alt.Tooltip("month:T", title="Month", format="%B %Y"),
                 alt.Tooltip("median_usd_per_th:Q", title="Median (USD per TH/s)", format=".2f"),
                 alt.Tooltip("listings:Q", title="Listings"),
+                SOURCE_ROW,
             ],
         )
     )
@@ -589,7 +677,11 @@ def asic_price_chart(asic_prices: pd.DataFrame) -> alt.TopLevelMixin:
             "have no listings left empty and shaded. " + _asking_finding(data, classes[0])
         ),
     )
-    return theme(chart)
+    return theme(
+        with_source(
+            chart, "ASIC prices", "three efficiency classes, every month " + f"{first} to {last}"
+        )
+    )
 
 
 def rejected_claims(source_conflicts: pd.DataFrame) -> set[str]:
@@ -623,6 +715,7 @@ def machines_chart(
 ) -> alt.TopLevelMixin:
     """(6) Machines moved out of China, by destination and by company, confidence shown."""
     rejected = rejected_claims(source_conflicts)
+    tracked = machine_exports.set_index("figure_id").loc[FT_TRACKED_FIGURE, "machines"]
     destinations = machine_exports_by_destination.dropna(subset=["machines"])
     dest = pd.DataFrame(
         {
@@ -630,9 +723,15 @@ def machines_chart(
             "group": "By destination (Financial Times survey)",
             "machines": destinations["machines"].astype(int),
             "confidence": destinations["confidence"],
-            "detail": destinations["share_of_tracked_pct"].map(
-                lambda v: f"about {v:.0f}{NBSP}% of the more than 430,000 machines tracked"
+            "detail": destinations["machines"].map(
+                lambda n: (
+                    f"about {n / tracked * 100:.0f}{NBSP}% of the more than "
+                    f"{tracked:,.0f} machines tracked"
+                )
             ),
+            "source_row": "Machines by destination: "
+            + destinations["destination_country"]
+            + " (Financial Times survey, as relayed)",
         }
     )
     moved = machine_exports[
@@ -649,6 +748,7 @@ def machines_chart(
             "machines": moved["machines"].astype(int),
             "confidence": moved["confidence"],
             "detail": moved["metric"],
+            "source_row": "Press figures: " + moved["source_publisher"] + ", " + moved["metric"],
         }
     )
     data = pd.concat([dest, companies], ignore_index=True)
@@ -683,6 +783,7 @@ def machines_chart(
                 alt.Tooltip("machines:Q", title="Machines", format=","),
                 alt.Tooltip("confidence:N", title="Confidence"),
                 alt.Tooltip("detail:N", title="What it counts"),
+                SOURCE_ROW,
             ],
         )
         .properties(
@@ -703,7 +804,11 @@ def machines_chart(
             ),
         )
     )
-    return theme(chart)
+    return theme(
+        with_source(
+            chart, "machine exports and machines by destination", f"the {len(data)} counts drawn"
+        )
+    )
 
 
 def responsive_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:

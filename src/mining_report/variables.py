@@ -18,7 +18,12 @@ import yaml
 
 from .formatting import day_text, month_text, number, percent, with_unit
 from .lineage import Format, LineageFile, Quoted, Selection, pick, quote
-from .vocabularies import CCAF_LAUNCH_LAST_MONTH, ORDINALS
+from .vocabularies import (
+    CCAF_LAUNCH_LAST_MONTH,
+    FT_HEADLINE_FIGURE,
+    FT_TRACKED_FIGURE,
+    ORDINALS,
+)
 
 # --------------------------------------------------------------------------------------
 # Small helpers
@@ -831,11 +836,6 @@ def asking_price_variables(asic_prices: pd.DataFrame) -> dict[str, str]:
 # --------------------------------------------------------------------------------------
 # Machines (press figures)
 # --------------------------------------------------------------------------------------
-
-#: The figures the machine section quotes by name: the FT's headline count of
-#: machines moved, and its total of machines tracked to a destination.
-FT_HEADLINE_FIGURE = "M01"
-FT_TRACKED_FIGURE = "M03"
 
 
 def machine_variables(

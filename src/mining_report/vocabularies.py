@@ -117,6 +117,11 @@ SCOPES: dict[str, str] = {
     "person": "one person",
 }
 
+#: The figures of machine_flows.csv the text and the charts quote by name: the FT's
+#: headline count of machines moved, and its total of machines tracked to a destination.
+FT_HEADLINE_FIGURE = "M01"
+FT_TRACKED_FIGURE = "M03"
+
 #: Ranks as words, for the few the text and the charts quote.
 ORDINALS: dict[int, str] = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth"}
 

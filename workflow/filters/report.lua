@@ -173,13 +173,34 @@ local function chart_description(spec_text, div)
   return div.attributes["alt"] or pandoc.utils.stringify(div.content)
 end
 
+-- What the chart draws, as its spec's usermeta says ("the <table> table, <rows>"), or nil.
+local function chart_source(spec_text)
+  local ok, spec = pcall(pandoc.json.decode, spec_text, false)
+  if ok and type(spec) == "table" and type(spec.usermeta) == "table" then
+    local source = spec.usermeta.data_source
+    if type(source) == "string" and source ~= "" then
+      return source
+    end
+  end
+  return nil
+end
+
+-- The words of a chart's data link: the file's kind, and the table and rows it holds.
+local function data_link_text(source)
+  if source then
+    return "Data for this chart (CSV): " .. source
+  end
+  return "Data for this chart (CSV)"
+end
+
 local function chart_html(id, spec_text, description, csv)
   local spec = inline_json(spec_text)
   local link = ""
   if csv then
     link = string.format(
-      '\n<p class="chart-data"><a href="%s" download>Data for this chart (CSV)</a></p>',
-      html_escape(csv)
+      '\n<p class="chart-data"><a href="%s" download>%s</a></p>',
+      html_escape(csv),
+      html_escape(data_link_text(chart_source(spec_text)))
     )
   end
   return pandoc.RawBlock(
@@ -216,6 +237,13 @@ local function chart_content(div)
     -- pandoc's Typst writer drops an image's alt text: write the image call itself.
     local call = "#image(" .. typst_string(chart_prefix .. pdf_path) .. ", width: 100%, alt: "
       .. typst_string(description) .. ")"
+    local csv = div.attributes["data"] and safe_path(div.attributes["data"], "data", id)
+    if csv then
+      -- The published PDF sits beside data/ in the site: a relative link reaches the CSV.
+      call = call .. "\n#block(above: 0.4em, text(size: 0.8em, link("
+        .. typst_string(csv) .. ", " .. typst_string(data_link_text(chart_source(spec_text)))
+        .. ")))"
+    end
     return pandoc.Para({ pandoc.RawInline("typst", call) }), description
   end
   local image = pandoc.Image({ pandoc.Str(description) }, chart_prefix .. pdf_path)
