@@ -628,7 +628,6 @@ end
 
 local function lineage_appendix()
   local blocks = {
-    pandoc.RawBlock("typst", "#pagebreak(weak: true)"),
     pandoc.RawBlock("typst", "#heading(level: 1, numbering: none)[Where each number comes from]"),
     pandoc.Para({
       pandoc.Str("Each number quoted in the text, in the order it first appears: the pages it is on, "
