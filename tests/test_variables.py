@@ -589,6 +589,7 @@ def test_asking_prices_first_and_last_efficient_months_and_the_gap() -> None:
         ("2021-05-01", "under 38 J/TH", nan, 0),
         ("2021-05-01", "38-68 J/TH", nan, 0),
         ("2021-06-01", "38-68 J/TH", 20.0, 2),
+        ("2021-07-01", "under 38 J/TH", 30.0, 1),
     ]
     table = frame(
         rows, ["month", "efficiency_class", "median_usd_per_th", "listings"], dates=("month",)
@@ -598,9 +599,12 @@ def test_asking_prices_first_and_last_efficient_months_and_the_gap() -> None:
         "asic_gap_last": "May 2021",
         "asic_first_month": "March 2021",
         "asic_first_efficient_median": "88.46\u00a0USD per TH/s",
-        "asic_last_month": "June 2021",
-        "asic_last_efficient_median": "35.93\u00a0USD per TH/s",
-        "asic_listing_count": "12",  # 4 + 3 + 2 + 1 + 2
+        # The first efficient price after the gap (April and May): June, not July.
+        "asic_resumed_month": "June 2021",
+        "asic_resumed_efficient_median": "35.93\u00a0USD per TH/s",
+        "asic_last_month": "July 2021",
+        "asic_last_efficient_median": "30.00\u00a0USD per TH/s",
+        "asic_listing_count": "13",  # 4 + 3 + 2 + 1 + 2 + 1
     }
 
 

@@ -793,6 +793,7 @@ def asking_price_variables(asic_prices: pd.DataFrame) -> dict[str, str]:
         & asic_prices["median_usd_per_th"].notna()
     ].sort_values("month")
     first, last = efficient.iloc[0], efficient.iloc[-1]
+    resumed = efficient[efficient["month"] > empty.max()].iloc[0]  # first price after the gap
     no_listing = {"group_by": ["month"], "by": "listings", "having": [("listings", "==", 0)]}
     best = [_is("efficiency_class", "under 38 J/TH"), ("median_usd_per_th", "notna")]
     best_words = "machines under 38 J/TH, every month with listings"
@@ -816,6 +817,19 @@ def asking_price_variables(asic_prices: pd.DataFrame) -> dict[str, str]:
             with_unit(first["median_usd_per_th"], "USD per TH/s", 2),
             f"the median asking price of machines under 38 J/TH in {month_label(first['month'])}",
             pick(ASIC, "median_usd_per_th", op="first", where=best), fmt=usd, filter=best_words,
+        ),
+        "asic_resumed_month": quote(
+            month_label(resumed["month"]),
+            "the first month after the gap with a price for machines under 38 J/TH",
+            pick(ASIC, "month", op="first", where=[*best, ("month", ">", empty.max())]),
+            fmt=MONTH, filter=best_words + ", after the gap",
+        ),
+        "asic_resumed_efficient_median": quote(
+            with_unit(resumed["median_usd_per_th"], "USD per TH/s", 2),
+            f"the median asking price of machines under 38 J/TH in {month_label(resumed['month'])}",
+            pick(ASIC, "median_usd_per_th", op="first",
+                 where=[*best, ("month", ">", empty.max())]),
+            fmt=usd, filter=best_words + ", after the gap",
         ),
         "asic_last_month": quote(
             month_label(last["month"]), "the last month with a price for machines under 38 J/TH",
