@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pandas as pd
+import pandera.pandas as pa
+import pytest
+from pandera.typing import Series
 
 from mining_report.catalog import DERIVATIONS, PROCESSED_MODELS
 from mining_report.dictionary import data_dictionary
@@ -52,3 +58,81 @@ def test_a_derived_infinity_is_refused_naming_table_column_and_row() -> None:
     row["hashrate_ehs"] = float("inf")
     with pytest.raises(ValueError, match="column 'hashrate_ehs', check 'finite_number'"):
         finalize(pd.DataFrame([row]), HashrateByCountry)
+
+
+# --- the data package, checked by the reference implementation ------------------------
+
+
+def test_a_table_s_raw_sources_follow_its_derivation() -> None:
+    from mining_report.dictionary import raw_sources
+
+    raws = {
+        "cbeci_countries", "cbeci_provinces", "events", "btc_daily_source_fields",
+        "source_conflicts", "machine_flows", "machine_flow_entities", "published_figures",
+    }  # fmt: skip
+    assert raw_sources("hashrate_by_country", raws) == ["cbeci_countries"]
+    # shutdown_exposure <- events, hashrate_by_province <- cbeci_provinces, hashrate_by_country.
+    assert raw_sources("shutdown_exposure", raws) == [
+        "cbeci_countries", "cbeci_provinces", "events",
+    ]  # fmt: skip
+    # price_trends reads btc_daily, itself computed from Coin Metrics' fields.
+    assert raw_sources("price_trends", raws) == ["btc_daily_source_fields"]
+    # The ledger argument is the raw source_conflicts table.
+    assert "source_conflicts" in raw_sources("machine_exports", raws)
+
+
+def _package(tmp_path: Path, cells: list[str]) -> Path:
+    """A one-table package written by datapackage() for a small hand-built model."""
+    from mining_report.dictionary import datapackage
+
+    class Small(pa.DataFrameModel):
+        """Small table. Key: name."""
+
+        name: Series[str] = pa.Field(description="A name")
+        note: Series[str] = pa.Field(nullable=True, description="May be empty")
+
+        class Config:
+            unique = ["name"]
+
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "small.csv").write_text("name,note\n" + "".join(f"{c},x\n" for c in cells))
+    meta = {"title": "A source", "url": "https://example.org/", "licence_id": "CC-BY-4.0",
+            "licence_short": "CC BY 4.0"}  # fmt: skip
+    package = datapackage({"small": Small}, tmp_path, {"cbeci_countries": meta})
+    path = tmp_path / "datapackage.json"
+    path.write_text(json.dumps(package))
+    return path
+
+
+def test_the_reference_validator_refuses_an_empty_required_cell(tmp_path: Path) -> None:
+    import frictionless
+
+    import mining_report.catalog as catalog
+
+    # "small" is no derivation: give it none, so it has no raw sources.
+    catalog.DERIVATIONS["small"] = lambda: None
+    try:
+        assert frictionless.validate(_package(tmp_path / "a", ["one", "two"])).valid
+        report = frictionless.validate(_package(tmp_path / "b", ["one", ""]))
+    finally:
+        del catalog.DERIVATIONS["small"]
+    assert not report.valid
+    assert "constraint-error" in {error.type for error in report.tasks[0].errors}
+
+
+@pytest.mark.pipeline
+def test_the_published_data_package_validates_with_the_reference_implementation(
+    built_project: Path,
+) -> None:
+    import frictionless
+
+    path = built_project / "data" / "processed" / "datapackage.json"
+    report = frictionless.validate(path)
+    assert report.valid, report.flatten(["type", "note"])[:10]
+    package = json.loads(path.read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        assert resource["profile"] == "tabular-data-resource"
+        assert resource["sources"], resource["name"]
+    by_name = {r["name"]: r for r in package["resources"]}
+    # Coin Metrics' licence travels with every table computed from its fields.
+    assert {"name": "CC-BY-NC-4.0", "title": "CC BY-NC 4.0"} in by_name["price_trends"]["licenses"]

@@ -59,6 +59,38 @@ def data_dictionary(models: dict[str, type[pa.DataFrameModel]]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+#: Inputs of a derivation whose argument name is not the table's name.
+INPUT_ALIASES = {"ledger": "source_conflicts", "btc_daily": "btc_daily_source_fields"}
+
+
+def raw_sources(table: str, raw_tables: set[str]) -> list[str]:
+    """The raw snapshots a cleaned table is derived from, through the derivations'
+    arguments (an argument names the table it receives)."""
+    from .catalog import DERIVATIONS
+
+    if table not in DERIVATIONS:
+        return []
+    found: set[str] = set()
+    for argument in inspect.signature(DERIVATIONS[table]).parameters:
+        name = INPUT_ALIASES.get(argument, argument)
+        if name in raw_tables:
+            found.add(name)
+        elif name in DERIVATIONS and name != table:
+            found.update(raw_sources(name, raw_tables))
+    return sorted(found)
+
+
+def resource_licences(raws: list[str], sidecars: dict[str, dict[str, Any]]) -> list[dict[str, str]]:
+    """The licences of the snapshots a table comes from, as their sidecars state them."""
+    licences: dict[str, str] = {}
+    for raw in raws:
+        meta = sidecars[raw]
+        name = str(meta.get("licence_id") or "").strip()
+        if name and name != "unknown":
+            licences.setdefault(name, str(meta.get("licence_short") or name))
+    return [{"name": name, "title": title} for name, title in sorted(licences.items())]
+
+
 def datapackage(
     models: dict[str, type[pa.DataFrameModel]],
     csv_dir: Path,
@@ -82,9 +114,11 @@ def datapackage(
             if not column.nullable:
                 field["constraints"] = {"required": True}
             fields.append(field)
+        raws = raw_sources(table, set(sidecars))
         resources.append(
             {
                 "name": table,
+                "profile": "tabular-data-resource",
                 "path": path.name,
                 "title": title,
                 "description": description,
@@ -94,8 +128,14 @@ def datapackage(
                 "bytes": path.stat().st_size,
                 "hash": f"sha256:{sha256_of(path)}",
                 "schema": {"fields": fields, "primaryKey": key_of(model)},
+                "sources": [
+                    {"title": sidecars[raw]["title"], "path": sidecars[raw]["url"]} for raw in raws
+                ],
             }
         )
+        # Only the licences the sources state: a table from unlicensed listings has none.
+        if licences := resource_licences(raws, sidecars):
+            resources[-1]["licenses"] = licences
     sources = [
         {"title": meta["title"], "path": meta["url"], "licence": meta.get("licence_id", "")}
         for _, meta in sorted(sidecars.items())
