@@ -361,7 +361,7 @@ def provincial_composition(hashrate_by_province: pd.DataFrame) -> alt.TopLevelMi
 def migration(hashrate_migration: pd.DataFrame) -> alt.TopLevelMixin:
     """(8) Each country's share before the crackdown, with China at zero, and latest."""
     data = _iso(hashrate_migration, "month")
-    words = {"before": "before the first measure", "exodus": "China at zero", "latest": "latest"}
+    words = {"before": "baseline", "exodus": "China at zero", "latest": "latest"}
     labels = {
         period: f"{month_text(month)}, {words[period]}"
         for period, month in data.groupby("period")["month"].first().items()
@@ -866,6 +866,29 @@ def chart_data(spec: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def stable_pdf(pdf: bytes) -> bytes:
+    """The same page, written by Typst so that equal charts give equal bytes.
+
+    vl-convert writes a page's resource dictionaries in hash order, so two renders
+    of one spec differ; Typst places the page as a vector image, keeping its size
+    and embedded fonts, and writes the file deterministically (no date).
+    """
+    import tempfile
+
+    import typst
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "chart.pdf").write_bytes(pdf)
+        (root / "page.typ").write_text(
+            "#set page(width: auto, height: auto, margin: 0pt)\n"
+            "#set document(date: none)\n"
+            '#image("chart.pdf")\n',
+            encoding="utf-8",
+        )
+        return typst.compile(str(root / "page.typ"))
+
+
 def save_chart(
     chart: alt.TopLevelMixin,
     vl_json: str | Path,
@@ -878,7 +901,7 @@ def save_chart(
     write_text(vl_json, json.dumps(spec, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
     fixed = print_spec(spec)
     write_text(svg, vl_convert.vegalite_to_svg(fixed))
-    write_bytes(pdf, vl_convert.vegalite_to_pdf(fixed))
+    write_bytes(pdf, stable_pdf(vl_convert.vegalite_to_pdf(fixed)))
     if csv is not None:
         write_text(csv, chart_data(spec).to_csv(index=False, lineterminator="\n"))
 

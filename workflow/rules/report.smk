@@ -203,8 +203,9 @@ rule manifest:
             *expand(
                 "reports/figures/{chart}.{ext}",
                 chart=CHARTS,
-                ext=["vl.json", "svg"],
+                ext=["vl.json", "svg", "pdf"],
             ),
+            expand("reports/data/{chart}.csv", chart=CHARTS),
             BUILD_HTML,
             BUILD_PDF,
         ],
