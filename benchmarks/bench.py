@@ -9,7 +9,9 @@ in the working tree), with HOME pointed at a temporary folder:
 - rows x100: the daily Coin Metrics fields grown to 100 times their rows with synthetic
   earlier days
              (the real rows repeated, dates moved back; the daily window in the
-             copy's vocabularies widened to admit them), then a full build.
+             copy's vocabularies widened to admit them, and the copy's cross-check
+             with CCAF opened, since synthetic days cannot agree with it), then a
+             full build.
 
 Targets on 2 cores: cold <= 20 s, no-op <= 1.5 s, edit <= 40 % of cold,
 rows x100 <= 1.5 x cold with the HTML at most 5 % larger.
@@ -92,6 +94,13 @@ def grow_daily(project: Path, factor: int) -> None:
     vocab.write_text(
         vocab.read_text().replace(old, f'DAILY_START = pd.Timestamp("{start:%Y-%m-%d}")')
     )
+    # The repeated days fall in CCAF's first months (2019), where the cross-check holds
+    # CCAF's EH/s to Coin Metrics' hashrate within 1 %: synthetic days cannot match, and
+    # this case measures scale, not agreement, so the copy's tolerance is opened wide.
+    schemas = project / "src/mining_report/schemas.py"
+    old = "NETWORK_HASHRATE_TOLERANCE = 0.01"
+    assert old in schemas.read_text(), "schemas.py changed: update the benchmark"
+    schemas.write_text(schemas.read_text().replace(old, "NETWORK_HASHRATE_TOLERANCE = 100.0"))
 
 
 def median(values: list[float]) -> float:

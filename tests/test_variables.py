@@ -576,6 +576,20 @@ def test_difficulty_drop_without_a_mixed_day_is_dated_by_its_first_day() -> None
     assert difficulty_variables(table)["difficulty_drop_day"] == "4 July 2021"
 
 
+def test_of_equal_difficulty_drops_the_earliest_is_quoted() -> None:
+    # Two falls of -27.94 %: the text dates the earlier one, whatever the row order.
+    table = frame(
+        [
+            ("2021-09-04", "2021-09-03", -27.94),
+            ("2021-05-14", "2021-05-13", -3.0),
+            ("2021-07-04", "2021-07-03", -27.94),
+        ],
+        ["date", "mixed_day", "change_pct"],
+        dates=("date", "mixed_day"),
+    )
+    assert difficulty_variables(table)["difficulty_drop_day"] == "3 July 2021"
+
+
 def test_asking_prices_first_and_last_efficient_months_and_the_gap() -> None:
     nan = float("nan")
     rows = [

@@ -761,7 +761,8 @@ def recovery_variables(price_recovery: pd.DataFrame, price_trends: pd.DataFrame)
 
 def difficulty_variables(difficulty_adjustments: pd.DataFrame) -> dict[str, str]:
     """The largest downward difficulty adjustment: its day and size."""
-    drop = difficulty_adjustments.sort_values("change_pct").iloc[0]
+    # The largest fall; of equal falls, the earliest, as the lineage's argmin takes it.
+    drop = difficulty_adjustments.sort_values(["change_pct", "date"], kind="stable").iloc[0]
     # The adjustment block was mined on the mixed day, when there is one.
     mixed = pd.notna(drop.get("mixed_day"))
     day = drop["mixed_day"] if mixed else drop["date"]
