@@ -187,3 +187,15 @@ def open_report(browser, html: Path, width: int = 1280):
         timeout=20000,
     )
     return page, requests, errors
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core's serious and critical findings on a page, one line each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import open_report
+from conftest import open_report, serious_violations
 
 ROOT = Path(__file__).resolve().parents[1]
 APPENDIX = "Where each number comes from"
@@ -83,20 +83,12 @@ def test_every_number_opens_where_it_comes_from(browser, html: Path, width: int)
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [390, 1280])
 def test_axe_finds_no_serious_violation_with_a_popover_open(browser, html: Path, width) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
     page, _, _ = open_report(browser, html, width=width)
     number = page.locator('button.lineage-num[data-var="global_ehs_fall_pct"]').first
     number.scroll_into_view_if_needed()
     number.click()
     page.locator(".lineage-pop").wait_for(state="visible", timeout=5000)
-    results = Axe().run(page)
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious_violations(page) == []
     page.close()
 
 

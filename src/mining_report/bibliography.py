@@ -16,6 +16,8 @@ from typing import Any
 
 import pandas as pd
 
+from .formatting import day_text
+
 #: The press tables with one reference per row: table -> (id column, own-date column).
 #: The date is the cited page's publication date (events' source_date, the
 #: source_date of machine_flows and published_figures), not the date of the figure.
@@ -70,13 +72,8 @@ def csl_entry(table: str, meta: dict[str, Any]) -> dict[str, Any]:
         # A dataset without a publication date is cited by the version used: the
         # snapshot taken on the access date, so the citation carries that year.
         entry["issued"] = _date_parts(meta["accessed"])
-        entry["version"] = f"snapshot of {_day_words(meta['accessed'])}"
+        entry["version"] = f"snapshot of {day_text(str(meta['accessed']))}"
     return entry
-
-
-def _day_words(value: Any) -> str:
-    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-    return f"{day.day} {day:%B %Y}"
 
 
 def outlet(publisher: str) -> tuple[str, str | None]:
@@ -137,9 +134,7 @@ def web_entry(
         day = pd.Timestamp(written)
         # Only the year, marked inferred; the day is said in words below.
         entry["issued"] = {"date-parts": [[day.year]], "circa": True}
-        about.append(
-            f"the page shows no date; its text says it was written on {day.day} {day:%B %Y}"
-        )
+        about.append(f"the page shows no date; its text says it was written on {day_text(day)}")
     if unknown:
         about.append(unknown)
     if about:

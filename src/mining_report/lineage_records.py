@@ -27,6 +27,7 @@ from .lineage import (
     RowKey,
     Selection,
     Source,
+    _plain,
     recompute,
 )
 from .lineage import selected_rows as select
@@ -263,7 +264,7 @@ def build_record(
         rows = rows[~rows.index.duplicated()]
         by_table[table] = rows
         for key in rows[keys[table]].head(ROW_LIMIT).to_dict("records"):
-            listed.append(RowKey(table=table, key={k: _json_value(v) for k, v in key.items()}))
+            listed.append(RowKey(table=table, key={k: _plain(v) for k, v in key.items()}))
         for raw, numbers in raw_lines(index, table, rows).items():
             lines[raw] = sorted(set(lines.get(raw, [])) | set(numbers))
     raw = [RawLines(table=t, path=index.raw_csvs[t], lines=n) for t, n in sorted(lines.items())]
@@ -310,14 +311,6 @@ def build_record(
 def _short(source: Source) -> str:
     """A source as the appendix names it: the publisher or author, without the title."""
     return source.text.split(":")[0].split(", ")[0]
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d")
-    if hasattr(value, "item"):
-        return value.item()
-    return value
 
 
 def lineage_records(

@@ -16,7 +16,7 @@ import pandera.pandas as pa
 
 from .bibliography import licence_text, outlet
 from .dictionary import describe
-from .formatting import typographic
+from .formatting import day_text, month_text, typographic
 from .tables import key_of
 
 #: The space between a number and its % sign: no line break may fall there.
@@ -44,9 +44,8 @@ def reader_date(value: Any) -> str:
     """2026-11-22 -> "22 November 2026"; 2021-04 -> "April 2021"."""
     text = value.isoformat() if isinstance(value, dt.date) else str(value)
     if _MONTH.match(text):
-        return f"{dt.date.fromisoformat(text + '-01'):%B %Y}"
-    day = dt.date.fromisoformat(text[:10])
-    return f"{day.day} {day:%B %Y}"
+        return month_text(text + "-01")
+    return day_text(text[:10])
 
 
 def reader_number(value: Any) -> str:

@@ -50,11 +50,6 @@ def count(value: int) -> str:
     return number(int(value))
 
 
-def thousands(value: float) -> str:
-    """Machine counts with thousands separators: 205,000."""
-    return number(int(value))
-
-
 def to_yaml(variables: dict[str, Any]) -> str:
     """Quarto's _variables.yml: every value quoted as a string, keys sorted."""
     return yaml.safe_dump(
@@ -868,12 +863,12 @@ def machine_variables(
     tracked = pick(EXPORTS, "machines", where=[_is("figure_id", FT_TRACKED_FIGURE)])
     out = {
         "ft_machines_moved": quote(
-            thousands(figures[FT_HEADLINE_FIGURE]),
+            count(figures[FT_HEADLINE_FIGURE]),
             "the machines the Financial Times survey counted as moved out of China",
             pick(EXPORTS, "machines", where=[_is("figure_id", FT_HEADLINE_FIGURE)]), fmt=COUNT,
         ),
         "tracked_machines": quote(
-            thousands(figures[FT_TRACKED_FIGURE]),
+            count(figures[FT_TRACKED_FIGURE]),
             "the machines the survey tracked to a destination", tracked, fmt=COUNT,
         ),
         "conflict_count": quote(
@@ -892,7 +887,7 @@ def machine_variables(
             fmt=TEXT,
         )
         out[f"{slug}_destination_machines"] = quote(
-            thousands(row["machines"]),
+            count(row["machines"]),
             f"the machines counted for the {place} destination",
             pick(DESTINATIONS, "machines", where=at_rank),
             fmt=COUNT,
@@ -1061,12 +1056,12 @@ def data_variables(
             pick(RAW_TABLES, "table", op="count"), fmt=COUNT, filter=every,
         ),
         "validation_rows": quote(
-            thousands(sum(int(v["rows"]) for v in validations)),
+            count(sum(int(v["rows"]) for v in validations)),
             "the rows of all raw tables", pick(RAW_TABLES, "rows", op="sum"), fmt=COUNT,
             filter=every,
         ),
         "validation_checks": quote(
-            thousands(sum(int(v["checks"]) for v in validations)),
+            count(sum(int(v["checks"]) for v in validations)),
             "the checks the raw tables passed", pick(RAW_TABLES, "checks", op="sum"), fmt=COUNT,
             filter=every,
         ),
