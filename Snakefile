@@ -31,8 +31,6 @@ report: "workflow/report/workflow.rst"
 include: "workflow/rules/common.smk"
 include: "workflow/rules/validate.smk"
 include: "workflow/rules/derive.smk"
-include: "workflow/rules/derive_prices.smk"
-include: "workflow/rules/derive_machines.smk"
 include: "workflow/rules/charts.smk"
 include: "workflow/rules/report.smk"
 

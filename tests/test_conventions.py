@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from mining_report.registry import CHARTS, TABLES
+
 from conftest import copy_project, isolated_env, require, snakemake
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -327,6 +329,10 @@ def test_every_job_announces_itself_and_writes_its_own_log(built_project: Path) 
         assert log.group(1).startswith("logs/"), log.group(1)
         if "{table}" in log.group(1):
             expected += [log.group(1).format(table=table) for table in raw_tables]
+        elif "{cleaned}" in log.group(1):
+            expected += [log.group(1).format(cleaned=table) for table in TABLES]
+        elif "{chart}" in log.group(1):
+            expected += [log.group(1).format(chart=chart) for chart in CHARTS]
         else:
             expected.append(log.group(1))
     assert len(expected) >= 8 and len(set(expected)) == len(expected)

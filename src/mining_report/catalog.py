@@ -1,4 +1,4 @@
-"""Every cleaned table: the function that derives it and the model that describes it."""
+"""Every cleaned table's function and model, resolved from the registry."""
 
 from __future__ import annotations
 
@@ -7,38 +7,14 @@ from collections.abc import Callable
 import pandas as pd
 import pandera.pandas as pa
 
-from . import hashrate, machines, prices, shutdowns
+from .registry import TABLES, resolve
 
 #: Cleaned table name → the pure function that derives it from its inputs.
 DERIVATIONS: dict[str, Callable[..., pd.DataFrame]] = {
-    "hashrate_by_country": hashrate.hashrate_by_country,
-    "hashrate_by_province": hashrate.hashrate_by_province,
-    "hashrate_migration": hashrate.hashrate_migration,
-    "shutdowns": shutdowns.shutdowns,
-    "shutdown_exposure": shutdowns.shutdown_exposure,
-    "price_trends": prices.price_trends,
-    "price_recovery": prices.price_recovery,
-    "difficulty_adjustments": prices.difficulty_adjustments,
-    "asic_prices": prices.asic_prices_by_class,
-    "asic_price_index_quotes": prices.asic_price_index_quotes,
-    "machine_exports": machines.machine_exports,
-    "machine_exports_by_destination": machines.machine_exports_by_destination,
-    "source_conflicts": machines.source_conflicts,
+    name: resolve(table.derive) for name, table in TABLES.items()
 }
 
 #: Cleaned table name → its output schema (the source of the data dictionary).
 PROCESSED_MODELS: dict[str, type[pa.DataFrameModel]] = {
-    "hashrate_by_country": hashrate.HashrateByCountry,
-    "hashrate_by_province": hashrate.HashrateByProvince,
-    "hashrate_migration": hashrate.HashrateMigration,
-    "shutdowns": shutdowns.Shutdowns,
-    "shutdown_exposure": shutdowns.ShutdownExposure,
-    "price_trends": prices.PriceTrends,
-    "price_recovery": prices.PriceRecovery,
-    "difficulty_adjustments": prices.DifficultyAdjustments,
-    "asic_prices": prices.AsicPrices,
-    "asic_price_index_quotes": prices.AsicPriceIndexQuotes,
-    "machine_exports": machines.MachineExports,
-    "machine_exports_by_destination": machines.MachineExportsByDestination,
-    "source_conflicts": machines.SourceConflicts,
+    name: resolve(table.model) for name, table in TABLES.items()
 }

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
+from . import registry
 from .provenance import sha256_of
 from .tables import field_unit, key_of
 
@@ -59,25 +60,12 @@ def data_dictionary(models: dict[str, type[pa.DataFrameModel]]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-#: Inputs of a derivation whose argument name is not the table's name.
-INPUT_ALIASES = {"ledger": "source_conflicts", "btc_daily": "btc_daily_source_fields"}
-
-
 def raw_sources(table: str, raw_tables: set[str]) -> list[str]:
-    """The raw snapshots a cleaned table is derived from, through the derivations'
-    arguments (an argument names the table it receives)."""
-    from .catalog import DERIVATIONS
-
-    if table not in DERIVATIONS:
+    """The raw snapshots in ``raw_tables`` a cleaned table is derived from, directly
+    or through other cleaned tables (none for a table the registry does not know)."""
+    if table not in registry.TABLES:
         return []
-    found: set[str] = set()
-    for argument in inspect.signature(DERIVATIONS[table]).parameters:
-        name = INPUT_ALIASES.get(argument, argument)
-        if name in raw_tables:
-            found.add(name)
-        elif name in DERIVATIONS and name != table:
-            found.update(raw_sources(name, raw_tables))
-    return sorted(found)
+    return [raw for raw in registry.raw_sources(table) if raw in raw_tables]
 
 
 def resource_licences(raws: list[str], sidecars: dict[str, dict[str, Any]]) -> list[dict[str, str]]:

@@ -193,3 +193,21 @@ def open_snapshot(raw_csv: str | Path) -> Snapshot:
             "(sha256, accessed, notes) in the same commit."
         )
     return Snapshot(path=raw_csv, meta=meta)
+
+
+def snapshot_sources(raw_tables: dict[str, str]) -> dict[str, str]:
+    """Raw table -> how its sidecar names it, "<title> (<author>)", for citing it.
+
+    Read while a run is planned, so it is lenient: a sidecar that cannot be read is
+    left out here, and validating its table reports why.
+    """
+    sources = {}
+    for table, csv in raw_tables.items():
+        try:
+            meta = yaml.safe_load(sidecar_path(csv).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        if isinstance(meta, dict) and meta.get("title"):
+            author = meta.get("author") or meta.get("producer")
+            sources[table] = f"{meta['title']} ({author})" if author else meta["title"]
+    return sources

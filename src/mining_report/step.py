@@ -1,11 +1,19 @@
-"""Run one pipeline step: log to the rule's log file and fail with a readable message."""
+"""Run one pipeline step: log to the job's log file and fail with a readable message.
+
+Most steps run inside the Snakemake process, in its worker threads (``run_job``):
+each job's log records go to its own log file, and a failure raises ``StepFailed``
+for Snakemake to report. A step run as a script of its own (``run``) exits instead.
+"""
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from .errors import EXPECTED_ERRORS
 
@@ -15,6 +23,35 @@ FAILURES_FILE = Path("logs/failures.txt")
 
 #: How many failure cases a summary of an unexpected schema error quotes.
 MAX_CASES = 3
+
+_FORMAT = logging.Formatter("%(levelname)s %(name)s: %(message)s")
+_job = threading.local()
+_record_lock = threading.Lock()
+
+
+class StepFailed(Exception):
+    """A step failed; its one-line verdict is the message (already printed and recorded)."""
+
+
+class _ThreadJobLog(logging.Handler):
+    """Hands a record to the log file of the job running in the thread that logged it.
+
+    Logging calls a handler in the thread that logs, so two jobs running side by side
+    in one process each write their own log; records of other threads are dropped.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        handler = getattr(_job, "handler", None)
+        if handler is not None:
+            handler.handle(record)
+
+
+def _route_logs_by_thread() -> None:
+    root = logging.getLogger()
+    if not any(isinstance(h, _ThreadJobLog) for h in root.handlers):
+        root.addHandler(_ThreadJobLog())
+    if root.level > logging.INFO or root.level == logging.NOTSET:
+        root.setLevel(logging.INFO)
 
 
 def describe(err: BaseException) -> str:
@@ -56,37 +93,59 @@ def one_line(err: BaseException) -> str:
 def _record(line: str) -> None:
     try:
         FAILURES_FILE.parent.mkdir(parents=True, exist_ok=True)
-        with open(FAILURES_FILE, "a", encoding="utf-8") as out:
+        with _record_lock, open(FAILURES_FILE, "a", encoding="utf-8") as out:
             out.write(line.replace("\n", " ") + "\n")
     except OSError:
         pass  # the message is printed anyway
 
 
-def run(step: Callable[[], None], log_file: str | Path) -> None:
-    """Call ``step``; on any error print one readable message and exit with status 1.
+def _verdict(step: Callable[[], None], log_file: str | Path) -> str | None:
+    """Call ``step`` with its log open; on an error, log it and return its one line.
 
     Expected errors (bad input, a failed render) carry a message written for people;
     anything else is summarised in one line, with its traceback in the log.
     """
     Path(log_file).parent.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(
-        level=logging.INFO,
-        format="%(levelname)s %(name)s: %(message)s",
-        handlers=[logging.FileHandler(log_file, mode="w", encoding="utf-8")],
-        force=True,
-    )
+    _route_logs_by_thread()
+    handler = logging.FileHandler(log_file, mode="w", encoding="utf-8")
+    handler.setFormatter(_FORMAT)
+    _job.handler = handler
     try:
         step()
+        return None
     except EXPECTED_ERRORS as err:
         logging.getLogger("pipeline").error("%s", err)
-        # The terminal shows a script's stderr; the log keeps a copy.
+        # The terminal shows the message; the log keeps a copy.
         print(f"\nERROR: {err}\n", file=sys.stderr)
         _record(f"{one_line(err)} (see {log_file})")
-        sys.exit(1)
+        return one_line(err)
     except Exception as err:
         logging.getLogger("pipeline").exception("step failed")
         line = f"{Path(log_file).stem}: {describe(err)} (traceback in {log_file})"
         print(f"\nERROR: {line}\n", file=sys.stderr)
         _record(line)
+        return line
+    finally:
+        _job.handler = None
+        handler.close()
         sys.stderr.flush()
+
+
+def run(step: Callable[[], None], log_file: str | Path) -> None:
+    """Run a step as a script of its own: on any error, exit with status 1."""
+    if _verdict(step, log_file) is not None:
         sys.exit(1)
+
+
+def run_job(kind: str, job: Any) -> None:
+    """Run the job ``mining_report.jobs.<kind>`` in this process (a Snakemake worker
+    thread): ``job`` has the rule's input, output, params, wildcards and log.
+
+    The module is imported here, on first use, so that planning a run, or a run with
+    nothing to do, never imports pandas, pandera or Altair.
+    """
+    log_file = job.log[0]
+    module = importlib.import_module(f"{__package__}.jobs.{kind}")
+    failed = _verdict(lambda: module.main(job), log_file)
+    if failed is not None:
+        raise StepFailed(failed)

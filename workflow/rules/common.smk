@@ -2,8 +2,8 @@
 
 import os
 import sys
-
-import yaml
+import threading
+from types import SimpleNamespace
 
 
 def put_package_on_pythonpath(src):
@@ -28,85 +28,40 @@ BUILD_PDF = f"reports/_build/{REPORT}.pdf"
 BUILD_MANIFEST = "reports/_build/manifest.json"
 PUBLISHED = {BUILD_HTML: REPORT_HTML, BUILD_PDF: REPORT_PDF}
 RAW_TABLES = config["raw_tables"]
-# The package code each stage runs. Snakemake reruns a job when its script changes,
-# not when the code the script imports does, so each rule lists that code as input.
-PKG = "src/mining_report"
-CODE = {
-    "validate": [
-        f"{PKG}/{m}.py"
-        for m in (
-            "validation",
-            "schemas",
-            "vocabularies",
-            "provenance",
-            "errors",
-            "io",
-            "step",
-        )
-    ],
-    "derive": [
-        f"{PKG}/{m}.py"
-        for m in (
-            "hashrate",
-            "shutdowns",
-            "prices",
-            "machines",
-            "tables",
-            "vocabularies",
-            "catalog",
-            "io",
-        )
-    ],
-    "dictionary": [f"{PKG}/{m}.py" for m in ("dictionary", "tables", "catalog")],
-    "charts": [f"{PKG}/{m}.py" for m in ("charts", "formatting", "vocabularies", "io")],
-    "variables": [
-        f"{PKG}/{m}.py"
-        for m in (
-            "variables",
-            "lineage",
-            "lineage_records",
-            "raw_lines",
-            "formatting",
-            "vocabularies",
-            "io",
-        )
-    ],
-    "report_tables": [
-        f"{PKG}/{m}.py"
-        for m in ("report_tables", "bibliography", "dictionary", "formatting", "tables")
-    ],
-    "bibliography": [f"{PKG}/{m}.py" for m in ("bibliography", "provenance", "io")],
-    "render": [f"{PKG}/{m}.py" for m in ("render", "errors", "io")],
-    "manifest": [f"{PKG}/{m}.py" for m in ("manifest", "provenance", "errors")],
-    "site": [f"{PKG}/{m}.py" for m in ("site", "io")],
-}
-# Every chart of the report; each has a rule chart_<name> in charts.smk.
-CHARTS = [
-    "crackdown_timeline",
-    "china_share",
-    "provincial_composition",
-    "migration",
-    "network_hashrate",
-    "prices_indexed",
-    "asic_prices",
-    "machines",
-]
-# Every cleaned table; each has a rule of the same name in a derive*.smk file.
-PROCESSED_TABLES = [
-    "hashrate_by_country",
-    "hashrate_by_province",
-    "hashrate_migration",
-    "shutdowns",
-    "shutdown_exposure",
-    "price_trends",
-    "price_recovery",
-    "difficulty_adjustments",
-    "asic_prices",
-    "asic_price_index_quotes",
-    "machine_exports",
-    "machine_exports_by_destination",
-    "source_conflicts",
-]
+from mining_report.registry import CHARTS, TABLES, code_files, module_of
+from mining_report.step import run_job
+
+# Every chart of the report and every cleaned table, as src/mining_report/registry.py
+# declares them: the generic rules `chart` and `derive` make one job of each.
+PROCESSED_TABLES = list(TABLES)
+
+
+def job_code(*modules):
+    """The package's source files a job runs: ``modules`` and all they import.
+
+    Snakemake reruns a job when its rule changes, not when the package code the rule
+    calls does, so each job lists that code as input, computed from the imports.
+    Called from input functions, that is while the run is planned: the moment to ask
+    for the jobs to run in this process (see ``run_jobs_in_threads``)."""
+    run_jobs_in_threads()
+    return code_files(*modules)
+
+
+def code(*modules):
+    """An input function: the code of ``modules``, as ``job_code`` finds it."""
+    return lambda wildcards: job_code(*modules)
+
+
+def run_jobs_in_threads():
+    """Run the `run:` jobs in this process's worker threads, as --force-use-threads does.
+
+    Without it Snakemake starts a second Snakemake for each `run:` job on this
+    machine; with it the package is imported once per run, not once per job. The
+    setting exists only once a run is planned, after this file is read.
+    """
+    settings = workflow.execution_settings
+    if settings is not None and not settings.use_threads:
+        settings.use_threads = True
 
 
 def sidecar(csv):
@@ -114,21 +69,25 @@ def sidecar(csv):
     return csv[: -len(".csv")] + ".meta.yml"
 
 
-def snapshot_sources():
-    """Raw table -> how its sidecar names it, "<title> (<author>)", for citing it.
+def run_in_process(kind, input, output, params, wildcards, log):
+    """The body of every `run:` rule: the job ``mining_report.jobs.<kind>`` with the
+    rule's files and parameters. A failure raises StepFailed, one line saying why."""
+    job = SimpleNamespace(
+        input=input, output=output, params=params, wildcards=wildcards, log=log
+    )
+    run_job(kind, job)
 
-    A sidecar that cannot be read is left out here: validating its table reports why.
+
+def stop_waiting_for_the_rate_limiter():
+    """End the run now rather than up to a second later.
+
+    After each round of job submissions Snakemake starts a timer (its job-rate
+    limit, --max-jobs-per-timespan, 1 s) and the process waits for the last one
+    before it exits. Once every job has finished, nothing is left to schedule.
     """
-    sources = {}
-    for table, csv in RAW_TABLES.items():
-        try:
-            meta = yaml.safe_load(Path(sidecar(csv)).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
-            continue
-        if isinstance(meta, dict) and meta.get("title"):
-            author = meta.get("author") or meta.get("producer")
-            sources[table] = f"{meta['title']} ({author})" if author else meta["title"]
-    return sources
+    for thread in threading.enumerate():
+        if isinstance(thread, threading.Timer):
+            thread.cancel()
 
 
 def check_raw_snapshots(raw_tables, raw_dir="data/raw"):
@@ -177,3 +136,28 @@ wildcard_constraints:
 CROSS_CHECK = "data/processed/validation/network_hashrate.cross_check.json"
 #: The daily network table, computed from the Coin Metrics fields (rule btc_daily).
 BTC_DAILY = "data/interim/btc_daily.parquet"
+
+
+def derive_inputs(wildcards):
+    """A cleaned table's inputs, as the registry declares them: each named after the
+    argument of its function it becomes; then the code, and the cross-check it awaits.
+    """
+    table = TABLES[wildcards.cleaned]
+    inputs = {
+        argument: interim(source.name) if source.kind == "raw" else source.path
+        for argument, source in table.inputs.items()
+    }
+    inputs["code"] = job_code(
+        "jobs.derive", module_of(table.derive), module_of(table.model)
+    )
+    if table.checked:
+        inputs["checked"] = CROSS_CHECK
+    return inputs
+
+
+def chart_inputs(wildcards):
+    """A chart's cleaned tables, each named after the argument of its function."""
+    chart = CHARTS[wildcards.chart]
+    inputs = {table: f"data/processed/{table}.parquet" for table in chart.inputs}
+    inputs["code"] = job_code("jobs.chart", module_of(chart.draw))
+    return inputs

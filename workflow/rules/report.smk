@@ -7,7 +7,7 @@ rule report_variables:
     input:
         **{t: f"data/processed/{t}.parquet" for t in PROCESSED_TABLES},
         machine_flows=interim("machine_flows"),
-        code=CODE["variables"],
+        code=code("jobs.report_variables"),
         valid=expand("data/processed/validation/{table}.valid.json", table=RAW_TABLES),
         meta=[sidecar(csv) for csv in RAW_TABLES.values()],
         # The raw lines behind each number are counted in the raw CSVs themselves.
@@ -17,21 +17,19 @@ rule report_variables:
         lineage="reports/_lineage.json",
     log:
         "logs/report/variables.log",
-    conda:
-        "../envs/pipeline.yaml"
     params:
         analysis=config["analysis"],
         raw_csvs=list(RAW_TABLES.values()),
     message:
         "Computing the report's numbers and where each comes from"
-    script:
-        "../scripts/report_variables.py"
+    run:
+        run_in_process("report_variables", input, output, params, wildcards, log)
 
 
 # The small tables the report prints: sources, cleaned tables, the conflict ledger.
 rule report_tables:
     input:
-        code=CODE["report_tables"],
+        code=code("jobs.report_tables"),
         valid=expand("data/processed/validation/{table}.valid.json", table=RAW_TABLES),
         meta=[sidecar(csv) for csv in RAW_TABLES.values()],
         tables=expand("data/processed/{table}.parquet", table=PROCESSED_TABLES),
@@ -42,21 +40,19 @@ rule report_tables:
         conflicts="reports/_build/tables/conflicts.csv",
     log:
         "logs/report/tables.log",
-    conda:
-        "../envs/pipeline.yaml"
     params:
         raw_csvs=list(RAW_TABLES.values()),
     message:
         "Writing the report's tables"
-    script:
-        "../scripts/report_tables.py"
+    run:
+        run_in_process("report_tables", input, output, params, wildcards, log)
 
 
 # CSL-JSON references: the raw snapshots (from their sidecars), every press source
 # (one per row of the press tables) and the seed articles.
 rule bibliography:
     input:
-        code=CODE["bibliography"],
+        code=code("jobs.bibliography"),
         # Only after every raw table has passed validation.
         valid=expand("data/processed/validation/{table}.valid.json", table=RAW_TABLES),
         meta=[sidecar(csv) for csv in RAW_TABLES.values()],
@@ -68,14 +64,12 @@ rule bibliography:
         "reports/_build/references.json",
     log:
         "logs/report/bibliography.log",
-    conda:
-        "../envs/pipeline.yaml"
     params:
         raw_csvs=list(RAW_TABLES.values()),
     message:
         "Building the bibliography from the sidecars, press tables and seed articles"
-    script:
-        "../scripts/bibliography.py"
+    run:
+        run_in_process("bibliography", input, output, params, wildcards, log)
 
 
 # vega + vega-lite + vega-embed as one inline script, built once and cached, the
@@ -83,19 +77,17 @@ rule bibliography:
 # popover that shows where each number comes from.
 rule vega_bundle:
     input:
-        code=CODE["render"],
+        code=code("jobs.vega_bundle"),
         charts_js="reports/charts.js",
         lineage_js="reports/lineage.js",
     output:
         "reports/_build/vega-bundle.html",
     log:
         "logs/report/vega_bundle.log",
-    conda:
-        "../envs/pipeline.yaml"
     message:
         "Bundling the chart library for the HTML page"
-    script:
-        "../scripts/vega_bundle.py"
+    run:
+        run_in_process("vega_bundle", input, output, params, wildcards, log)
 
 
 # The cleaned tables, their data dictionary and data package, published beside the
@@ -104,7 +96,7 @@ rule vega_bundle:
 # each number links.
 rule site_tables:
     input:
-        code=CODE["site"],
+        code=code("jobs.site_tables"),
         tables=expand("data/processed/{table}.csv", table=PROCESSED_TABLES),
         dictionary="data/processed/data_dictionary.csv",
         datapackage="data/processed/datapackage.json",
@@ -116,16 +108,14 @@ rule site_tables:
         raw=[f"reports/{csv}" for csv in RAW_TABLES.values()],
     log:
         "logs/report/site_tables.log",
-    conda:
-        "../envs/pipeline.yaml"
     message:
         "Publishing the cleaned and raw tables beside the report"
-    script:
-        "../scripts/site_tables.py"
+    run:
+        run_in_process("site_tables", input, output, params, wildcards, log)
 
 
 REPORT_INPUTS = dict(
-    code=CODE["render"],
+    code=code_files("render", "step"),
     # What the page links: the tables behind each number, cleaned and raw.
     site_tables=list(rules.site_tables.output),
     qmd=REPORT_QMD,
@@ -190,7 +180,7 @@ rule render_pdf:
 # job, so a complete manifest in the build folder means the whole report was built.
 rule manifest:
     input:
-        code=CODE["manifest"],
+        code=code("jobs.manifest"),
         raw=[*RAW_TABLES.values(), *(sidecar(csv) for csv in RAW_TABLES.values())],
         outputs=[
             *expand(
@@ -213,14 +203,12 @@ rule manifest:
         BUILD_MANIFEST,
     log:
         "logs/report/manifest.log",
-    conda:
-        "../envs/pipeline.yaml"
     params:
         published=PUBLISHED,
     message:
         "Writing the manifest of the build"
-    script:
-        "../scripts/manifest.py"
+    run:
+        run_in_process("manifest", input, output, params, wildcards, log)
 
 
 # A complete build that is not what reports/ holds (a published file deleted, a
@@ -234,6 +222,7 @@ if workflow.is_main_process and out_of_date(
 
 # Publish only when every job succeeded: HTML, PDF and manifest move together.
 onsuccess:
+    stop_waiting_for_the_rate_limiter()
     try:
         if publish_report(PUBLISHED, BUILD_MANIFEST, "reports/manifest.json"):
             print(f"Published {REPORT_HTML} and {REPORT_PDF}", file=sys.stderr)
@@ -249,6 +238,7 @@ onstart:
 
 # ... and a failed run ends with what broke, one line per failed step.
 onerror:
+    stop_waiting_for_the_rate_limiter()
     failures = Path("logs/failures.txt")
     lines = failures.read_text().splitlines() if failures.exists() else []
     print("", *(f"ERROR: {line}" for line in lines), sep="\n", file=sys.stderr)

@@ -4,7 +4,7 @@
 # Validate one raw table; on failure write its failure cases and stop the run.
 rule validate_raw_table:
     input:
-        code=CODE["validate"],
+        code=code("jobs.validate_raw_table"),
         csv=lambda wildcards: RAW_TABLES[wildcards.table],
         meta=lambda wildcards: sidecar(RAW_TABLES[wildcards.table]),
     output:
@@ -12,28 +12,42 @@ rule validate_raw_table:
         summary="data/processed/validation/{table}.valid.json",
     log:
         "logs/validate/{table}.log",
-    conda:
-        "../envs/pipeline.yaml"
     params:
         failures="data/processed/validation/{table}.failures.csv",
     message:
         "Validating raw table {wildcards.table}"
-    script:
-        "../scripts/validate_raw_table.py"
+    run:
+        run_in_process("validate_raw_table", input, output, params, wildcards, log)
+
+
+# Daily price, hashrate, mean difficulty and miner revenue, computed from the Coin
+# Metrics fields snapshot (so a refresh of the fields refreshes it).
+rule btc_daily:
+    input:
+        code=code("jobs.btc_daily"),
+        # Validated first; the computation reads the published strings themselves.
+        validated=interim("btc_daily_source_fields"),
+        fields=RAW_TABLES.get("btc_daily_source_fields", ""),
+    output:
+        parquet=BTC_DAILY,
+    log:
+        "logs/derive/btc_daily.log",
+    message:
+        "Computing btc_daily from the Coin Metrics fields"
+    run:
+        run_in_process("btc_daily", input, output, params, wildcards, log)
 
 
 # Two sources that measure the network's hashrate must agree before either is used.
 rule cross_check_network_hashrate:
     input:
-        code=CODE["validate"],
+        code=code("jobs.cross_check"),
         cbeci_countries=interim("cbeci_countries"),
         btc_daily=BTC_DAILY,
     output:
         CROSS_CHECK,
     log:
         "logs/validate/cross_check_network_hashrate.log",
-    conda:
-        "../envs/pipeline.yaml"
     params:
         raw_csvs=[
             RAW_TABLES.get("cbeci_countries", ""),
@@ -42,5 +56,5 @@ rule cross_check_network_hashrate:
         failures="data/processed/validation/network_hashrate.failures.csv",
     message:
         "Checking CCAF's EH/s against Coin Metrics' network hashrate"
-    script:
-        "../scripts/cross_check.py"
+    run:
+        run_in_process("cross_check", input, output, params, wildcards, log)

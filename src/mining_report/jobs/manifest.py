@@ -1,0 +1,17 @@
+"""Write reports/manifest.json from the run's raw inputs and outputs."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ..io import write_text
+from ..manifest import manifest, tool_versions
+from ..render import pandoc_path
+
+
+def main(job: Any) -> None:
+    raw = [Path(p) for p in job.input.raw]
+    outputs = [Path(p) for p in job.input.outputs]
+    published = dict(job.params.published)
+    record = manifest(raw, outputs, tool_versions(pandoc_path()), published)
+    write_text(job.output[0], json.dumps(record, indent=1, sort_keys=True) + "\n")

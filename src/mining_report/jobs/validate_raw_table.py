@@ -1,0 +1,28 @@
+"""Check a raw snapshot against its sidecar and its pandera model; save it typed.
+
+On failure the failure cases go to <table>.failures.csv and the readable verdict
+to <table>.failures.txt (both beside the declared summary), and the job fails.
+"""
+
+import json
+from typing import Any
+
+from ..io import atomic_path, write_text
+from ..provenance import ProvenanceError
+from ..schemas import CHECK_COLUMNS, RAW_MODELS
+from ..validation import ValidationFailed, summary_path, validate_raw, validation_record
+
+
+def main(job: Any) -> None:
+    table, raw_csv = job.wildcards.table, job.input.csv
+    failures = job.params.failures
+    model = RAW_MODELS[table]
+    try:
+        frame = validate_raw(raw_csv, model, failures, CHECK_COLUMNS)
+    except (ValidationFailed, ProvenanceError) as err:
+        write_text(summary_path(failures), f"{err}\n")
+        raise
+    with atomic_path(job.output.parquet) as tmp:
+        frame.to_parquet(tmp, index=False)
+    record = validation_record(table, raw_csv, frame, model)
+    write_text(job.output.summary, json.dumps(record, indent=1, sort_keys=True) + "\n")

@@ -1,0 +1,406 @@
+"""Every cleaned table and every chart of the report, declared once.
+
+The Snakefile builds one generic derive rule and one generic chart rule from these
+entries, and the package resolves them (``catalog``, the data dictionary, the
+lineage of each number). A cleaned table is one entry here, the function that
+derives it and its model: nothing else names it.
+
+An input is where an argument of the function comes from:
+
+- ``raw("events")``: a raw table, as validated (``data/interim/events.parquet``);
+- ``cleaned("hashrate_by_country")``: another cleaned table;
+- ``DAILY``: the daily network table computed from the Coin Metrics fields.
+
+An option is a keyword argument taken from the config: a dotted key
+(``"analysis.baseline_month"``) or a function of the whole config.
+
+This module imports nothing heavier than the standard library: the Snakefile reads
+it on every run, including a no-op one.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+PACKAGE = "mining_report"
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where one input of a derivation or chart comes from."""
+
+    kind: str  # "raw", "cleaned" or "daily"
+    name: str
+
+    @property
+    def path(self) -> str:
+        folder = "data/processed" if self.kind == "cleaned" else "data/interim"
+        return f"{folder}/{self.name}.parquet"
+
+
+def raw(table: str) -> Source:
+    return Source("raw", table)
+
+
+def cleaned(table: str) -> Source:
+    return Source("cleaned", table)
+
+
+#: The daily network table (rule btc_daily), computed from the Coin Metrics fields.
+DAILY = Source("daily", "btc_daily")
+
+#: The raw table the daily network table is computed from.
+DAILY_SOURCE = "btc_daily_source_fields"
+
+Option = str | Callable[[Mapping[str, Any]], Any]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A cleaned table: ``derive`` and ``model`` are "module:name" in the package."""
+
+    name: str
+    about: str
+    derive: str
+    model: str
+    inputs: Mapping[str, Source]
+    options: Mapping[str, Option] = field(default_factory=dict)
+    #: Waits for CCAF's EH/s to agree with Coin Metrics' hashrate (the cross-check).
+    checked: bool = False
+
+    def option_values(self, config: Mapping[str, Any]) -> dict[str, Any]:
+        return {name: config_value(config, option) for name, option in self.options.items()}
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart of the report: ``draw`` is "module:name" in the package."""
+
+    name: str
+    about: str
+    draw: str
+    inputs: tuple[str, ...]
+
+
+def config_value(config: Mapping[str, Any], option: Option) -> Any:
+    if callable(option):
+        return option(config)
+    value: Any = config
+    for key in option.split("."):
+        value = value[key]
+    return value
+
+
+def _migration_months(config: Mapping[str, Any]) -> dict[str, str]:
+    analysis = config["analysis"]
+    return {"before": analysis["baseline_month"], **analysis["migration_months"]}
+
+
+def _snapshot_sources(config: Mapping[str, Any]) -> dict[str, str]:
+    from .provenance import snapshot_sources
+
+    return snapshot_sources(config["raw_tables"])
+
+
+_TABLES = [
+    Table(
+        "hashrate_by_country",
+        "Monthly share of global hashrate and EH/s by country, names normalized.",
+        derive="hashrate:hashrate_by_country",
+        model="hashrate:HashrateByCountry",
+        inputs={"cbeci_countries": raw("cbeci_countries")},
+        checked=True,
+    ),
+    Table(
+        "hashrate_by_province",
+        "Province shares of China's hashrate, also as shares of global hashrate.",
+        derive="hashrate:hashrate_by_province",
+        model="hashrate:HashrateByProvince",
+        inputs={
+            "cbeci_provinces": raw("cbeci_provinces"),
+            "hashrate_by_country": cleaned("hashrate_by_country"),
+        },
+    ),
+    Table(
+        "hashrate_migration",
+        "Each country in the baseline month, with China at zero, and latest.",
+        derive="hashrate:hashrate_migration",
+        model="hashrate:HashrateMigration",
+        inputs={"hashrate_by_country": cleaned("hashrate_by_country")},
+        options={"months": _migration_months},
+    ),
+    Table(
+        "shutdowns",
+        "Every crackdown measure with its jurisdiction's hashrate share in the baseline month.",
+        derive="shutdowns:shutdowns",
+        model="shutdowns:Shutdowns",
+        inputs={
+            "events": raw("events"),
+            "hashrate_by_province": cleaned("hashrate_by_province"),
+            "hashrate_by_country": cleaned("hashrate_by_country"),
+        },
+        options={"baseline_month": "analysis.baseline_month"},
+    ),
+    Table(
+        "shutdown_exposure",
+        "Day by day, the share of China's baseline hashrate certainly and at most under "
+        "a stop order.",
+        derive="shutdowns:shutdown_exposure",
+        model="shutdowns:ShutdownExposure",
+        inputs={
+            "events": raw("events"),
+            "hashrate_by_province": cleaned("hashrate_by_province"),
+        },
+        options={
+            "year": "analysis.exposure_year",
+            "baseline_month": "analysis.baseline_month",
+        },
+    ),
+    Table(
+        "price_trends",
+        "Weekly BTC close, 7-day hashrate and difficulty, hashprice; indices and drawdowns.",
+        derive="prices:price_trends",
+        model="prices:PriceTrends",
+        inputs={"btc_daily": DAILY},
+        options={"base_week": "analysis.base_week"},
+        checked=True,
+    ),
+    Table(
+        "price_recovery",
+        "Per weekly series: base value, pre-ban peak, trough and weeks back to base.",
+        derive="prices:price_recovery",
+        model="prices:PriceRecovery",
+        inputs={"btc_daily": DAILY},
+        options={"base_week": "analysis.base_week"},
+        checked=True,
+    ),
+    Table(
+        "difficulty_adjustments",
+        "Difficulty adjustments found in the daily mean difficulty.",
+        derive="prices:difficulty_adjustments",
+        model="prices:DifficultyAdjustments",
+        inputs={"btc_daily": DAILY},
+        checked=True,
+    ),
+    Table(
+        "asic_prices",
+        "Monthly median dealer asking price per TH/s by efficiency class, every month x class.",
+        derive="prices:asic_prices_by_class",
+        model="prices:AsicPrices",
+        inputs={"asic_prices": raw("asic_prices"), "asic_models": raw("asic_models")},
+    ),
+    Table(
+        "asic_price_index_quotes",
+        "The Hashrate Index ASIC Price Index values quoted in press, by efficiency class.",
+        derive="prices:asic_price_index_quotes",
+        model="prices:AsicPriceIndexQuotes",
+        inputs={"asic_prices": raw("asic_prices")},
+    ),
+    Table(
+        "machine_exports",
+        "Every machine count in machine_flows, with its destination, company and flow.",
+        derive="machines:machine_exports",
+        model="machines:MachineExports",
+        inputs={
+            "machine_flows": raw("machine_flows"),
+            "machine_flow_entities": raw("machine_flow_entities"),
+            "ledger": raw("source_conflicts"),
+        },
+    ),
+    Table(
+        "machine_exports_by_destination",
+        "The FT's November 2021 breakdown of machines by destination country.",
+        derive="machines:machine_exports_by_destination",
+        model="machines:MachineExportsByDestination",
+        inputs={
+            "machine_flows": raw("machine_flows"),
+            "machine_flow_entities": raw("machine_flow_entities"),
+            "published_figures": raw("published_figures"),
+        },
+    ),
+    Table(
+        "source_conflicts",
+        "The conflict ledger with every claim resolved to its value, unit and source.",
+        derive="machines:source_conflicts",
+        model="machines:SourceConflicts",
+        inputs={
+            "ledger": raw("source_conflicts"),
+            "machine_flows": raw("machine_flows"),
+            "events": raw("events"),
+            "published_figures": raw("published_figures"),
+            "hashrate_by_country": cleaned("hashrate_by_country"),
+            "hashrate_by_province": cleaned("hashrate_by_province"),
+        },
+        options={"snapshot_sources": _snapshot_sources},
+    ),
+]
+
+_CHARTS = [
+    Chart(
+        "crackdown_timeline",
+        "The crackdown timeline by jurisdiction, with each measure's exposure.",
+        draw="charts:crackdown_timeline",
+        inputs=("shutdowns",),
+    ),
+    Chart(
+        "china_share",
+        "China's share of global hashrate against the main destinations, monthly.",
+        draw="charts:china_vs_destinations",
+        inputs=("hashrate_by_country", "shutdowns"),
+    ),
+    Chart(
+        "provincial_composition",
+        "The provincial composition of China's hashrate (the seasonal swing).",
+        draw="charts:provincial_composition",
+        inputs=("hashrate_by_province",),
+    ),
+    Chart(
+        "migration",
+        "Each country's share in the baseline month, with China at zero, and latest.",
+        draw="charts:migration",
+        inputs=("hashrate_migration",),
+    ),
+    Chart(
+        "network_hashrate",
+        "Network hashrate with the main measures and the July 2021 difficulty drop.",
+        draw="charts:network_hashrate",
+        inputs=("price_trends", "shutdowns", "difficulty_adjustments"),
+    ),
+    Chart(
+        "prices_indexed",
+        "BTC price and hashprice indexed to the pre-ban week.",
+        draw="charts:prices_indexed",
+        inputs=("price_trends",),
+    ),
+    Chart(
+        "asic_prices",
+        "ASIC USD per TH by efficiency class, with the data gap visible.",
+        draw="charts:asic_price_chart",
+        inputs=("asic_prices",),
+    ),
+    Chart(
+        "machines",
+        "Machines by destination and company, confidence shown.",
+        draw="charts:machines_chart",
+        inputs=("machine_exports", "machine_exports_by_destination", "source_conflicts"),
+    ),
+]
+
+#: Every cleaned table, in the order of the data dictionary.
+TABLES: dict[str, Table] = {table.name: table for table in _TABLES}
+#: Every chart, in the order of the report.
+CHARTS: dict[str, Chart] = {chart.name: chart for chart in _CHARTS}
+
+
+def resolve(reference: str) -> Any:
+    """The object a "module:name" reference names in the package (imported now)."""
+    module, _, name = reference.partition(":")
+    return getattr(importlib.import_module(f"{PACKAGE}.{module}"), name)
+
+
+def module_of(reference: str) -> str:
+    return reference.partition(":")[0]
+
+
+def raw_sources(table: str) -> list[str]:
+    """The raw tables a cleaned table is derived from, directly or through others."""
+    found: set[str] = set()
+    for source in TABLES[table].inputs.values():
+        if source.kind == "raw":
+            found.add(source.name)
+        elif source.kind == "daily":
+            found.add(DAILY_SOURCE)
+        else:
+            found.update(raw_sources(source.name))
+    return sorted(found)
+
+
+# The package's code each job runs. Snakemake reruns a job when its rule's code
+# changes, not when the package code it calls does; each job lists the modules it
+# imports, found by reading the import statements (also those inside functions),
+# and everything they import in turn.
+_IMPORT = re.compile(
+    r"^[ \t]*(?:from[ \t]+(?P<from>\.+[\w.]*|mining_report[\w.]*)[ \t]+import[ \t]+"
+    r"(?P<names>\([^)]*\)|[^\n#]+)|import[ \t]+(?P<plain>mining_report[\w.]*))",
+    re.MULTILINE,
+)
+
+
+def _module_file(module: str) -> Path | None:
+    """The source file of a package module ("charts" or "schemas.raw"), if it has one."""
+    base = PACKAGE_DIR.joinpath(*module.split(".")) if module else PACKAGE_DIR
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imported(module: str) -> set[str]:
+    """The package modules one module imports, relative to the package ("io")."""
+    path = _module_file(module)
+    if path is None:
+        return set()
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found: set[str] = set()
+    for match in _IMPORT.finditer(path.read_text(encoding="utf-8")):
+        if match["plain"]:
+            found.add(match["plain"].removeprefix(PACKAGE).lstrip("."))
+            continue
+        origin = match["from"]
+        if origin.startswith("."):
+            dots = len(origin) - len(origin.lstrip("."))
+            parts = package.split(".") if package else []
+            base = ".".join(parts[: len(parts) - (dots - 1)] if dots > 1 else parts)
+            rest = origin.lstrip(".")
+            origin = ".".join(p for p in (base, rest) if p)
+        else:
+            origin = origin.removeprefix(PACKAGE).lstrip(".")
+        names = match["names"].strip("() \t\n").replace("\n", " ")
+        if origin:
+            found.add(origin)
+        # "from . import charts" and "from .schemas import raw" name modules too.
+        for name in names.split(","):
+            name = name.strip().split(" as ")[0].strip()
+            child = f"{origin}.{name}" if origin else name
+            if name and _module_file(child) is not None:
+                found.add(child)
+    if module == "catalog":
+        # The catalog imports every module the registry names, through ``resolve``.
+        found |= {module_of(t.derive) for t in TABLES.values()}
+        found |= {module_of(t.model) for t in TABLES.values()}
+    return {m for m in found if _module_file(m) is not None}
+
+
+@cache
+def imports_of(*modules: str) -> frozenset[str]:
+    """The package modules ``modules`` need, themselves included, transitively; and
+    the package itself ("", its ``__init__``), which Python runs first."""
+    seen: set[str] = {""}
+    todo = [m for m in modules if _module_file(m) is not None]
+    while todo:
+        module = todo.pop()
+        if module in seen:
+            continue
+        seen.add(module)
+        todo.extend(_imported(module) - seen)
+    return frozenset(seen)
+
+
+def code_files(*modules: str) -> list[str]:
+    """The source files of ``modules`` and all they import, relative to the project
+    folder, as the Snakefile names files.
+
+    The registry itself is left out: a job's own entry reaches it as its inputs and
+    params, which Snakemake compares on every run, so adding or changing one entry
+    reruns that table's job, not every job.
+    """
+    project = PACKAGE_DIR.parents[1]
+    files = {_module_file(m) for m in imports_of(*modules) - {"registry"}}
+    return sorted(str(f.relative_to(project)) for f in files if f is not None)
