@@ -1,20 +1,25 @@
-"""Time the pipeline where it counts; print a table of medians, ratios and sizes.
+"""Time the pipeline where it counts; print a table of medians, ratios and targets.
 
 Run with `make bench`. Every case runs in a temporary copy of the project (never
-in the working tree), with HOME pointed at a temporary folder:
+in the working tree), with HOME pointed at a temporary folder, on the pandoc engine:
 
+- snakemake --version: Snakemake's own start-up, the yardstick of a no-op run;
+- floor:     the same jobs as a cold build, with the same arguments, replayed one
+             after another in ONE Python process (benchmarks/floor.py; the build
+             records its jobs), outputs checked identical: the yardstick of a cold build;
 - cold:      a full build from raw data (the environment already installed);
 - no-op:     `snakemake` again with nothing changed;
 - edit:      one raw table (events) edited, its sidecar re-signed, rebuilt;
-- rows x100: the daily Coin Metrics fields grown to 100 times their rows with synthetic
-  earlier days
-             (the real rows repeated, dates moved back; the daily window in the
-             copy's vocabularies widened to admit them, and the copy's cross-check
-             with CCAF opened, since synthetic days cannot agree with it), then a
-             full build.
+- suite:     the README's test command (`pytest`, with CI=true), once;
+- rows x100: the daily Coin Metrics fields grown to 100 times their rows with
+             synthetic earlier days (the real rows repeated, dates moved back; the
+             daily window in the copy's vocabularies widened to admit them, and the
+             copy's cross-check with CCAF opened, since synthetic days cannot agree
+             with it), then a full build (--rows; off by default, it takes minutes).
 
-Targets on 2 cores: cold <= 20 s, no-op <= 1.5 s, edit <= 40 % of cold,
-rows x100 <= 1.5 x cold with the HTML at most 5 % larger.
+Targets on 2 cores: cold <= 2 x floor, edit <= 0.35 x cold, no-op <= 1.2 x
+`snakemake --version`, suite <= 120 s; rows x100 <= 1.5 x cold with the HTML at most
+5 % larger.
 """
 
 from __future__ import annotations
@@ -52,12 +57,7 @@ def copy_project(target: Path) -> Path:
 def run(project: Path, env: dict[str, str]) -> float:
     command = [sys.executable, "-m", "snakemake", "--cores", "2", "--quiet", "all",
                "--config", "render_engine=pandoc"]  # fmt: skip
-    start = time.perf_counter()
-    done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    if done.returncode != 0:
-        sys.exit(f"snakemake failed in {project}:\n{done.stderr[-3000:]}")
-    return elapsed
+    return timed(command, project, env)
 
 
 def resign(csv: Path) -> None:
@@ -107,43 +107,94 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
+def timed(command: list[str], cwd: Path, env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(command[:4])} failed in {cwd}:\n{done.stderr[-3000:]}")
+    return elapsed
+
+
+BUILT = ("data/processed", "data/interim", "reports/_build", "reports/figures", "reports/data")
+
+
+def digests(project: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(project)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for folder in BUILT
+        for path in sorted((project / folder).rglob("*"))
+        if path.is_file()
+    }
+
+
+def floor(records: Path, built: Path, target: Path, env: dict[str, str]) -> float:
+    """The recorded jobs of ``built`` replayed in one process in a fresh copy."""
+    project = copy_project(target)
+    seconds = timed([sys.executable, str(ROOT / "benchmarks/floor.py"), str(records)],
+                    project, env)  # fmt: skip
+    expected, replayed = digests(built), digests(project)
+    differ = sorted(p for p in expected if replayed.get(p) != expected[p])
+    if differ:
+        sys.exit(f"the floor's outputs differ from the build's: {differ[:5]}")
+    return seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per case (median)")
+    parser.add_argument("--no-suite", action="store_true", help="leave out the test suite")
+    parser.add_argument("--rows", action="store_true", help="also time rows x100")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="mining-bench-"))
     env = dict(os.environ, HOME=str(work / "home"), XDG_CACHE_HOME=str(work / "cache"))
     env.pop("PYTHONPATH", None)
     try:
-        cold, noop, edit, big = [], [], [], []
+        version, floors, cold, noop, edit, big = [], [], [], [], [], []
         for i in range(args.repeat):
             project = copy_project(work / f"cold{i}")
-            cold.append(run(project, env))
+            records = work / f"jobs{i}"
+            records.mkdir()
+            version.append(timed([sys.executable, "-m", "snakemake", "--version"], project, env))
+            cold.append(run(project, dict(env, MINING_REPORT_RECORD_JOBS=str(records))))
+            floors.append(floor(records, project, work / f"floor{i}", env))
             noop.append(run(project, env))
+            version.append(timed([sys.executable, "-m", "snakemake", "--version"], project, env))
             noop.append(run(project, env))
             edit_events(project, i + 1)
             edit.append(run(project, env))
         html = (work / "cold0/reports/crackdown.html").stat().st_size
         pdf = (work / "cold0/reports/crackdown.pdf").stat().st_size
-        for i in range(args.repeat):
-            project = copy_project(work / f"big{i}")
-            grow_daily(project, 100)
-            big.append(run(project, env))
-        big_html = (work / "big0/reports/crackdown.html").stat().st_size
-        cold_m = median(cold)
+        cold_m, version_m, floor_m = median(cold), median(version), median(floors)
         rows = [
-            ("cold build", median(cold), 1.0, "<= 20 s"),
-            ("no-op run", median(noop), median(noop) / cold_m, "<= 1.5 s"),
-            ("edit one raw table", median(edit), median(edit) / cold_m, "<= 0.40 x cold"),
-            ("btc_daily rows x100", median(big), median(big) / cold_m, "<= 1.5 x cold"),
-        ]
-        print(f"{'case':<22}{'median s':>10}{'x cold':>9}  target")
+            ("snakemake --version", version_m, "", ""),
+            ("floor (one process)", floor_m, "", ""),
+            ("cold build", cold_m, f"{cold_m / floor_m:.2f} x floor", "<= 2 x floor"),
+            ("no-op run", median(noop), f"{median(noop) / version_m:.2f} x version",
+             "<= 1.2 x version"),
+            ("edit one raw table", median(edit), f"{median(edit) / cold_m:.2f} x cold",
+             "<= 0.35 x cold"),
+        ]  # fmt: skip
+        if not args.no_suite:
+            suite_env = dict(os.environ, CI="true")
+            suite_env.pop("PYTHONPATH", None)
+            pytest = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+            suite = timed(pytest, ROOT, suite_env)
+            rows.append(("test suite (CI=true)", suite, "", "<= 120 s"))
+        if args.rows:
+            for i in range(args.repeat):
+                project = copy_project(work / f"big{i}")
+                grow_daily(project, 100)
+                big.append(run(project, env))
+            growth = ((work / "big0/reports/crackdown.html").stat().st_size / html - 1) * 100
+            rows.append(("btc_daily rows x100", median(big),
+                         f"{median(big) / cold_m:.2f} x cold, HTML {growth:+.1f} %",
+                         "<= 1.5 x cold, HTML <= +5 %"))  # fmt: skip
+        print(f"{'case':<22}{'median s':>10}  {'ratio':<28}target")
         for name, seconds, ratio, target in rows:
-            print(f"{name:<22}{seconds:>10.2f}{ratio:>9.2f}  {target}")
-        growth = (big_html / html - 1) * 100
-        print(f"\nHTML {html / 1024:.0f} KiB, PDF {pdf / 1024:.0f} KiB; with rows x100 the HTML")
-        print(f"is {big_html / 1024:.0f} KiB ({growth:+.1f} %, target <= +5 %)")
-        print(f"runs per case: {args.repeat} (no-op: {len(noop)})")
+            print(f"{name:<22}{seconds:>10.2f}  {ratio:<28}{target}")
+        print(f"\nHTML {html / 1024:.0f} KiB, PDF {pdf / 1024:.0f} KiB")
+        print(f"runs per case: {args.repeat} (no-op and --version: {len(noop)})")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

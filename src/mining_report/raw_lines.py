@@ -15,6 +15,7 @@ from one of its rows to the raw records it was derived from:
 
 from __future__ import annotations
 
+import bisect
 import csv
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -57,6 +58,7 @@ class RawIndex:
     _raw: dict[str, pd.DataFrame] = field(default_factory=dict)
     _lookups: dict[tuple[str, ...], dict[tuple[str, ...], list[int]]] = field(default_factory=dict)
     _listings: pd.DataFrame | None = None
+    _exposure: dict[int, dict[str, list[int]]] = field(default_factory=dict)
 
     def raw(self, table: str) -> pd.DataFrame:
         if table not in self._raw:
@@ -78,7 +80,8 @@ class RawIndex:
         return list(lookup.get(tuple(equal[c] for c in columns), []))
 
     def stop_orders(self) -> pd.DataFrame:
-        """Final bans and shutdown orders with an announcement day, that day parsed."""
+        """Final bans and shutdown orders with an announcement day, that day parsed,
+        in the order they were announced."""
         if "_stops" not in self._raw:
             events = self.raw("events")
             announced = pd.to_datetime(events["date_announced"].replace("", None))
@@ -86,13 +89,18 @@ class RawIndex:
             self._raw["_stops"] = stops[
                 stops["measure"].isin(STOP_ORDERS) & (stops["stage"] == "final")
                 & stops["announced"].notna()
-            ]  # fmt: skip
+            ].sort_values("announced", kind="stable")  # fmt: skip
         return self._raw["_stops"]
 
     def days(self, first: pd.Timestamp, last: pd.Timestamp) -> list[int]:
-        frame = self.raw("btc_daily_source_fields")
-        dates = pd.to_datetime(frame["date"])
-        return frame.loc[(dates >= first) & (dates <= last), "line"].tolist()
+        """The lines of the days from ``first`` to ``last``, both included."""
+        if "_days" not in self._raw:
+            frame = self.raw("btc_daily_source_fields")
+            self._raw["_days"] = pd.DataFrame(
+                {"date": pd.to_datetime(frame["date"]), "line": frame["line"]}
+            )
+        days = self._raw["_days"]
+        return days.loc[(days["date"] >= first) & (days["date"] <= last), "line"].tolist()
 
 
 Lines = dict[str, list[int]]
@@ -150,7 +158,15 @@ def shutdowns(index: RawIndex, row: Mapping[str, Any]) -> Lines:
 
 def shutdown_exposure(index: RawIndex, row: Mapping[str, Any]) -> Lines:
     stops = index.stop_orders()
-    orders = stops[stops["announced"] <= pd.Timestamp(row["date"])]
+    # The orders in force on a day are the first n by announcement, and every day
+    # with the same n has the same lines: each n is worked out once.
+    n = bisect.bisect_right(stops["announced"].array, pd.Timestamp(row["date"]))
+    if n not in index._exposure:
+        index._exposure[n] = _exposure_lines(index, stops.iloc[:n])
+    return {raw: list(lines) for raw, lines in index._exposure[n].items()}
+
+
+def _exposure_lines(index: RawIndex, orders: pd.DataFrame) -> Lines:
     out: Lines = {"events": orders["line"].tolist()}
     reached = set(orders["jurisdiction"])
     partial = set(orders.loc[~orders["scope"].isin(WHOLE_SCOPES), "jurisdiction"])

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
+import pickle
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -137,15 +140,38 @@ def run(step: Callable[[], None], log_file: str | Path) -> None:
         sys.exit(1)
 
 
-def run_job(kind: str, job: Any) -> None:
-    """Run the job ``mining_report.jobs.<kind>`` in this process (a Snakemake worker
-    thread): ``job`` has the rule's input, output, params, wildcards and log.
+def run_job(kind: str, job: Any, *, in_process: bool = True) -> None:
+    """Run the job ``mining_report.jobs.<kind>``: ``job`` has the rule's input, output,
+    params, wildcards and log (a `run:` block's names, or a script's ``snakemake``).
 
-    The module is imported here, on first use, so that planning a run, or a run with
-    nothing to do, never imports pandas, pandera or Altair.
+    In process (a Snakemake worker thread) a failure raises StepFailed; in a script
+    of its own it exits with status 1. The module is imported here, on first use, so
+    that planning a run, or a run with nothing to do, never imports pandas, pandera
+    or Altair.
     """
-    log_file = job.log[0]
+    _record_job(kind, job)
     module = importlib.import_module(f"{__package__}.jobs.{kind}")
-    failed = _verdict(lambda: module.main(job), log_file)
+    failed = _verdict(lambda: module.main(job), job.log[0])
     if failed is not None:
-        raise StepFailed(failed)
+        if in_process:
+            raise StepFailed(failed)
+        sys.exit(1)
+
+
+#: A folder to record every job in (its kind and arguments), for the benchmark's
+#: single-process floor, which replays a build's jobs in one Python process.
+RECORD_JOBS = "MINING_REPORT_RECORD_JOBS"
+
+
+def _record_job(kind: str, job: Any) -> None:
+    folder = os.environ.get(RECORD_JOBS)
+    if not folder:
+        return
+    record = {"kind": kind}
+    for part in ("input", "output", "params", "wildcards", "log"):
+        named = getattr(job, part)
+        names = {name: list(span) for name, span in getattr(named, "_names", {}).items()}
+        items = [str(item) if isinstance(item, str) else item for item in named]
+        record[part] = (items, names)
+    name = f"{time.time_ns()}-{threading.get_ident()}-{kind}.pickle"
+    Path(folder, name).write_bytes(pickle.dumps(record))

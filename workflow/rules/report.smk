@@ -115,7 +115,7 @@ rule site_tables:
 
 
 REPORT_INPUTS = dict(
-    code=code_files("render", "step"),
+    code=code_files("jobs.render", "step"),
     # What the page links: the tables behind each number, cleaned and raw.
     site_tables=list(rules.site_tables.output),
     qmd=REPORT_QMD,
