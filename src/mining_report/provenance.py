@@ -201,10 +201,12 @@ def snapshot_sources(raw_tables: dict[str, str]) -> dict[str, str]:
     Read while a run is planned, so it is lenient: a sidecar that cannot be read is
     left out here, and validating its table reports why.
     """
+    # libyaml's loader, where PyYAML has it: this runs on every run, a no-op one too.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     sources = {}
     for table, csv in raw_tables.items():
         try:
-            meta = yaml.safe_load(sidecar_path(csv).read_text(encoding="utf-8"))
+            meta = yaml.load(sidecar_path(csv).read_text(encoding="utf-8"), Loader=loader)
         except (OSError, UnicodeDecodeError, yaml.YAMLError):
             continue
         if isinstance(meta, dict) and meta.get("title"):

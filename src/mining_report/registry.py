@@ -401,6 +401,11 @@ def code_files(*modules: str) -> list[str]:
     params, which Snakemake compares on every run, so adding or changing one entry
     reruns that table's job, not every job.
     """
+    return list(_code_files(modules))
+
+
+@cache
+def _code_files(modules: tuple[str, ...]) -> tuple[str, ...]:
     project = PACKAGE_DIR.parents[1]
     files = {_module_file(m) for m in imports_of(*modules) - {"registry"}}
-    return sorted(str(f.relative_to(project)) for f in files if f is not None)
+    return tuple(sorted(str(f.relative_to(project)) for f in files if f is not None))
