@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 import pandas as pd
@@ -102,8 +103,12 @@ _CODE = re.compile(r"[a-z]+(?:_[a-z0-9]+)+")
 
 def table_keys(tables: Mapping[str, Any]) -> dict[str, list[str]]:
     """The key columns of every table a record may name."""
-    keys = {name: key_of(model) for name, model in PROCESSED_MODELS.items()}
-    return keys | EXTRA_KEYS
+    return _model_keys() | EXTRA_KEYS
+
+
+@cache
+def _model_keys() -> dict[str, list[str]]:
+    return {name: key_of(model) for name, model in PROCESSED_MODELS.items()}
 
 
 def table_title(table: str, sidecars: Mapping[str, Mapping[str, Any]]) -> str:
