@@ -9,7 +9,9 @@ in the working tree), with HOME pointed at a temporary folder, on the pandoc eng
              records its jobs), outputs checked identical: the yardstick of a cold build;
 - cold:      a full build from raw data (the environment already installed);
 - no-op:     `snakemake` again with nothing changed;
-- edit:      one raw table (events) edited, its sidecar re-signed, rebuilt;
+- edit:      one raw table (events) edited, its sidecar re-signed, rebuilt; and the
+             jobs it reran replayed in one process, beside the floor (how much of a
+             cold build's work an edit must redo);
 - suite:     the README's test command (`pytest`, with CI=true), once;
 - rows x100: the daily Coin Metrics fields grown to 100 times their rows with
              synthetic earlier days (the real rows repeated, dates moved back; the
@@ -128,9 +130,15 @@ def digests(project: Path) -> dict[str, str]:
     }
 
 
-def floor(records: Path, built: Path, target: Path, env: dict[str, str]) -> float:
-    """The recorded jobs of ``built`` replayed in one process in a fresh copy."""
-    project = copy_project(target)
+def floor(
+    records: Path, built: Path, target: Path, env: dict[str, str], start: Path | None = None
+) -> float:
+    """The recorded jobs of ``built`` replayed in one process in a fresh copy (or in a
+    copy of ``start``, the project as the recorded run found it)."""
+    if start is None:
+        project = copy_project(target)
+    else:
+        project = Path(shutil.copytree(start, target, symlinks=True))
     seconds = timed([sys.executable, str(ROOT / "benchmarks/floor.py"), str(records)],
                     project, env)  # fmt: skip
     expected, replayed = digests(built), digests(project)
@@ -150,7 +158,7 @@ def main() -> None:
     env = dict(os.environ, HOME=str(work / "home"), XDG_CACHE_HOME=str(work / "cache"))
     env.pop("PYTHONPATH", None)
     try:
-        version, floors, cold, noop, edit, big = [], [], [], [], [], []
+        version, floors, cold, noop, edit, edit_floors, big = [], [], [], [], [], [], []
         for i in range(args.repeat):
             project = copy_project(work / f"cold{i}")
             records = work / f"jobs{i}"
@@ -162,7 +170,11 @@ def main() -> None:
             version.append(timed([sys.executable, "-m", "snakemake", "--version"], project, env))
             noop.append(run(project, env))
             edit_events(project, i + 1)
-            edit.append(run(project, env))
+            before = Path(shutil.copytree(project, work / f"before-edit{i}", symlinks=True))
+            edited = work / f"edit-jobs{i}"
+            edited.mkdir()
+            edit.append(run(project, dict(env, MINING_REPORT_RECORD_JOBS=str(edited))))
+            edit_floors.append(floor(edited, project, work / f"edit-floor{i}", env, before))
         html = (work / "cold0/reports/crackdown.html").stat().st_size
         pdf = (work / "cold0/reports/crackdown.pdf").stat().st_size
         cold_m, version_m, floor_m = median(cold), median(version), median(floors)
@@ -174,6 +186,8 @@ def main() -> None:
              "<= 1.2 x version"),
             ("edit one raw table", median(edit), f"{median(edit) / cold_m:.2f} x cold",
              "<= 0.35 x cold"),
+            ("  its jobs, one process", median(edit_floors),
+             f"{median(edit_floors) / floor_m:.2f} x floor", "(the edit's own work)"),
         ]  # fmt: skip
         if not args.no_suite:
             suite_env = dict(os.environ, CI="true")
