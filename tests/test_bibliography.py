@@ -12,7 +12,7 @@ import pytest
 
 from mining_report.bibliography import bibliography, licence_text, web_entry
 from mining_report.provenance import load_sidecars
-from mining_report.schemas import CHECK_COLUMNS, RAW_MODELS
+from mining_report.schemas import RAW_MODELS
 from mining_report.validation import validate_raw
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,7 +27,6 @@ def tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
             ROOT / f"data/raw/press/{table}.csv",
             RAW_MODELS[table],
             folder / f"{table}.csv",
-            CHECK_COLUMNS,
         )
         for table in PRESS
     }

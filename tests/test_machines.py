@@ -25,7 +25,7 @@ from mining_report.machines import (
     source_conflicts,
     unit_qualifier,
 )
-from mining_report.schemas import CHECK_COLUMNS, RAW_MODELS
+from mining_report.schemas import RAW_MODELS
 from mining_report.validation import validate_raw
 from mining_report.vocabularies import MACHINE_FLOWS
 
@@ -407,9 +407,7 @@ def raw(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
         "cbeci_provinces": "ccaf/cbeci_provinces.csv",
     }
     return {
-        table: validate_raw(
-            ROOT / "data/raw" / path, RAW_MODELS[table], folder / f"{table}.csv", CHECK_COLUMNS
-        )
+        table: validate_raw(ROOT / "data/raw" / path, RAW_MODELS[table], folder / f"{table}.csv")
         for table, path in paths.items()
     }
 

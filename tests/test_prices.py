@@ -31,7 +31,6 @@ from mining_report.prices import (
     price_trends,
 )
 from mining_report.schemas import (
-    CHECK_COLUMNS,
     AsicModelsRaw,
     AsicPricesRaw,
     BtcDailyRaw,
@@ -475,9 +474,7 @@ def raw(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
         "asic_prices": ("hardware", AsicPricesRaw),
     }
     validated = {
-        name: validate_raw(
-            ROOT / f"data/raw/{where}/{name}.csv", model, folder / f"{name}.csv", CHECK_COLUMNS
-        )
+        name: validate_raw(ROOT / f"data/raw/{where}/{name}.csv", model, folder / f"{name}.csv")
         for name, (where, model) in tables.items()
     }
     # btc_daily is computed from the validated fields, as the DAG does.

@@ -186,7 +186,7 @@ def stage_table(
     """Write a fetched table and its sidecar to staging, validate it, diff it."""
     import pandas as pd
 
-    from .schemas import CHECK_COLUMNS, RAW_MODELS
+    from .schemas import RAW_MODELS
     from .validation import validate_raw
 
     folder = STAGING / table
@@ -201,7 +201,7 @@ def stage_table(
     meta = new_sidecar(load_sidecar(raw_csv), staged_csv, new, download, now)
     write_text(sidecar_path(staged_csv), _dump_sidecar(meta, table))
     try:
-        validate_raw(staged_csv, RAW_MODELS[table], folder / "failures.csv", CHECK_COLUMNS)
+        validate_raw(staged_csv, RAW_MODELS[table], folder / "failures.csv")
     except (ValidationFailed, ProvenanceError) as err:
         first = str(err).splitlines()[0]
         # Keep the failure cases to read; drop the pair that must not be accepted.
@@ -289,7 +289,7 @@ def resign(table: str, raw_tables: dict[str, str], now: dt.datetime | None = Non
     """Validate a hand-edited table and only then write its new sha256 and a log line."""
     import tempfile
 
-    from .schemas import CHECK_COLUMNS, RAW_MODELS
+    from .schemas import RAW_MODELS
     from .validation import validate_raw
 
     if table not in raw_tables:
@@ -307,7 +307,7 @@ def resign(table: str, raw_tables: dict[str, str], now: dt.datetime | None = Non
         shutil.copyfile(raw_csv, copy)
         write_text(sidecar_path(copy), _dump_sidecar({**meta, "sha256": new_hash}, table))
         try:
-            validate_raw(copy, RAW_MODELS[table], Path(scratch) / "failures.csv", CHECK_COLUMNS)
+            validate_raw(copy, RAW_MODELS[table], Path(scratch) / "failures.csv")
         except (ValidationFailed, ProvenanceError) as err:
             message = str(err).replace(str(copy), str(raw_csv)).splitlines()
             raise RefreshError(

@@ -36,7 +36,9 @@ CODE = {
         f"{PKG}/{m}.py"
         for m in (
             "validation",
-            "schemas",
+            "schemas/__init__",
+            "schemas/base",
+            "schemas/raw",
             "vocabularies",
             "provenance",
             "errors",

@@ -8,7 +8,15 @@ rule btc_daily:
     input:
         code=[
             f"{PKG}/{m}.py"
-            for m in ("network", "schemas", "vocabularies", "io", "step")
+            for m in (
+                "network",
+                "schemas/__init__",
+                "schemas/base",
+                "schemas/raw",
+                "vocabularies",
+                "io",
+                "step",
+            )
         ],
         # Validated first; the computation reads the published strings themselves.
         validated=interim("btc_daily_source_fields"),

@@ -9,7 +9,7 @@ import json
 from mining_report import step
 from mining_report.io import atomic_path, write_text
 from mining_report.provenance import ProvenanceError
-from mining_report.schemas import CHECK_COLUMNS, RAW_MODELS
+from mining_report.schemas import RAW_MODELS
 from mining_report.validation import (
     ValidationFailed,
     summary_path,
@@ -23,7 +23,7 @@ def main(snakemake) -> None:
     failures = snakemake.params.failures
     model = RAW_MODELS[table]
     try:
-        frame = validate_raw(raw_csv, model, failures, CHECK_COLUMNS)
+        frame = validate_raw(raw_csv, model, failures)
     except (ValidationFailed, ProvenanceError) as err:
         write_text(summary_path(failures), f"{err}\n")
         raise
