@@ -50,7 +50,7 @@ def test_a_derived_infinity_is_refused_naming_table_column_and_row() -> None:
     import pandas as pd
     import pytest
 
-    from mining_report.hashrate import HashrateByCountry
+    from mining_report.schemas import HashrateByCountry
     from mining_report.tables import finalize
 
     columns = list(HashrateByCountry.to_schema().columns)

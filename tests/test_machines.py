@@ -15,7 +15,7 @@ import pandera.pandas as pa
 import pytest
 from pandera.typing import Series
 
-from mining_report.hashrate import HashrateByCountry, hashrate_by_country
+from mining_report.hashrate import hashrate_by_country
 from mining_report.machines import (
     FT_DESTINATIONS,
     DestinationFigures,
@@ -25,7 +25,7 @@ from mining_report.machines import (
     source_conflicts,
     unit_qualifier,
 )
-from mining_report.schemas import RAW_MODELS
+from mining_report.schemas import RAW_MODELS, HashrateByCountry
 from mining_report.validation import validate_raw
 from mining_report.vocabularies import MACHINE_FLOWS
 

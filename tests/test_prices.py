@@ -15,12 +15,6 @@ from hypothesis import strategies as st
 from mining_report.catalog import DERIVATIONS, PROCESSED_MODELS
 from mining_report.network import btc_daily
 from mining_report.prices import (
-    EFFICIENCY_CLASSES,
-    AsicPriceIndexQuotes,
-    AsicPrices,
-    DifficultyAdjustments,
-    PriceRecovery,
-    PriceTrends,
     asic_price_index_quotes,
     asic_prices_by_class,
     classify_listings,
@@ -32,11 +26,17 @@ from mining_report.prices import (
 )
 from mining_report.schemas import (
     AsicModelsRaw,
+    AsicPriceIndexQuotes,
+    AsicPrices,
     AsicPricesRaw,
     BtcDailyRaw,
     BtcDailySourceFieldsRaw,
+    DifficultyAdjustments,
+    PriceRecovery,
+    PriceTrends,
 )
 from mining_report.validation import validate_raw
+from mining_report.vocabularies import EFFICIENCY_CLASSES
 
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = [PriceTrends, PriceRecovery, DifficultyAdjustments, AsicPrices, AsicPriceIndexQuotes]

@@ -8,6 +8,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from . import hashrate, machines, prices, shutdowns
+from .schemas import cleaned
 
 #: Cleaned table name → the pure function that derives it from its inputs.
 DERIVATIONS: dict[str, Callable[..., pd.DataFrame]] = {
@@ -28,17 +29,17 @@ DERIVATIONS: dict[str, Callable[..., pd.DataFrame]] = {
 
 #: Cleaned table name → its output schema (the source of the data dictionary).
 PROCESSED_MODELS: dict[str, type[pa.DataFrameModel]] = {
-    "hashrate_by_country": hashrate.HashrateByCountry,
-    "hashrate_by_province": hashrate.HashrateByProvince,
-    "hashrate_migration": hashrate.HashrateMigration,
-    "shutdowns": shutdowns.Shutdowns,
-    "shutdown_exposure": shutdowns.ShutdownExposure,
-    "price_trends": prices.PriceTrends,
-    "price_recovery": prices.PriceRecovery,
-    "difficulty_adjustments": prices.DifficultyAdjustments,
-    "asic_prices": prices.AsicPrices,
-    "asic_price_index_quotes": prices.AsicPriceIndexQuotes,
-    "machine_exports": machines.MachineExports,
-    "machine_exports_by_destination": machines.MachineExportsByDestination,
-    "source_conflicts": machines.SourceConflicts,
+    "hashrate_by_country": cleaned.HashrateByCountry,
+    "hashrate_by_province": cleaned.HashrateByProvince,
+    "hashrate_migration": cleaned.HashrateMigration,
+    "shutdowns": cleaned.Shutdowns,
+    "shutdown_exposure": cleaned.ShutdownExposure,
+    "price_trends": cleaned.PriceTrends,
+    "price_recovery": cleaned.PriceRecovery,
+    "difficulty_adjustments": cleaned.DifficultyAdjustments,
+    "asic_prices": cleaned.AsicPrices,
+    "asic_price_index_quotes": cleaned.AsicPriceIndexQuotes,
+    "machine_exports": cleaned.MachineExports,
+    "machine_exports_by_destination": cleaned.MachineExportsByDestination,
+    "source_conflicts": cleaned.SourceConflicts,
 }

@@ -14,18 +14,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing import Series
 
-from .schemas import CLAIM_REFERENCE
+from .schemas.cleaned import MachineExports, MachineExportsByDestination, SourceConflicts
 from .tables import field_unit, finalize, key_of
-from .vocabularies import (
-    CITABLE_TABLES,
-    CLAIM_CHOICES,
-    CONFIDENCE_LEVELS,
-    DESTINATION_COUNTRIES,
-    MACHINE_FLOWS,
-    STUDY_END,
-)
+from .vocabularies import CITABLE_TABLES, CONFIDENCE_LEVELS, DESTINATION_COUNTRIES
 
 #: A machine count is a machine_flows row whose unit starts with this word.
 MACHINE_UNIT = "machines"
@@ -38,67 +30,6 @@ SEPARATOR = " ; "
 
 
 # --- machine_exports ---------------------------------------------------------------
-
-
-class MachineExports(pa.DataFrameModel):
-    """Every machine count reported in the press, normalized: one row per figure.
-
-    Destination, company and flow are the project's reading of each figure
-    (data/raw/press/machine_flow_entities.csv); the count and its wording are the
-    source's. Flow vocabulary: "left China" (moved, shipped or relocated out of China:
-    the exporters' side), "arrived abroad" (received, hosted, delivered or deployed
-    outside China: the receivers' side), "in China" (located in China at a date),
-    "seized at export" (held by Chinese customs) and "other" (orders, sales,
-    capacities, planned moves, a disputed count). Unit: ``machines`` in machines.
-    Key: figure_id.
-    """
-
-    figure_id: Series[str] = pa.Field(
-        str_matches=r"^M\d{2}$", description="Figure in machine_flows (M01-M70)"
-    )
-    date_reported: Series[pd.Timestamp] = pa.Field(
-        le=STUDY_END,
-        nullable=True,
-        description="Date of the report giving the figure; empty if none",
-    )
-    metric: Series[str] = pa.Field(description="What the figure counts, in the project's words")
-    machines: Series[pd.Int64Dtype] = pa.Field(
-        ge=0,
-        description="The count; for a count printed 'N of M', N",
-        metadata={"unit": "machines"},
-    )
-    first_of_pair: Series[bool] = pa.Field(
-        description="True when the source printed 'N of M' and machines holds N (M06)"
-    )
-    qualifier: Series[str] = pa.Field(
-        nullable=True,
-        description="The unit's qualifier as reported, e.g. 'at least'; empty if none",
-    )
-    destination_country: Series[str] = pa.Field(
-        isin=list(DESTINATION_COUNTRIES),
-        nullable=True,
-        description="Country outside China the machines went to or were in; empty if none named",
-    )
-    company: Series[str] = pa.Field(
-        nullable=True, description="Company, host or maker the count is about; empty if none"
-    )
-    flow: Series[str] = pa.Field(
-        isin=list(MACHINE_FLOWS), description="Where the count puts the machines (see above)"
-    )
-    confidence: Series[str] = pa.Field(
-        isin=list(CONFIDENCE_LEVELS), description="How well the figure is attested"
-    )
-    source_publisher: Series[str] = pa.Field(description="Publisher of the primary source")
-    source_url: Series[str] = pa.Field(description="URL of the primary source")
-    in_conflict_ledger: Series[bool] = pa.Field(
-        description="True when source_conflicts cites the figure as one of its claims"
-    )
-
-    class Config:
-        strict = True
-        coerce = True
-        ordered = True
-        unique = ["figure_id"]
 
 
 def unit_qualifier(unit: str) -> str | None:
@@ -229,47 +160,6 @@ FT_DESTINATIONS = DestinationFigures(
 )
 
 
-class MachineExportsByDestination(pa.DataFrameModel):
-    """Where the machines tracked by the FT went (November 2021), one row per country.
-
-    Ranks of counted countries follow their counts; a rank reported without a count
-    is taken as published; countries named after the last rank without an order share
-    the next rank. The share is of all machines tracked to a destination (about
-    430,000, M03; a single-source figure). Units: ``machines`` in machines,
-    ``share_of_tracked_pct`` in percent. Key: destination_country.
-    """
-
-    destination_country: Series[str] = pa.Field(
-        isin=list(DESTINATION_COUNTRIES), description="Destination country"
-    )
-    machines: Series[pd.Int64Dtype] = pa.Field(
-        ge=0,
-        nullable=True,
-        description="Machines moved there; empty where the source gives only a rank or a name",
-        metadata={"unit": "machines"},
-    )
-    rank: Series[int] = pa.Field(ge=1, description="Position among destinations, 1 = most")
-    share_of_tracked_pct: Series[float] = pa.Field(
-        ge=0,
-        le=100,
-        nullable=True,
-        description="machines / machines tracked to any destination x 100, 2 decimals",
-        metadata={"unit": "percent"},
-    )
-    figure_ids: Series[str] = pa.Field(
-        description="Figures the row comes from (machine_flows M.., published_figures P..), ' ; '"
-    )
-    confidence: Series[str] = pa.Field(
-        isin=list(CONFIDENCE_LEVELS), description="The weakest confidence of those figures"
-    )
-
-    class Config:
-        strict = True
-        coerce = True
-        ordered = True
-        unique = ["destination_country"]
-
-
 def weakest(levels: Iterable[str]) -> str:
     """The least certain of some confidence levels (confirmed < single source < uncertain)."""
     return max(levels, key=CONFIDENCE_LEVELS.index)
@@ -389,43 +279,6 @@ def machine_exports_by_destination(
 
 
 # --- source_conflicts ----------------------------------------------------------------
-
-
-class SourceConflicts(pa.DataFrameModel):
-    """The ledger of figures that disagree, each claim resolved to its value and source.
-
-    Claims are references into the raw and cleaned tables (see the sidecar of
-    data/raw/press/source_conflicts.csv); values are text as in the data, numbers of
-    cleaned tables rounded to 2 decimals; a claim's unit and source come with it.
-    Key: conflict_id.
-    """
-
-    conflict_id: Series[str] = pa.Field(
-        str_matches=r"^K\d{2}$", description="Conflict K01, K02, ..."
-    )
-    topic: Series[str] = pa.Field(description="What the two claims disagree about")
-    claim_a_ref: Series[str] = pa.Field(
-        str_matches=CLAIM_REFERENCE, description="Reference of the claim under question"
-    )
-    claim_a_value: Series[str] = pa.Field(description="Its value, as text")
-    claim_a_unit: Series[str] = pa.Field(description="Its unit, as recorded with it")
-    claim_a_source: Series[str] = pa.Field(description="Its source: publisher and URL, or dataset")
-    claim_b_ref: Series[str] = pa.Field(
-        str_matches=CLAIM_REFERENCE, description="Reference of the claim it is checked against"
-    )
-    claim_b_value: Series[str] = pa.Field(description="Its value, as text")
-    claim_b_unit: Series[str] = pa.Field(description="Its unit, as recorded with it")
-    claim_b_source: Series[str] = pa.Field(description="Its source: publisher and URL, or dataset")
-    used: Series[str] = pa.Field(
-        isin=list(CLAIM_CHOICES), description="Which claim the report uses: a, b or neither"
-    )
-    why: Series[str] = pa.Field(description="Why, in the project's words")
-
-    class Config:
-        strict = True
-        coerce = True
-        ordered = True
-        unique = ["conflict_id"]
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ rule btc_daily:
                 "schemas/__init__",
                 "schemas/base",
                 "schemas/raw",
+                "schemas/cleaned",
                 "vocabularies",
                 "io",
                 "step",
