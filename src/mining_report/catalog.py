@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 import pandera.pandas as pa
 
-from . import hashrate, machines, prices, shutdowns
+from . import conflicts, hashrate, machines, prices, shutdowns
 from .schemas import cleaned
 
 #: Cleaned table name → the pure function that derives it from its inputs.
@@ -24,7 +24,7 @@ DERIVATIONS: dict[str, Callable[..., pd.DataFrame]] = {
     "asic_price_index_quotes": prices.asic_price_index_quotes,
     "machine_exports": machines.machine_exports,
     "machine_exports_by_destination": machines.machine_exports_by_destination,
-    "source_conflicts": machines.source_conflicts,
+    "source_conflicts": conflicts.source_conflicts,
 }
 
 #: Cleaned table name → its output schema (the source of the data dictionary).

@@ -54,6 +54,7 @@ CODE = {
             "shutdowns",
             "prices",
             "machines",
+            "conflicts",
             "schemas/__init__",
             "schemas/base",
             "schemas/raw",
