@@ -18,7 +18,7 @@ import pandera.pandas as pa
 
 from .errors import ProvenanceError, ValidationFailed
 from .io import write_text
-from .provenance import open_snapshot, sha256_of, sidecar_path
+from .provenance import Sidecar, open_snapshot, sha256_of, sidecar_path
 from .schemas import SERIES_WINDOWS, SeriesWindow, check_columns_of
 
 #: How many offending lines a message quotes per (column, check) before summarising.
@@ -291,11 +291,9 @@ def completeness_failures(
     return _rows(found, source, [])
 
 
-def accessed_failures(
-    frame: pd.DataFrame, meta: dict[str, object], source: str | Path
-) -> pd.DataFrame:
+def accessed_failures(frame: pd.DataFrame, sidecar: Sidecar, source: str | Path) -> pd.DataFrame:
     """A snapshot cannot have been accessed before the last date its data holds."""
-    accessed = meta.get("accessed")
+    accessed = sidecar.accessed
     dates = [
         pd.to_datetime(frame[name], errors="coerce").max()
         for name in frame.columns
@@ -388,7 +386,7 @@ def validate_raw(
     ]
     try:
         table = model.validate(raw.frame, lazy=True)
-        found.append(accessed_failures(table, snapshot.meta, raw_csv))
+        found.append(accessed_failures(table, snapshot.sidecar, raw_csv))
     except pandera.errors.SchemaErrors as errors:
         found.append(failure_table(errors, raw_csv, check_columns_of(model), raw.lines))
     failures = pd.concat([f for f in found if not f.empty] or found[:1])

@@ -3,8 +3,6 @@
 import os
 import sys
 
-import yaml
-
 
 def put_package_on_pythonpath(src):
     """Let every job's script import the project's package from src/, uninstalled."""
@@ -15,6 +13,7 @@ def put_package_on_pythonpath(src):
 put_package_on_pythonpath(str(Path(workflow.basedir) / "src"))
 
 from mining_report.planning import check_citations, check_config, check_raw_inputs
+from mining_report.provenance import ProvenanceError, load_sidecar
 from mining_report.publish import NotPublished, out_of_date, publish_report
 
 REPORT = config["report"]["name"]
@@ -130,12 +129,10 @@ def snapshot_sources():
     sources = {}
     for table, csv in RAW_TABLES.items():
         try:
-            meta = yaml.safe_load(Path(sidecar(csv)).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            meta = load_sidecar(csv)
+        except (OSError, ProvenanceError):
             continue
-        if isinstance(meta, dict) and meta.get("title"):
-            author = meta.get("author") or meta.get("producer")
-            sources[table] = f"{meta['title']} ({author})" if author else meta["title"]
+        sources[table] = f"{meta.title} ({meta.creator})"
     return sources
 
 
