@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from mining_report.provenance import Sidecar
 
 ROOT = Path(__file__).resolve().parents[1]
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -31,6 +35,19 @@ GENERATED = {
     "figures",
 }
 GENERATED_SUFFIXES = (".html", ".pdf", ".parquet", ".part")
+
+
+def sidecar(**fields: Any) -> Sidecar:
+    """A sidecar record for a unit test: the required fields made up, ``fields`` set."""
+    made_up = {
+        "title": "A source",
+        "producer": "A producer",
+        "url": "https://example.org/",
+        "accessed": dt.date(2026, 1, 1),
+        "licence": "as stated",
+        "sha256": "0" * 64,
+    }
+    return Sidecar(**(made_up | fields))
 
 
 def require(tool: str | None, why: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import random
 from pathlib import Path
@@ -12,8 +11,10 @@ import pytest
 
 from mining_report.bibliography import bibliography, licence_text, web_entry
 from mining_report.provenance import load_sidecars
-from mining_report.schemas import CHECK_COLUMNS, RAW_MODELS
+from mining_report.schemas import RAW_MODELS
 from mining_report.validation import validate_raw
+
+from conftest import sidecar
 
 ROOT = Path(__file__).resolve().parents[1]
 PRESS = ("events", "machine_flows", "published_figures", "seed_articles")
@@ -27,7 +28,6 @@ def tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
             ROOT / f"data/raw/press/{table}.csv",
             RAW_MODELS[table],
             folder / f"{table}.csv",
-            CHECK_COLUMNS,
         )
         for table in PRESS
     }
@@ -168,7 +168,7 @@ def test_a_licence_is_printed_as_the_source_states_it(sidecars) -> None:
     assert licence_text(sidecars["btc_daily_source_fields"]) == "CC BY-NC 4.0"
     assert licence_text(sidecars["cbeci_countries"]).startswith("not stated by CCAF")
     with pytest.raises(ValueError, match="no licence_short"):
-        licence_text({"title": "A table", "licence_id": "CC-BY-4.0"})
+        licence_text(sidecar(title="A table", licence_id="CC-BY-4.0"))
 
 
 def test_a_described_title_is_not_printed_as_a_title() -> None:
@@ -188,10 +188,10 @@ def test_a_dataset_is_dated_by_its_snapshot_when_it_has_no_publication_date(
 ) -> None:
     for table, meta in sidecars.items():
         entry = entries[table]
-        if meta.get("published"):
-            day = dt.date.fromisoformat(str(meta["published"]))
+        if meta.published:
+            day = meta.published
         else:
-            day = dt.date.fromisoformat(str(meta["accessed"]))
+            day = meta.accessed
             assert entry["version"].startswith("snapshot of "), table
             assert str(day.year) in entry["version"], table
         assert entry["issued"] == {"date-parts": [[day.year, day.month, day.day]]}, table

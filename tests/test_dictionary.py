@@ -14,6 +14,8 @@ from mining_report.catalog import DERIVATIONS, PROCESSED_MODELS
 from mining_report.dictionary import data_dictionary
 from mining_report.tables import SNAKE_CASE, key_of
 
+from conftest import sidecar
+
 
 def test_every_derivation_has_a_model_and_back() -> None:
     assert set(DERIVATIONS) == set(PROCESSED_MODELS)
@@ -50,7 +52,7 @@ def test_a_derived_infinity_is_refused_naming_table_column_and_row() -> None:
     import pandas as pd
     import pytest
 
-    from mining_report.hashrate import HashrateByCountry
+    from mining_report.schemas import HashrateByCountry
     from mining_report.tables import finalize
 
     columns = list(HashrateByCountry.to_schema().columns)
@@ -96,8 +98,8 @@ def _package(tmp_path: Path, cells: list[str]) -> Path:
 
     tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "small.csv").write_text("name,note\n" + "".join(f"{c},x\n" for c in cells))
-    meta = {"title": "A source", "url": "https://example.org/", "licence_id": "CC-BY-4.0",
-            "licence_short": "CC BY 4.0"}  # fmt: skip
+    meta = sidecar(title="A source", url="https://example.org/", licence_id="CC-BY-4.0",
+                   licence_short="CC BY 4.0")  # fmt: skip
     package = datapackage({"small": Small}, tmp_path, {"cbeci_countries": meta})
     path = tmp_path / "datapackage.json"
     path.write_text(json.dumps(package))

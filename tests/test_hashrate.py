@@ -9,7 +9,7 @@ import pandera.errors
 import pytest
 
 from mining_report.hashrate import hashrate_by_country
-from mining_report.schemas import CHECK_COLUMNS, CbeciCountriesRaw
+from mining_report.schemas import CbeciCountriesRaw
 from mining_report.validation import validate_raw
 from mining_report.vocabularies import COUNTRIES
 
@@ -53,7 +53,6 @@ def real_table(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
         ROOT / "data/raw/ccaf/cbeci_countries.csv",
         CbeciCountriesRaw,
         tmp_path_factory.mktemp("v") / "failures.csv",
-        CHECK_COLUMNS,
     )
     return hashrate_by_country(raw).set_index(["month", "country"])
 
@@ -140,7 +139,7 @@ def test_published_xinjiang_share_of_global_april_2020(real_table: pd.DataFrame)
 
     provinces = validate_raw(
         ROOT / "data/raw/ccaf/cbeci_provinces.csv", CbeciProvincesRaw,
-        ROOT / ".pytest_cache" / "failures.csv", CHECK_COLUMNS,
+        ROOT / ".pytest_cache" / "failures.csv",
     )  # fmt: skip
     table = hashrate_by_province(provinces, real_table.reset_index())
     xinjiang = table[(table["month"] == "2020-04-01") & (table["province"] == "Xinjiang")]

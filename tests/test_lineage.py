@@ -27,6 +27,8 @@ from mining_report.raw_lines import line_ranges, read_with_lines
 from mining_report.render import mark_numbers
 from mining_report.vocabularies import CCAF_COUNTRIES, ORDINALS
 
+from conftest import sidecar
+
 ROOT = Path(__file__).resolve().parents[1]
 NBSP = "\u00a0"
 
@@ -119,7 +121,7 @@ def test_a_variable_without_lineage_or_with_a_wrong_one_stops_the_build(tmp_path
         {"month": pd.to_datetime(["2021-01-01"]), "country": ["China"], "share_pct": [50.0],
          "hashrate_ehs": [1.0]}
     )  # fmt: skip
-    meta = {"cbeci_countries": {"title": "Mining Map", "author": "CCAF", "url": "https://x.org"}}
+    meta = {"cbeci_countries": sidecar(title="Mining Map", author="CCAF", url="https://x.org")}
     args = ({"hashrate_by_country": table}, {"cbeci_countries": str(csv)}, meta, "2021-01-01")
     with pytest.raises(ValueError, match="without lineage: share"):
         lineage_records({"share": "50.00 %"}, *args)

@@ -13,7 +13,6 @@ from malformed import CASES, CROSS_TABLE_CASES, RAW, ROOT, Case, break_snapshot,
 from mining_report.network import btc_daily
 from mining_report.provenance import ProvenanceError
 from mining_report.schemas import (
-    CHECK_COLUMNS,
     NETWORK_HASHRATE_TOLERANCE,
     RAW_MODELS,
     SERIES_WINDOWS,
@@ -53,7 +52,7 @@ def test_malformed_input_is_rejected_with_a_precise_message(case: Case, project:
     broken = csv.read_bytes()
     failures = project / "failures.csv"
     with pytest.raises((ValidationFailed, ProvenanceError)) as err:
-        validate_raw(csv, RAW_MODELS[case.table], failures, CHECK_COLUMNS)
+        validate_raw(csv, RAW_MODELS[case.table], failures)
     message = str(err.value)
     # A sidecar fault names the sidecar; every other fault names the CSV.
     assert str(sidecar_of(csv) if case.edit_sidecar else csv) in message
@@ -76,7 +75,7 @@ def test_crlf_line_ends_are_accepted(project: Path) -> None:
     text = meta.read_text()
     old = hashlib.sha256(crlf.replace(b"\r\n", b"\n")).hexdigest()
     meta.write_text(text.replace(old, hashlib.sha256(crlf).hexdigest()))
-    frame = validate_raw(csv, RAW_MODELS["cbeci_countries"], project / "f.csv", CHECK_COLUMNS)
+    frame = validate_raw(csv, RAW_MODELS["cbeci_countries"], project / "f.csv")
     assert len(frame) == 290
     assert not frame["country"].str.contains("\r").any()
 
@@ -90,7 +89,7 @@ def test_markup_in_a_text_field_is_valid_data(project: Path) -> None:
         (),
     )
     csv = break_snapshot(case, project)
-    frame = validate_raw(csv, RAW_MODELS["events"], project / "f.csv", CHECK_COLUMNS)
+    frame = validate_raw(csv, RAW_MODELS["events"], project / "f.csv")
     assert frame.loc[0, "summary"].startswith("<script>alert(1)</script>")
 
 
@@ -101,7 +100,6 @@ def test_a_stale_failures_file_is_removed_by_a_clean_run(project: Path) -> None:
         project / "data/raw/ccaf/cbeci_countries.csv",
         RAW_MODELS["cbeci_countries"],
         failures,
-        CHECK_COLUMNS,
     )
     assert not failures.exists()
 
@@ -120,7 +118,7 @@ def test_the_real_ccaf_and_coin_metrics_hashrates_agree(project: Path) -> None:
 def test_a_cross_table_disagreement_is_found(case: Case, project: Path) -> None:
     csv = break_snapshot(case, project)
     # Each table passes on its own ...
-    validate_raw(csv, RAW_MODELS[case.table], project / "f.csv", CHECK_COLUMNS)
+    validate_raw(csv, RAW_MODELS[case.table], project / "f.csv")
     broken = btc_daily(csv)  # the daily table the DAG computes from the fields
     countries = validate_raw(
         project / RAW["cbeci_countries"], RAW_MODELS["cbeci_countries"], project / "f.csv"

@@ -77,7 +77,7 @@ def test_a_raw_table_without_a_model_is_refused() -> None:
     config = with_value("raw_tables.hashrate_guesses", "data/raw/press/hashrate_guesses.csv")
     assert check_config(config) == [
         "config key raw_tables.hashrate_guesses: no pandera model for it; add one to "
-        "RAW_MODELS in src/mining_report/schemas.py"
+        "RAW_MODELS in src/mining_report/schemas/raw.py"
     ]
 
 

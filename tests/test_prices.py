@@ -15,12 +15,6 @@ from hypothesis import strategies as st
 from mining_report.catalog import DERIVATIONS, PROCESSED_MODELS
 from mining_report.network import btc_daily
 from mining_report.prices import (
-    EFFICIENCY_CLASSES,
-    AsicPriceIndexQuotes,
-    AsicPrices,
-    DifficultyAdjustments,
-    PriceRecovery,
-    PriceTrends,
     asic_price_index_quotes,
     asic_prices_by_class,
     classify_listings,
@@ -31,13 +25,18 @@ from mining_report.prices import (
     price_trends,
 )
 from mining_report.schemas import (
-    CHECK_COLUMNS,
     AsicModelsRaw,
+    AsicPriceIndexQuotes,
+    AsicPrices,
     AsicPricesRaw,
     BtcDailyRaw,
     BtcDailySourceFieldsRaw,
+    DifficultyAdjustments,
+    PriceRecovery,
+    PriceTrends,
 )
 from mining_report.validation import validate_raw
+from mining_report.vocabularies import EFFICIENCY_CLASSES
 
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = [PriceTrends, PriceRecovery, DifficultyAdjustments, AsicPrices, AsicPriceIndexQuotes]
@@ -475,9 +474,7 @@ def raw(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
         "asic_prices": ("hardware", AsicPricesRaw),
     }
     validated = {
-        name: validate_raw(
-            ROOT / f"data/raw/{where}/{name}.csv", model, folder / f"{name}.csv", CHECK_COLUMNS
-        )
+        name: validate_raw(ROOT / f"data/raw/{where}/{name}.csv", model, folder / f"{name}.csv")
         for name, (where, model) in tables.items()
     }
     # btc_daily is computed from the validated fields, as the DAG does.

@@ -128,6 +128,8 @@ def closure(modules: set[str]) -> set[str]:
         if module not in seen:
             seen.add(module)
             todo.extend(ast_imports(module))
+            if "." in module:  # a submodule runs its package's __init__ first
+                todo.append(module.rpartition(".")[0])
             if module == "catalog":  # resolves every module the registry names
                 todo.extend(registry.module_of(t.derive) for t in TABLES.values())
                 todo.extend(registry.module_of(t.model) for t in TABLES.values())

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from mining_report.provenance import sidecar_path
-from mining_report.schemas import CHECK_COLUMNS, CbeciCountriesRaw
+from mining_report.schemas import CbeciCountriesRaw
 from mining_report.validation import ValidationFailed, validate_raw
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,7 +29,7 @@ def snapshot(tmp_path: Path, content: bytes) -> Path:
 
 
 def validate(path: Path, tmp_path: Path) -> pd.DataFrame:
-    return validate_raw(path, CbeciCountriesRaw, tmp_path / "failures.csv", CHECK_COLUMNS)
+    return validate_raw(path, CbeciCountriesRaw, tmp_path / "failures.csv")
 
 
 def original_text() -> str:

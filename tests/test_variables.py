@@ -33,6 +33,8 @@ from mining_report.variables import (
     to_yaml,
 )
 
+from conftest import sidecar
+
 NBSP = "\u00a0"
 
 
@@ -163,8 +165,8 @@ def test_data_variables_sum_the_validation_records() -> None:
         {"table": "c", "rows": 5, "checks": 3},
     ]
     sidecars = {
-        "data/raw/ccaf/x.csv": {"author": "CCAF", "licence_id": "CC-BY-4.0"},
-        "data/raw/coinmetrics/y.csv": {"author": "Coin Metrics", "licence_id": "CC-BY-NC-4.0"},
+        "data/raw/ccaf/x.csv": sidecar(author="CCAF", licence_id="CC-BY-4.0"),
+        "data/raw/coinmetrics/y.csv": sidecar(author="Coin Metrics", licence_id="CC-BY-NC-4.0"),
     }
     assert data_variables(validations, sidecars) == {
         "raw_table_count": "3",

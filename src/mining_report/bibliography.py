@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from .formatting import day_text
+from .provenance import Sidecar
 
 #: The press tables with one reference per row: table -> (id column, own-date column).
 #: The date is the cited page's publication date (events' source_date, the
@@ -39,17 +40,17 @@ def _date_parts(value: Any) -> dict[str, list[list[int]]]:
     return {"date-parts": [[day.year, day.month, day.day]]}
 
 
-def licence_text(meta: Mapping[str, Any]) -> str:
+def licence_text(meta: Sidecar) -> str:
     """The licence as the source states it ("CC BY-NC 4.0"), from the sidecar."""
-    if not meta.get("licence_short"):
+    if not meta.licence_short:
         raise ValueError(
-            f"sidecar of {meta.get('table') or meta['title']!r} has no licence_short: write the "
+            f"sidecar of {meta.table or meta.title!r} has no licence_short: write the "
             "licence as the source states it (or 'not stated ...')"
         )
-    return str(meta["licence_short"])
+    return meta.licence_short
 
 
-def csl_entry(table: str, meta: dict[str, Any]) -> dict[str, Any]:
+def csl_entry(table: str, meta: Sidecar) -> dict[str, Any]:
     """One CSL-JSON dataset entry; the citation key is the raw table's name.
 
     Dated by its publication date, or else by the snapshot used (the access date).
@@ -57,22 +58,22 @@ def csl_entry(table: str, meta: dict[str, Any]) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "id": table,
         "type": "dataset",
-        "title": meta["title"],
-        "author": [{"literal": meta.get("author") or meta["producer"]}],
-        "publisher": meta["producer"],
-        "URL": meta["url"],
-        "accessed": _date_parts(meta["accessed"]),
+        "title": meta.title,
+        "author": [{"literal": meta.creator}],
+        "publisher": meta.producer,
+        "URL": meta.url,
+        "accessed": _date_parts(meta.accessed),
         "note": f"Licence: {licence_text(meta)}",
     }
-    if meta.get("series"):
-        entry["container-title"] = meta["series"]
-    if meta.get("published"):
-        entry["issued"] = _date_parts(meta["published"])
+    if meta.series:
+        entry["container-title"] = meta.series
+    if meta.published:
+        entry["issued"] = _date_parts(meta.published)
     else:
         # A dataset without a publication date is cited by the version used: the
         # snapshot taken on the access date, so the citation carries that year.
-        entry["issued"] = _date_parts(meta["accessed"])
-        entry["version"] = f"snapshot of {day_text(str(meta['accessed']))}"
+        entry["issued"] = _date_parts(meta.accessed)
+        entry["version"] = f"snapshot of {day_text(str(meta.accessed))}"
     return entry
 
 
@@ -147,7 +148,7 @@ def web_entry(
 def press_entries(
     table: str,
     rows: pd.DataFrame,
-    meta: Mapping[str, Any],
+    meta: Sidecar,
     written: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """One entry per row of a press table, keyed ``<table>-<row id>``.
@@ -164,7 +165,7 @@ def press_entries(
                 title=_text(row.get("source_title")),
                 publisher=_text(row.get("source_publisher")),
                 url=_text(row.get("source_url")),
-                accessed=meta["accessed"],
+                accessed=meta.accessed,
                 issued=row[date_column] if _text(row.get(date_column)) else None,
                 author=_text(row.get("source_author")),
                 relays=_text(row.get("relays")),
@@ -174,7 +175,7 @@ def press_entries(
     return entries
 
 
-def seed_entries(seeds: pd.DataFrame, meta: Mapping[str, Any]) -> list[dict[str, Any]]:
+def seed_entries(seeds: pd.DataFrame, meta: Sidecar) -> list[dict[str, Any]]:
     """One entry per seed article, keyed ``seed-<seed id>``; an unidentified one says so."""
     entries = []
     for row in seeds.to_dict("records"):
@@ -183,7 +184,7 @@ def seed_entries(seeds: pd.DataFrame, meta: Mapping[str, Any]) -> list[dict[str,
             title=_text(row["title"]),
             publisher=_text(row["outlet"]),
             url=_text(row["url"]),
-            accessed=meta["accessed"],
+            accessed=meta.accessed,
             issued=row["date_published"] if _text(row["date_published"]) else None,
             author=_text(row["author"]),
             relays=_text(row["relays"]),
@@ -195,7 +196,7 @@ def seed_entries(seeds: pd.DataFrame, meta: Mapping[str, Any]) -> list[dict[str,
 
 
 def bibliography(
-    sidecars: dict[str, dict[str, Any]],
+    sidecars: Mapping[str, Sidecar],
     press: Mapping[str, pd.DataFrame] | None = None,
     seeds: pd.DataFrame | None = None,
 ) -> list[dict[str, Any]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from . import registry
-from .provenance import sha256_of
+from .provenance import Sidecar, sha256_of
 from .tables import field_unit, key_of
 
 #: pandas dtype → Frictionless Table Schema type.
@@ -68,21 +69,21 @@ def raw_sources(table: str, raw_tables: set[str]) -> list[str]:
     return [raw for raw in registry.raw_sources(table) if raw in raw_tables]
 
 
-def resource_licences(raws: list[str], sidecars: dict[str, dict[str, Any]]) -> list[dict[str, str]]:
+def resource_licences(raws: list[str], sidecars: Mapping[str, Sidecar]) -> list[dict[str, str]]:
     """The licences of the snapshots a table comes from, as their sidecars state them."""
     licences: dict[str, str] = {}
     for raw in raws:
         meta = sidecars[raw]
-        name = str(meta.get("licence_id") or "").strip()
+        name = (meta.licence_id or "").strip()
         if name and name != "unknown":
-            licences.setdefault(name, str(meta.get("licence_short") or name))
+            licences.setdefault(name, meta.licence_short or name)
     return [{"name": name, "title": title} for name, title in sorted(licences.items())]
 
 
 def datapackage(
     models: dict[str, type[pa.DataFrameModel]],
     csv_dir: Path,
-    sidecars: dict[str, dict[str, Any]],
+    sidecars: Mapping[str, Sidecar],
 ) -> dict[str, Any]:
     """A Frictionless Data Package (v1) describing every cleaned table's CSV."""
     resources = []
@@ -117,7 +118,7 @@ def datapackage(
                 "hash": f"sha256:{sha256_of(path)}",
                 "schema": {"fields": fields, "primaryKey": key_of(model)},
                 "sources": [
-                    {"title": sidecars[raw]["title"], "path": sidecars[raw]["url"]} for raw in raws
+                    {"title": sidecars[raw].title, "path": sidecars[raw].url} for raw in raws
                 ],
             }
         )
@@ -125,10 +126,10 @@ def datapackage(
         if licences := resource_licences(raws, sidecars):
             resources[-1]["licenses"] = licences
     sources = [
-        {"title": meta["title"], "path": meta["url"], "licence": meta.get("licence_id", "")}
+        {"title": meta.title, "path": meta.url, "licence": meta.licence_id or ""}
         for _, meta in sorted(sidecars.items())
     ]
-    licences = sorted({meta.get("licence_id", "") for meta in sidecars.values()} - {"", "unknown"})
+    licences = sorted({meta.licence_id or "" for meta in sidecars.values()} - {"", "unknown"})
     return {
         "profile": "tabular-data-package",
         "name": "china-2021-mining-crackdown",

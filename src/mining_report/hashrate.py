@@ -3,44 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
-import pandera.pandas as pa
-from pandera.typing import Series
 
+from .schemas.cleaned import HashrateByCountry, HashrateByProvince, HashrateMigration
 from .tables import finalize
-from .vocabularies import (
-    CCAF_COUNTRIES,
-    CCAF_PROVINCES,
-    COUNTRIES,
-    LATEST_POSSIBLE,
-    STUDY_START,
-)
-
-
-class HashrateByCountry(pa.DataFrameModel):
-    """Monthly share of global hashrate and hashrate by country, names normalized.
-
-    Units: ``share_pct`` in percent of global hashrate; ``hashrate_ehs`` in EH/s
-    (monthly average). Key: (month, country).
-    """
-
-    month: Series[pd.Timestamp] = pa.Field(
-        ge=STUDY_START, le=LATEST_POSSIBLE, description="First day of the month"
-    )
-    country: Series[str] = pa.Field(
-        isin=list(COUNTRIES), description="Country, CCAF names normalized; Other is the rest"
-    )
-    share_pct: Series[float] = pa.Field(
-        ge=0, le=100, description="Share of global hashrate", metadata={"unit": "percent"}
-    )
-    hashrate_ehs: Series[float] = pa.Field(
-        ge=0, description="Monthly average hashrate", metadata={"unit": "EH/s"}
-    )
-
-    class Config:
-        strict = True
-        coerce = True
-        ordered = True
-        unique = ["month", "country"]
+from .vocabularies import CCAF_COUNTRIES, COUNTRIES, MIGRATION_PERIODS
 
 
 def hashrate_by_country(cbeci_countries: pd.DataFrame) -> pd.DataFrame:
@@ -57,34 +23,6 @@ def hashrate_by_country(cbeci_countries: pd.DataFrame) -> pd.DataFrame:
         }
     )
     return finalize(table, HashrateByCountry)
-
-
-class HashrateByProvince(pa.DataFrameModel):
-    """Monthly share of China's hashrate by province, and the same as a share of the world's.
-
-    ``share_of_global_pct`` = ``share_of_china_pct`` × China's share of global hashrate
-    that month ÷ 100 (CCAF country table), rounded to 4 decimals, which is exact for
-    two 2-decimal inputs. Province-months missing from CCAF's download (Inner Mongolia,
-    June 2020) are missing here too, never filled. Key: (month, province).
-    """
-
-    month: Series[pd.Timestamp] = pa.Field(
-        ge=STUDY_START, le=LATEST_POSSIBLE, description="First day of the month"
-    )
-    province: Series[str] = pa.Field(
-        isin=list(CCAF_PROVINCES), description="Province as CCAF reports it; Other is the rest"
-    )
-    share_of_china_pct: Series[float] = pa.Field(
-        ge=0, le=100, description="Share of China's hashrate", metadata={"unit": "percent"}
-    )
-    share_of_global_pct: Series[float] = pa.Field(
-        ge=0, le=100, description="Share of global hashrate", metadata={"unit": "percent"}
-    )
-
-    class Config:
-        strict = True
-        coerce = True
-        unique = ["month", "province"]
 
 
 def hashrate_by_province(
@@ -110,42 +48,8 @@ def hashrate_by_province(
     return finalize(table, HashrateByProvince)
 
 
-#: The three moments of the migration, in order.
-MIGRATION_PERIODS = ("before", "exodus", "latest")
 #: A migration month given as this word is the last month of the data.
 LAST_MONTH = "last"
-
-
-class HashrateMigration(pa.DataFrameModel):
-    """Each country's hashrate before the crackdown, when China was at zero, and latest.
-
-    ``period`` is ``before`` (the last full month before the May 2021 measures),
-    ``exodus`` (a month when CCAF attributed no hashrate to China) or ``latest``
-    (CCAF's last month, unless config pins another); the months are set in
-    config/config.yaml. Changes are
-    against ``before``. Key: (country, period).
-    """
-
-    country: Series[str] = pa.Field(isin=list(COUNTRIES), description="Country")
-    period: Series[str] = pa.Field(isin=list(MIGRATION_PERIODS), description="Moment compared")
-    month: Series[pd.Timestamp] = pa.Field(description="First day of the month")
-    share_pct: Series[float] = pa.Field(
-        ge=0, le=100, description="Share of global hashrate", metadata={"unit": "percent"}
-    )
-    hashrate_ehs: Series[float] = pa.Field(
-        ge=0, description="Monthly average hashrate", metadata={"unit": "EH/s"}
-    )
-    share_change_pts: Series[float] = pa.Field(
-        description="Change in share since before", metadata={"unit": "percentage points"}
-    )
-    hashrate_change_ehs: Series[float] = pa.Field(
-        description="Change in hashrate since before", metadata={"unit": "EH/s"}
-    )
-
-    class Config:
-        strict = True
-        coerce = True
-        unique = ["country", "period"]
 
 
 def hashrate_migration(hashrate_by_country: pd.DataFrame, months: dict[str, str]) -> pd.DataFrame:

@@ -32,6 +32,7 @@ from .lineage import (
     recompute,
 )
 from .lineage import selected_rows as select
+from .provenance import Sidecar
 from .raw_lines import RawIndex, line_ranges, raw_lines
 from .report_tables import reader_value
 from .tables import key_of
@@ -111,17 +112,17 @@ def _model_keys() -> dict[str, list[str]]:
     return {name: key_of(model) for name, model in PROCESSED_MODELS.items()}
 
 
-def table_title(table: str, sidecars: Mapping[str, Mapping[str, Any]]) -> str:
+def table_title(table: str, sidecars: Mapping[str, Sidecar]) -> str:
     """A table's title in words: its model's first docstring line, or its sidecar's title."""
     if table in PROCESSED_MODELS:
         doc = (PROCESSED_MODELS[table].__doc__ or table).strip().splitlines()[0]
         return doc.rstrip(".")
     if table == "raw_tables":
         return RAW_TABLES_TITLE
-    return str(sidecars[table]["title"])
+    return sidecars[table].title
 
 
-def column_title(table: str, column: str, sidecars: Mapping[str, Mapping[str, Any]]) -> str:
+def column_title(table: str, column: str, sidecars: Mapping[str, Sidecar]) -> str:
     """A column's name in words: a short header, or its description in the model or the
     sidecar, to its first comma."""
     if column in HEADERS:
@@ -134,16 +135,17 @@ def _first_clause(text: str) -> str:
     return _CODE.sub(lambda m: m[0].replace("_", " "), text[:1].upper() + text[1:])
 
 
-def _described(table: str, column: str, sidecars: Mapping[str, Mapping[str, Any]]) -> str:
+def _described(table: str, column: str, sidecars: Mapping[str, Sidecar]) -> str:
     if table in PROCESSED_MODELS:
         found = PROCESSED_MODELS[table].to_schema().columns.get(column)
         if found is not None and found.description:
             return str(found.description)
     if table == "raw_tables":
         return RAW_TABLES_COLUMNS.get(column, column.replace("_", " "))
-    described = (sidecars.get(table, {}).get("columns") or {}).get(column)
+    sidecar = sidecars.get(table)
+    described = sidecar.columns.get(column) if sidecar else None
     if described:
-        return str(described)
+        return described
     return column.replace("_", " ").capitalize()
 
 
@@ -180,7 +182,7 @@ def _href(table: str, raw_csvs: Mapping[str, str]) -> str | None:
 
 
 def _sources(
-    lines: Mapping[str, list[int]], index: RawIndex, sidecars: Mapping[str, Mapping[str, Any]]
+    lines: Mapping[str, list[int]], index: RawIndex, sidecars: Mapping[str, Sidecar]
 ) -> list[Source]:
     out: dict[str, Source] = {}
     for table, numbers in lines.items():
@@ -194,15 +196,14 @@ def _sources(
                 out[key] = Source(key=key, text=text, url=row.get("source_url") or None)
         else:
             meta = sidecars[table]
-            author = meta.get("author") or meta.get("producer")
             out[table] = Source(
-                key=table, text=f"{author}, {meta['title']}", url=str(meta.get("url") or "") or None
+                key=table, text=f"{meta.creator}, {meta.title}", url=meta.url or None
             )
     return list(out.values())
 
 
 def _reader_rows(
-    table: str, rows: pd.DataFrame, columns: list[str], sidecars: Mapping[str, Mapping[str, Any]]
+    table: str, rows: pd.DataFrame, columns: list[str], sidecars: Mapping[str, Sidecar]
 ) -> dict[str, Any]:
     shown = [c for c in [*ROW_LABELS.get(table, []), *columns] if c not in HIDDEN_COLUMNS]
     shown = list(dict.fromkeys(c for c in shown if c in rows.columns))
@@ -245,7 +246,7 @@ def build_record(
     value: Quoted,
     tables: Mapping[str, pd.DataFrame],
     index: RawIndex,
-    sidecars: Mapping[str, Mapping[str, Any]],
+    sidecars: Mapping[str, Sidecar],
 ) -> Record:
     """One variable's record: recomputed, with its rows, raw lines, sources and words."""
     lineage = value.lineage
@@ -322,7 +323,7 @@ def lineage_records(
     values: Mapping[str, str],
     tables: Mapping[str, pd.DataFrame],
     raw_csvs: Mapping[str, str],
-    sidecars: Mapping[str, Mapping[str, Any]],
+    sidecars: Mapping[str, Sidecar],
     baseline_month: str,
 ) -> LineageFile:
     """A record for every variable; a variable without lineage is an error."""

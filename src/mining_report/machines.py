@@ -1,5 +1,5 @@
-"""Mining machines leaving China: the reported counts, the FT destination table, and
-the ledger of figures that disagree.
+"""Mining machines leaving China: the reported counts and the FT destination table
+(the ledger of figures that disagree is in ``conflicts.py``).
 
 Every number here comes from a raw table by its id; the code only normalizes,
 joins and divides. Which figures make the FT destination table is the documented
@@ -9,23 +9,14 @@ constant ``FT_DESTINATIONS`` below, not a number typed in code.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
-import pandera.pandas as pa
-from pandera.typing import Series
 
-from .schemas import CLAIM_REFERENCE
-from .tables import field_unit, finalize, key_of
-from .vocabularies import (
-    CITABLE_TABLES,
-    CLAIM_CHOICES,
-    CONFIDENCE_LEVELS,
-    DESTINATION_COUNTRIES,
-    MACHINE_FLOWS,
-    STUDY_END,
-)
+from .schemas.cleaned import MachineExports, MachineExportsByDestination
+from .tables import finalize
+from .vocabularies import CONFIDENCE_LEVELS, DESTINATION_COUNTRIES
 
 #: A machine count is a machine_flows row whose unit starts with this word.
 MACHINE_UNIT = "machines"
@@ -38,67 +29,6 @@ SEPARATOR = " ; "
 
 
 # --- machine_exports ---------------------------------------------------------------
-
-
-class MachineExports(pa.DataFrameModel):
-    """Every machine count reported in the press, normalized: one row per figure.
-
-    Destination, company and flow are the project's reading of each figure
-    (data/raw/press/machine_flow_entities.csv); the count and its wording are the
-    source's. Flow vocabulary: "left China" (moved, shipped or relocated out of China:
-    the exporters' side), "arrived abroad" (received, hosted, delivered or deployed
-    outside China: the receivers' side), "in China" (located in China at a date),
-    "seized at export" (held by Chinese customs) and "other" (orders, sales,
-    capacities, planned moves, a disputed count). Unit: ``machines`` in machines.
-    Key: figure_id.
-    """
-
-    figure_id: Series[str] = pa.Field(
-        str_matches=r"^M\d{2}$", description="Figure in machine_flows (M01-M70)"
-    )
-    date_reported: Series[pd.Timestamp] = pa.Field(
-        le=STUDY_END,
-        nullable=True,
-        description="Date of the report giving the figure; empty if none",
-    )
-    metric: Series[str] = pa.Field(description="What the figure counts, in the project's words")
-    machines: Series[pd.Int64Dtype] = pa.Field(
-        ge=0,
-        description="The count; for a count printed 'N of M', N",
-        metadata={"unit": "machines"},
-    )
-    first_of_pair: Series[bool] = pa.Field(
-        description="True when the source printed 'N of M' and machines holds N (M06)"
-    )
-    qualifier: Series[str] = pa.Field(
-        nullable=True,
-        description="The unit's qualifier as reported, e.g. 'at least'; empty if none",
-    )
-    destination_country: Series[str] = pa.Field(
-        isin=list(DESTINATION_COUNTRIES),
-        nullable=True,
-        description="Country outside China the machines went to or were in; empty if none named",
-    )
-    company: Series[str] = pa.Field(
-        nullable=True, description="Company, host or maker the count is about; empty if none"
-    )
-    flow: Series[str] = pa.Field(
-        isin=list(MACHINE_FLOWS), description="Where the count puts the machines (see above)"
-    )
-    confidence: Series[str] = pa.Field(
-        isin=list(CONFIDENCE_LEVELS), description="How well the figure is attested"
-    )
-    source_publisher: Series[str] = pa.Field(description="Publisher of the primary source")
-    source_url: Series[str] = pa.Field(description="URL of the primary source")
-    in_conflict_ledger: Series[bool] = pa.Field(
-        description="True when source_conflicts cites the figure as one of its claims"
-    )
-
-    class Config:
-        strict = True
-        coerce = True
-        ordered = True
-        unique = ["figure_id"]
 
 
 def unit_qualifier(unit: str) -> str | None:
@@ -229,47 +159,6 @@ FT_DESTINATIONS = DestinationFigures(
 )
 
 
-class MachineExportsByDestination(pa.DataFrameModel):
-    """Where the machines tracked by the FT went (November 2021), one row per country.
-
-    Ranks of counted countries follow their counts; a rank reported without a count
-    is taken as published; countries named after the last rank without an order share
-    the next rank. The share is of all machines tracked to a destination (about
-    430,000, M03; a single-source figure). Units: ``machines`` in machines,
-    ``share_of_tracked_pct`` in percent. Key: destination_country.
-    """
-
-    destination_country: Series[str] = pa.Field(
-        isin=list(DESTINATION_COUNTRIES), description="Destination country"
-    )
-    machines: Series[pd.Int64Dtype] = pa.Field(
-        ge=0,
-        nullable=True,
-        description="Machines moved there; empty where the source gives only a rank or a name",
-        metadata={"unit": "machines"},
-    )
-    rank: Series[int] = pa.Field(ge=1, description="Position among destinations, 1 = most")
-    share_of_tracked_pct: Series[float] = pa.Field(
-        ge=0,
-        le=100,
-        nullable=True,
-        description="machines / machines tracked to any destination x 100, 2 decimals",
-        metadata={"unit": "percent"},
-    )
-    figure_ids: Series[str] = pa.Field(
-        description="Figures the row comes from (machine_flows M.., published_figures P..), ' ; '"
-    )
-    confidence: Series[str] = pa.Field(
-        isin=list(CONFIDENCE_LEVELS), description="The weakest confidence of those figures"
-    )
-
-    class Config:
-        strict = True
-        coerce = True
-        ordered = True
-        unique = ["destination_country"]
-
-
 def weakest(levels: Iterable[str]) -> str:
     """The least certain of some confidence levels (confirmed < single source < uncertain)."""
     return max(levels, key=CONFIDENCE_LEVELS.index)
@@ -386,214 +275,3 @@ def machine_exports_by_destination(
     if repeated:
         raise ValueError(f"destinations given by more than one figure: {', '.join(repeated)}")
     return finalize(table, MachineExportsByDestination)
-
-
-# --- source_conflicts ----------------------------------------------------------------
-
-
-class SourceConflicts(pa.DataFrameModel):
-    """The ledger of figures that disagree, each claim resolved to its value and source.
-
-    Claims are references into the raw and cleaned tables (see the sidecar of
-    data/raw/press/source_conflicts.csv); values are text as in the data, numbers of
-    cleaned tables rounded to 2 decimals; a claim's unit and source come with it.
-    Key: conflict_id.
-    """
-
-    conflict_id: Series[str] = pa.Field(
-        str_matches=r"^K\d{2}$", description="Conflict K01, K02, ..."
-    )
-    topic: Series[str] = pa.Field(description="What the two claims disagree about")
-    claim_a_ref: Series[str] = pa.Field(
-        str_matches=CLAIM_REFERENCE, description="Reference of the claim under question"
-    )
-    claim_a_value: Series[str] = pa.Field(description="Its value, as text")
-    claim_a_unit: Series[str] = pa.Field(description="Its unit, as recorded with it")
-    claim_a_source: Series[str] = pa.Field(description="Its source: publisher and URL, or dataset")
-    claim_b_ref: Series[str] = pa.Field(
-        str_matches=CLAIM_REFERENCE, description="Reference of the claim it is checked against"
-    )
-    claim_b_value: Series[str] = pa.Field(description="Its value, as text")
-    claim_b_unit: Series[str] = pa.Field(description="Its unit, as recorded with it")
-    claim_b_source: Series[str] = pa.Field(description="Its source: publisher and URL, or dataset")
-    used: Series[str] = pa.Field(
-        isin=list(CLAIM_CHOICES), description="Which claim the report uses: a, b or neither"
-    )
-    why: Series[str] = pa.Field(description="Why, in the project's words")
-
-    class Config:
-        strict = True
-        coerce = True
-        ordered = True
-        unique = ["conflict_id"]
-
-
-@dataclass(frozen=True)
-class Resolved:
-    """What a claim reference points to."""
-
-    value: str
-    unit: str
-    source: str
-
-
-def _press_source(row: pd.Series) -> str:
-    """ "<publisher>[, by <author>], <url>"; a seed claim without an address has none."""
-    parts = [str(row["source_publisher"])]
-    if pd.notna(row.get("source_author")):
-        parts.append(f"by {row['source_author']}")
-    if pd.notna(row.get("source_url")):
-        parts.append(str(row["source_url"]))
-    return ", ".join(parts)
-
-
-def _number_text(value: object) -> str:
-    return f"{round(float(value), 2):.2f}"
-
-
-def _unit_of(column: pa.Column) -> str:
-    """A cleaned column's unit with its description: percent (share of global hashrate)."""
-    unit = field_unit(column) or ""
-    description = column.description or ""
-    if description[1:2].islower():
-        description = description[:1].lower() + description[1:]
-    return f"{unit} ({description})" if unit and description else unit or description
-
-
-class _Resolver:
-    def __init__(
-        self,
-        press: Mapping[str, pd.DataFrame],
-        cleaned: Mapping[str, pd.DataFrame],
-        models: Mapping[str, type[pa.DataFrameModel]],
-        sources: Mapping[str, str],
-    ) -> None:
-        self.press, self.cleaned, self.models, self.sources = press, cleaned, models, sources
-
-    def __call__(self, ref: str) -> Resolved:
-        table, _, rest = ref.partition(":")
-        if table == "machine_flows" or table == "published_figures":
-            row = self._one(self.press[table], "figure_id", rest, ref)
-            return Resolved(str(row["value"]), str(row["unit"]), _press_source(row))
-        if table == "events":
-            event_id, _, column = rest.partition(":")
-            row = self._one(self.press[table], "event_id", event_id, ref)
-            if column == "measure":
-                # The project's kind of measure, as words: "shutdown_order" -> "shutdown order".
-                return Resolved(
-                    str(row["measure"]).replace("_", " "),
-                    "the measure as reported",
-                    _press_source(row),
-                )
-            if pd.isna(row["date_announced"]):
-                raise ValueError(f"{ref}: the event has no date_announced to compare")
-            day = pd.Timestamp(row["date_announced"]).strftime("%Y-%m-%d")
-            return Resolved(day, "date announced", _press_source(row))
-        if table in CITABLE_TABLES:
-            return self._cleaned(table, rest, ref)
-        raise ValueError(f"{ref}: unknown table {table!r}")
-
-    @staticmethod
-    def _one(frame: pd.DataFrame, id_column: str, figure_id: str, ref: str) -> pd.Series:
-        rows = frame[frame[id_column] == figure_id]
-        if len(rows) != 1:
-            raise ValueError(f"{ref}: resolves to nothing ({id_column} {figure_id} not found)")
-        return rows.iloc[0]
-
-    def _cleaned(self, table: str, rest: str, ref: str) -> Resolved:
-        if table not in self.cleaned or table not in self.models:
-            raise ValueError(f"{ref}: table {table} was not given to the ledger")
-        frame, model = self.cleaned[table], self.models[table]
-        key = key_of(model)
-        parts = rest.split(":")
-        if len(parts) != len(key) + 1:
-            raise ValueError(f"{ref}: expected {table}:{':'.join(key)}:<column>")
-        *values, column = parts
-        if column not in frame.columns or column in key:
-            raise ValueError(f"{ref}: {table} has no value column {column!r}")
-        mask = pd.Series(True, index=frame.index)
-        for name, text in zip(key, values, strict=True):
-            if pd.api.types.is_datetime64_any_dtype(frame[name]):
-                try:
-                    wanted: object = pd.Timestamp(text)
-                except ValueError as err:
-                    raise ValueError(f"{ref}: {text!r} is not a date") from err
-            else:
-                wanted = text
-            mask &= frame[name] == wanted
-        rows = frame.loc[mask, column]
-        if len(rows) != 1 or pd.isna(rows.iloc[0]):
-            raise ValueError(f"{ref}: resolves to nothing in {table}")
-        if table not in self.sources:
-            raise ValueError(f"{ref}: no source recorded for {table}")
-        unit = _unit_of(model.to_schema().columns[column])
-        return Resolved(_number_text(rows.iloc[0]), unit, self.sources[table])
-
-
-def citable_sources(snapshot_sources: Mapping[str, str]) -> dict[str, str]:
-    """Cleaned table -> its source: the raw snapshots it comes from, as their sidecars name them."""
-    return {
-        table: SEPARATOR.join(snapshot_sources[raw] for raw in raws if raw in snapshot_sources)
-        for table, raws in CITABLE_TABLES.items()
-    }
-
-
-def source_conflicts(
-    ledger: pd.DataFrame,
-    machine_flows: pd.DataFrame,
-    events: pd.DataFrame,
-    published_figures: pd.DataFrame,
-    hashrate_by_country: pd.DataFrame,
-    hashrate_by_province: pd.DataFrame,
-    snapshot_sources: Mapping[str, str],
-    models: Mapping[str, type[pa.DataFrameModel]] | None = None,
-) -> pd.DataFrame:
-    """The conflict ledger with each claim resolved to its value, unit and source.
-
-    ``ledger`` is the raw source_conflicts.csv. ``snapshot_sources`` maps a raw
-    snapshot to how its sidecar names it ("<title> (<author>)"); cleaned tables are
-    credited to the snapshots they come from. ``models`` (default: the catalog's)
-    give a cleaned table's key and units. Raises ValueError naming every reference
-    that resolves to nothing.
-    """
-    if models is None:
-        from .catalog import PROCESSED_MODELS
-
-        models = PROCESSED_MODELS
-    resolve = _Resolver(
-        press={
-            "machine_flows": machine_flows,
-            "events": events,
-            "published_figures": published_figures,
-        },
-        cleaned={
-            "hashrate_by_country": hashrate_by_country,
-            "hashrate_by_province": hashrate_by_province,
-        },
-        models=models,
-        sources={t: s for t, s in citable_sources(snapshot_sources).items() if s},
-    )
-    columns: dict[str, list[str]] = {name: [] for name in SourceConflicts.to_schema().columns}
-    problems = []
-    for row in ledger.itertuples(index=False):
-        resolved = {}
-        for side in ("a", "b"):
-            ref = getattr(row, f"claim_{side}")
-            try:
-                resolved[side] = resolve(ref)
-            except ValueError as err:
-                problems.append(f"{row.conflict_id} claim_{side}: {err}")
-        if problems:
-            continue
-        columns["conflict_id"].append(row.conflict_id)
-        columns["topic"].append(row.topic)
-        for side in ("a", "b"):
-            columns[f"claim_{side}_ref"].append(getattr(row, f"claim_{side}"))
-            columns[f"claim_{side}_value"].append(resolved[side].value)
-            columns[f"claim_{side}_unit"].append(resolved[side].unit)
-            columns[f"claim_{side}_source"].append(resolved[side].source)
-        columns["used"].append(row.used)
-        columns["why"].append(row.why)
-    if problems:
-        raise ValueError("source_conflicts: unresolved claim(s):\n  " + "\n  ".join(problems))
-    return finalize(pd.DataFrame(columns), SourceConflicts)

@@ -25,7 +25,7 @@ from .vocabularies import (
     STUDY_END,
 )
 
-#: The raw tables that have a pandera model in ``schemas.RAW_MODELS`` (kept here so
+#: The raw tables that have a pandera model in ``schemas.raw.RAW_MODELS`` (kept here so
 #: planning need not import pandera; tests/test_planning.py holds the two equal).
 MODELLED_TABLES: tuple[str, ...] = (
     "cbeci_countries",
@@ -107,7 +107,7 @@ def check_config(config: Mapping[str, Any]) -> list[str]:
         if table not in MODELLED_TABLES:
             problems.append(
                 f"config key raw_tables.{table}: no pandera model for it; add one to "
-                "RAW_MODELS in src/mining_report/schemas.py"
+                "RAW_MODELS in src/mining_report/schemas/raw.py"
             )
     return problems
 

@@ -7,126 +7,28 @@ import re
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
-from pandera.typing import Series
 
+from .schemas.cleaned import (
+    AsicPriceIndexQuotes,
+    AsicPrices,
+    DifficultyAdjustments,
+    PriceRecovery,
+    PriceTrends,
+)
 from .tables import finalize
-from .vocabularies import DAILY_START, LATEST_POSSIBLE, STUDY_END
+from .vocabularies import (
+    EFFICIENCY_BANDS,
+    EFFICIENCY_CLASSES,
+    TREND_SERIES,
+    TREND_UNITS,
+    UNCLASSIFIED,
+)
 
 # --------------------------------------------------------------------------------------
 # Weekly price trends
 # --------------------------------------------------------------------------------------
 
-#: The four weekly series → the stem of their index and drawdown columns.
-TREND_SERIES: dict[str, str] = {
-    "btc_close_usd": "btc_close",
-    "hashrate_ehs_7d": "hashrate",
-    "difficulty": "difficulty",
-    "hashprice_usd_per_th_day": "hashprice",
-}
-
-#: The unit of each weekly series (difficulty is a pure number).
-TREND_UNITS: dict[str, str] = {
-    "btc_close_usd": "USD",
-    "hashrate_ehs_7d": "EH/s",
-    "difficulty": "dimensionless",
-    "hashprice_usd_per_th_day": "USD per TH/s per day",
-}
-
-INDEX_UNIT = "index (base week = 100)"
 DAYS_PER_WEEK = 7
-
-
-def _is_monday(dates: Series[pd.Timestamp]) -> Series[bool]:
-    return dates.dt.day_of_week == 0
-
-
-class PriceTrends(pa.DataFrameModel):
-    """Weekly BTC close, hashrate, difficulty and hashprice, indexed to the base week.
-
-    ISO weeks, Monday to Sunday, from the Coin Metrics daily table. Complete weeks
-    only: a week with fewer than 7 days of data (at either end of the series) is
-    dropped, never filled. The base week is the ISO week containing
-    ``analysis.base_week`` in config/config.yaml; every ``*_index`` is 100 in it.
-    Each ``*_drawdown_pct`` compares a week with the series' pre-ban peak, the
-    maximum over the weeks up to and including the base week: it is <= 0 up to the
-    base week and may be positive afterwards. Key: week_start.
-    """
-
-    week_start: Series[pd.Timestamp] = pa.Field(
-        ge=DAILY_START, le=LATEST_POSSIBLE, description="Monday that starts the ISO week"
-    )
-    iso_week: Series[str] = pa.Field(
-        str_matches=r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$",
-        description="ISO year and week number, e.g. 2021-W19",
-    )
-    btc_close_usd: Series[float] = pa.Field(
-        gt=0,
-        description="BTC price on the week's last day (Sunday), end of UTC day",
-        metadata={"unit": "USD"},
-    )
-    hashrate_ehs_7d: Series[float] = pa.Field(
-        gt=0, description="Mean of the week's 7 daily hashrates", metadata={"unit": "EH/s"}
-    )
-    difficulty: Series[float] = pa.Field(
-        gt=0,
-        description="Mean of the week's 7 daily mean difficulties",
-        metadata={"unit": "dimensionless"},
-    )
-    hashprice_usd_per_th_day: Series[float] = pa.Field(
-        gt=0,
-        description=(
-            "Miner revenue per unit of hashrate: the week's total miner_revenue_usd "
-            "divided by the sum of its daily hashrates in TH/s"
-        ),
-        metadata={"unit": "USD per TH/s per day"},
-    )
-    btc_close_index: Series[float] = pa.Field(
-        gt=0, description="btc_close_usd, base week = 100", metadata={"unit": INDEX_UNIT}
-    )
-    hashrate_index: Series[float] = pa.Field(
-        gt=0, description="hashrate_ehs_7d, base week = 100", metadata={"unit": INDEX_UNIT}
-    )
-    difficulty_index: Series[float] = pa.Field(
-        gt=0, description="difficulty, base week = 100", metadata={"unit": INDEX_UNIT}
-    )
-    hashprice_index: Series[float] = pa.Field(
-        gt=0,
-        description="hashprice_usd_per_th_day, base week = 100",
-        metadata={"unit": INDEX_UNIT},
-    )
-    btc_close_drawdown_pct: Series[float] = pa.Field(
-        ge=-100,
-        description="btc_close_usd relative to its pre-ban peak (max up to the base week)",
-        metadata={"unit": "percent"},
-    )
-    hashrate_drawdown_pct: Series[float] = pa.Field(
-        ge=-100,
-        description="hashrate_ehs_7d relative to its pre-ban peak (max up to the base week)",
-        metadata={"unit": "percent"},
-    )
-    difficulty_drawdown_pct: Series[float] = pa.Field(
-        ge=-100,
-        description="difficulty relative to its pre-ban peak (max up to the base week)",
-        metadata={"unit": "percent"},
-    )
-    hashprice_drawdown_pct: Series[float] = pa.Field(
-        ge=-100,
-        description=(
-            "hashprice_usd_per_th_day relative to its pre-ban peak (max up to the base week)"
-        ),
-        metadata={"unit": "percent"},
-    )
-
-    class Config:
-        strict = True
-        coerce = True
-        ordered = True
-        unique = ["week_start"]
-
-    @pa.check("week_start", name="monday")
-    def monday(cls, dates: Series[pd.Timestamp]) -> Series[bool]:
-        return _is_monday(dates)
 
 
 def week_of(day: str | pd.Timestamp) -> pd.Timestamp:
@@ -198,86 +100,6 @@ def price_trends(btc_daily: pd.DataFrame, base_week: str) -> pd.DataFrame:
 NOT_RECOVERED = "not by {last_day:%Y-%m-%d}"
 
 
-class PriceRecovery(pa.DataFrameModel):
-    """Per weekly series: base-week value, pre-ban peak, trough and time back to base.
-
-    One row per series of price_trends (btc_close_usd, hashrate_ehs_7d, difficulty,
-    hashprice_usd_per_th_day); values are in the series' own unit, named in ``unit``.
-    A series is back at its baseline in the first week, after it has first fallen
-    below its base-week value, whose value is again >= that value: weeks_to_baseline
-    counts the weeks from the base week to it, and recovered_by is its Monday, or
-    "not by <last day of the daily data>" when there is none. The trough is the
-    minimum over the weeks from the base week to that recovery (to the end of the
-    data when there is none), so a later, unrelated fall does not count. A series
-    that never falls below its base has no trough and recovers at once (0 weeks).
-    Key: series.
-    """
-
-    series: Series[str] = pa.Field(
-        isin=list(TREND_SERIES), description="Column of price_trends the row describes"
-    )
-    unit: Series[str] = pa.Field(
-        isin=sorted(set(TREND_UNITS.values())), description="Unit of the row's values"
-    )
-    base_week_start: Series[pd.Timestamp] = pa.Field(
-        ge=DAILY_START, le=LATEST_POSSIBLE, description="Monday of the base week"
-    )
-    base_value: Series[float] = pa.Field(
-        gt=0,
-        description="Value in the base week, in the row's unit",
-        metadata={"unit": "the row's unit column"},
-    )
-    pre_ban_peak: Series[float] = pa.Field(
-        gt=0,
-        description="Maximum over the weeks up to and including the base week",
-        metadata={"unit": "the row's unit column"},
-    )
-    pre_ban_peak_week_start: Series[pd.Timestamp] = pa.Field(
-        ge=DAILY_START,
-        le=LATEST_POSSIBLE,
-        description="Monday of the pre-ban peak week (first if tied)",
-    )
-    trough_value: Series[float] = pa.Field(
-        gt=0,
-        nullable=True,
-        description="Minimum from the base week to the recovery (or the end of the data)",
-        metadata={"unit": "the row's unit column"},
-    )
-    trough_week_start: Series[pd.Timestamp] = pa.Field(
-        ge=DAILY_START,
-        le=LATEST_POSSIBLE,
-        nullable=True,
-        description="Monday of the trough week (first if tied)",
-    )
-    weeks_to_baseline: Series[pd.Int64Dtype] = pa.Field(
-        ge=0,
-        nullable=True,
-        description=(
-            "Weeks from the base week to the first week, after falling below base_value, "
-            "with value >= base_value; missing when there is none"
-        ),
-        metadata={"unit": "weeks"},
-    )
-    recovered_by: Series[str] = pa.Field(
-        str_matches=r"^(not by )?\d{4}-\d{2}-\d{2}$",
-        description=(
-            "Monday (YYYY-MM-DD) of the first later week with value >= base_value, "
-            "or 'not by <last day of the daily data>'"
-        ),
-    )
-
-    class Config:
-        strict = True
-        coerce = True
-        ordered = True
-        unique = ["series"]
-
-    @pa.dataframe_check(name="recovered_by_matches_weeks_to_baseline")
-    def recovered_by_matches(cls, df: pd.DataFrame) -> Series[bool]:
-        dated = ~df["recovered_by"].str.startswith("not by")
-        return dated == df["weeks_to_baseline"].notna()
-
-
 def price_recovery(btc_daily: pd.DataFrame, base_week: str) -> pd.DataFrame:
     """Base value, pre-ban peak, trough and weeks back to base for each weekly series."""
     weekly = price_trends(btc_daily, base_week).set_index("week_start")
@@ -324,59 +146,6 @@ def price_recovery(btc_daily: pd.DataFrame, base_week: str) -> pd.DataFrame:
 
 #: Days whose mean difficulty differs by no more than this (relative) share an epoch.
 EPOCH_TOLERANCE = 1e-6
-
-
-class DifficultyAdjustments(pa.DataFrameModel):
-    """Bitcoin difficulty adjustments found in the daily mean difficulty.
-
-    An epoch is a run of at least two consecutive days whose mean difficulty stays
-    within a relative 1e-6 of the run's first day; its value is the median of those
-    days. Between two epochs there may be one mixed day, whose mean is a
-    block-weighted mix of old and new difficulty. ``date`` is the first day whose
-    value belongs to the new epoch, so it is the day after the mixed day, on which
-    the adjustment block was mined. A single day at either end of the series is not
-    used; more than one odd day between two epochs is refused. Key: date.
-    """
-
-    date: Series[pd.Timestamp] = pa.Field(
-        ge=DAILY_START,
-        le=LATEST_POSSIBLE,
-        description="First day whose value belongs to the new epoch",
-    )
-    mixed_day: Series[pd.Timestamp] = pa.Field(
-        ge=DAILY_START,
-        le=LATEST_POSSIBLE,
-        nullable=True,
-        description=(
-            "The day between the epochs whose mean mixes old and new difficulty (the UTC "
-            "day of the adjustment); missing when the two runs abut"
-        ),
-    )
-    difficulty_before: Series[float] = pa.Field(
-        gt=0,
-        description="Difficulty of the previous epoch (median of its days)",
-        metadata={"unit": "dimensionless"},
-    )
-    difficulty_after: Series[float] = pa.Field(
-        gt=0,
-        description="Difficulty of the new epoch (median of its days)",
-        metadata={"unit": "dimensionless"},
-    )
-    change_pct: Series[float] = pa.Field(
-        ge=-100,
-        description="difficulty_after / difficulty_before x 100 - 100",
-        metadata={"unit": "percent"},
-    )
-
-    class Config:
-        strict = True
-        coerce = True
-        ordered = True
-        unique = ["date"]
-
-    @pa.dataframe_check(name="mixed_day_is_the_day_before")
-    def mixed_day_is_the_day_before(cls, df: pd.DataFrame) -> Series[bool]:
-        return df["mixed_day"].isna() | (df["date"] - df["mixed_day"] == pd.Timedelta(days=1))
 
 
 def _runs(values: np.ndarray, tolerance: float) -> list[tuple[int, int]]:
@@ -434,12 +203,6 @@ def difficulty_adjustments(
 # --------------------------------------------------------------------------------------
 # ASIC prices by efficiency class
 # --------------------------------------------------------------------------------------
-
-#: Hashrate Index efficiency bands, most efficient first.
-EFFICIENCY_BANDS: tuple[str, ...] = ("under 38 J/TH", "38-68 J/TH", "over 68 J/TH")
-UNCLASSIFIED = "unclassified"
-#: Every class of the monthly table: the three bands and listings no model matched.
-EFFICIENCY_CLASSES: tuple[str, ...] = (*EFFICIENCY_BANDS, UNCLASSIFIED)
 
 #: A trailing hash rate in a listing ("… 104T", "… 13.5t 36J/th"), and all after it.
 _LISTING_HASHRATE = re.compile(r"\s+\d+(?:\.\d+)?t\b.*$")
@@ -510,48 +273,6 @@ def classify_listings(asic_prices: pd.DataFrame, asic_models: pd.DataFrame) -> p
     return listings
 
 
-class AsicPrices(pa.DataFrameModel):
-    """Monthly median dealer asking price per TH/s, by Hashrate Index efficiency class.
-
-    Dealer listings only (vendor set; the Hashrate Index quotes are in
-    asic_price_index_quotes). A listing's efficiency is its model's power / hash rate
-    from asic_models, at the listing's hash rate when the family has that variant,
-    else the family's median J/TH; listings matching no model are 'unclassified'.
-    Every month from the first to the last listing month appears with every class:
-    months without listings have listings = 0 and no median, never interpolated.
-    Key: (month, efficiency_class).
-    """
-
-    month: Series[pd.Timestamp] = pa.Field(
-        ge=pd.Timestamp("2021-01-01"), le=STUDY_END, description="First day of the month"
-    )
-    efficiency_class: Series[str] = pa.Field(
-        isin=list(EFFICIENCY_CLASSES),
-        description="Hashrate Index band (J/TH: < 38, 38-68, > 68) or 'unclassified'",
-    )
-    median_usd_per_th: Series[float] = pa.Field(
-        gt=0,
-        nullable=True,
-        description="Median asking price per TH/s of the month's listings; missing if none",
-        metadata={"unit": "USD per TH/s"},
-    )
-    listings: Series[int] = pa.Field(ge=0, description="Number of dealer listings")
-
-    class Config:
-        strict = True
-        coerce = True
-        ordered = True
-        unique = ["month", "efficiency_class"]
-
-    @pa.check("month", name="first_day_of_month")
-    def first_day_of_month(cls, dates: Series[pd.Timestamp]) -> Series[bool]:
-        return dates.dt.is_month_start
-
-    @pa.dataframe_check(name="median_only_with_listings")
-    def median_only_with_listings(cls, df: pd.DataFrame) -> Series[bool]:
-        return df["median_usd_per_th"].notna() == (df["listings"] > 0)
-
-
 def asic_prices_by_class(asic_prices: pd.DataFrame, asic_models: pd.DataFrame) -> pd.DataFrame:
     """Monthly median USD per TH/s and listing count for every month x class."""
     listings = classify_listings(asic_prices, asic_models)
@@ -570,32 +291,6 @@ def asic_prices_by_class(asic_prices: pd.DataFrame, asic_models: pd.DataFrame) -
     ).reset_index()
     table = table.rename(columns={"class": "efficiency_class"})
     return finalize(table, AsicPrices)
-
-
-class AsicPriceIndexQuotes(pa.DataFrameModel):
-    """Hashrate Index ASIC Price Index values quoted in press, by efficiency class.
-
-    The rows of asic_prices without a vendor; the class is parsed from the series
-    text. Dates are as stated or assigned in the raw table's note. Key: (date,
-    efficiency_class).
-    """
-
-    date: Series[pd.Timestamp] = pa.Field(
-        ge=pd.Timestamp("2021-01-01"), le=STUDY_END, description="Date stated or assigned"
-    )
-    efficiency_class: Series[str] = pa.Field(
-        isin=list(EFFICIENCY_BANDS), description="Hashrate Index band (J/TH: < 38, 38-68, > 68)"
-    )
-    usd_per_th: Series[float] = pa.Field(
-        gt=0, description="Quoted index value", metadata={"unit": "USD per TH/s"}
-    )
-    note: Series[str] = pa.Field(description="How the value and its date were obtained")
-
-    class Config:
-        strict = True
-        coerce = True
-        ordered = True
-        unique = ["date", "efficiency_class"]
 
 
 def asic_price_index_quotes(asic_prices: pd.DataFrame) -> pd.DataFrame:

@@ -2,49 +2,94 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import os
 import re
 import stat
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import yaml
 
 from .errors import ProvenanceError
 
-REQUIRED_FIELDS = ("title", "producer", "url", "accessed", "licence", "sha256")
-
-#: The sidecar's schema, checked once when it is loaded: field → what it must be.
-#: Text fields are non-empty strings; dates are ISO dates (YAML's own dates, or text
-#: in YYYY-MM-DD form); sha256 is 64 hex digits as written, whatever YAML reads it as.
-SIDECAR_SCHEMA: dict[str, str] = {
-    "title": "text",
-    "producer": "text",
-    "url": "web link",
-    "accessed": "date",
-    "licence": "text",
-    "sha256": "sha256",
-    "published": "date or null",
-    "author": "text or null",
-    "series": "text or null",
-    "licence_id": "text or null",
-    "licence_short": "text or null",
-    "table": "text or null",
-}
-
 _SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 _WEB_LINK = re.compile(r"https?://[^\s<>\"']+")
 
 
+def _empty_mapping() -> Mapping[str, Any]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class Sidecar:
+    """A raw snapshot's provenance sidecar, read and checked once by :func:`load_sidecar`.
+
+    The fields are those the pipeline reads; each field's kind is checked on load.
+    Text is non-empty; dates are ISO dates (YAML's own dates, or text in YYYY-MM-DD
+    form); sha256 is 64 hex digits as written, whatever YAML reads it as. ``mapping``
+    is the whole file as loaded, every field in its order, for a refresh to write the
+    next vintage from.
+    """
+
+    title: str = dataclasses.field(metadata={"kind": "text"})
+    producer: str = dataclasses.field(metadata={"kind": "text"})
+    url: str = dataclasses.field(metadata={"kind": "web link"})
+    accessed: dt.date = dataclasses.field(metadata={"kind": "date"})
+    licence: str = dataclasses.field(metadata={"kind": "text"})
+    sha256: str = dataclasses.field(metadata={"kind": "sha256"})
+    published: dt.date | None = dataclasses.field(default=None, metadata={"kind": "date or null"})
+    author: str | None = dataclasses.field(default=None, metadata={"kind": "text or null"})
+    series: str | None = dataclasses.field(default=None, metadata={"kind": "text or null"})
+    licence_id: str | None = dataclasses.field(default=None, metadata={"kind": "text or null"})
+    #: The licence as the source states it ("CC BY-NC 4.0"), which the report prints.
+    licence_short: str | None = dataclasses.field(default=None, metadata={"kind": "text or null"})
+    table: str | None = dataclasses.field(default=None, metadata={"kind": "text or null"})
+    #: Column → what it holds, in the compiler's words.
+    columns: Mapping[str, str] = dataclasses.field(
+        default_factory=_empty_mapping, metadata={"kind": "descriptions or null"}
+    )
+    change_log: tuple[str, ...] = dataclasses.field(
+        default=(), metadata={"kind": "list of text or null"}
+    )
+    mapping: Mapping[str, Any] = dataclasses.field(
+        default_factory=_empty_mapping, repr=False, compare=False
+    )
+
+    @property
+    def creator(self) -> str:
+        """Whom the snapshot is credited to: its author, else its producer."""
+        return self.author or self.producer
+
+
+#: The sidecar's schema, checked once when it is loaded: field → what it must be.
+SIDECAR_SCHEMA: dict[str, str] = {
+    field.name: field.metadata["kind"]
+    for field in dataclasses.fields(Sidecar)
+    if "kind" in field.metadata
+}
+
+#: The fields every sidecar must have, non-empty.
+REQUIRED_FIELDS: tuple[str, ...] = tuple(
+    field.name
+    for field in dataclasses.fields(Sidecar)
+    if "kind" in field.metadata
+    and field.default is dataclasses.MISSING
+    and field.default_factory is dataclasses.MISSING
+)
+
+
 @dataclass(frozen=True)
 class Snapshot:
-    """A raw table file together with its parsed provenance sidecar."""
+    """A raw table file together with its checked provenance sidecar."""
 
     path: Path
-    meta: dict[str, Any]
+    sidecar: Sidecar
 
     @property
     def name(self) -> str:
@@ -84,15 +129,22 @@ def check_regular_file(path: str | Path, root: str | Path | None = None) -> None
             )
 
 
-def _raw_scalars(text: str) -> dict[str, str]:
-    """The top-level scalar values as written, before YAML gives them a type."""
+#: libyaml's parser where PyYAML has it: sidecars are read on every run, a no-op too.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _parse(text: str) -> tuple[Any, dict[str, str]]:
+    """The sidecar's YAML as Python values, and its top-level scalar values as written,
+    before YAML gives them a type (one parse for both)."""
+    loader = _LOADER(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return {}
+        node = loader.get_single_node()
+        meta = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
     if not isinstance(node, yaml.MappingNode):
-        return {}
-    return {
+        return meta, {}
+    return meta, {
         key.value: value.value
         for key, value in node.value
         if isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode)
@@ -112,11 +164,12 @@ def _as_date(value: Any) -> dt.date | None:
     return None
 
 
-def check_sidecar(meta: Any, raw: dict[str, str], meta_path: Path) -> dict[str, Any]:
-    """Check a parsed sidecar against :data:`SIDECAR_SCHEMA`; return it normalised.
+def check_sidecar(meta: Any, raw: Mapping[str, str], meta_path: Path) -> Sidecar:
+    """Check a parsed sidecar against :data:`SIDECAR_SCHEMA`; return it as a record.
 
     ``raw`` holds the scalars as written, so a sha256 of only digits (an integer to
-    YAML) is read as the text it is. Dates come back as ``datetime.date``.
+    YAML) is read as the text it is. Dates come back as ``datetime.date``. A missing
+    or empty required field, and every field of the wrong kind, is named.
     """
     if not isinstance(meta, dict):
         raise ProvenanceError(
@@ -149,13 +202,31 @@ def check_sidecar(meta: Any, raw: dict[str, str], meta_path: Path) -> dict[str, 
                 problems.append(f"field '{field}': expected 64 hex digits, found {written!r}")
             else:
                 meta[field] = written.lower()
+        elif kind.startswith("descriptions") and not (
+            isinstance(value, dict)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+        ):
+            problems.append(
+                f"field '{field}': expected a mapping of names to descriptions, found {value!r}"
+            )
+        elif kind.startswith("list of text") and not (
+            isinstance(value, list) and all(isinstance(item, str) for item in value)
+        ):
+            problems.append(f"field '{field}': expected a list of text, found {value!r}")
     if problems:
         raise ProvenanceError(f"{meta_path}: " + "; ".join(problems))
-    return meta
+    typed: dict[str, Any] = {
+        field: meta[field] for field in SIDECAR_SCHEMA if meta.get(field) is not None
+    }
+    if "columns" in typed:
+        typed["columns"] = MappingProxyType(dict(typed["columns"]))
+    if "change_log" in typed:
+        typed["change_log"] = tuple(typed["change_log"])
+    return Sidecar(**typed, mapping=MappingProxyType(meta))
 
 
-def load_sidecar(raw_csv: str | Path) -> dict[str, Any]:
-    """Parse the sidecar of ``raw_csv`` and check it against its schema."""
+def load_sidecar(raw_csv: str | Path) -> Sidecar:
+    """Read the sidecar of ``raw_csv`` and check it against its schema, once."""
     meta_path = sidecar_path(raw_csv)
     if not meta_path.exists():
         raise ProvenanceError(
@@ -164,16 +235,15 @@ def load_sidecar(raw_csv: str | Path) -> dict[str, Any]:
         )
     check_regular_file(meta_path)
     try:
-        text = meta_path.read_text(encoding="utf-8")
-        meta = yaml.safe_load(text)
+        meta, scalars = _parse(meta_path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as err:
         problem = " ".join(str(err).split())
         raise ProvenanceError(f"{meta_path}: not readable as YAML ({problem})") from err
-    return check_sidecar(meta, _raw_scalars(text), meta_path)
+    return check_sidecar(meta, scalars, meta_path)
 
 
-def load_sidecars(raw_csvs: list[str] | list[Path]) -> dict[str, dict[str, Any]]:
-    """Raw table name (the CSV's stem) → its parsed sidecar."""
+def load_sidecars(raw_csvs: list[str] | list[Path]) -> dict[str, Sidecar]:
+    """Raw table name (the CSV's stem) → its checked sidecar."""
     return {Path(csv).stem: load_sidecar(csv) for csv in raw_csvs}
 
 
@@ -181,9 +251,9 @@ def open_snapshot(raw_csv: str | Path) -> Snapshot:
     """Return the snapshot after checking the file against its sidecar's sha256."""
     raw_csv = Path(raw_csv)
     check_regular_file(raw_csv)
-    meta = load_sidecar(raw_csv)
+    sidecar = load_sidecar(raw_csv)
     actual = sha256_of(raw_csv)
-    expected = meta["sha256"]
+    expected = sidecar.sha256
     if actual != expected:
         raise ProvenanceError(
             f"{raw_csv}: sha256 does not match its sidecar {sidecar_path(raw_csv)}\n"
@@ -192,24 +262,20 @@ def open_snapshot(raw_csv: str | Path) -> Snapshot:
             "  If the new content is a deliberate new snapshot, update the sidecar "
             "(sha256, accessed, notes) in the same commit."
         )
-    return Snapshot(path=raw_csv, meta=meta)
+    return Snapshot(path=raw_csv, sidecar=sidecar)
 
 
-def snapshot_sources(raw_tables: dict[str, str]) -> dict[str, str]:
+def snapshot_sources(raw_tables: Mapping[str, str]) -> dict[str, str]:
     """Raw table -> how its sidecar names it, "<title> (<author>)", for citing it.
 
     Read while a run is planned, so it is lenient: a sidecar that cannot be read is
     left out here, and validating its table reports why.
     """
-    # libyaml's loader, where PyYAML has it: this runs on every run, a no-op one too.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     sources = {}
     for table, csv in raw_tables.items():
         try:
-            meta = yaml.load(sidecar_path(csv).read_text(encoding="utf-8"), Loader=loader)
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            meta = load_sidecar(csv)
+        except (OSError, ProvenanceError):
             continue
-        if isinstance(meta, dict) and meta.get("title"):
-            author = meta.get("author") or meta.get("producer")
-            sources[table] = f"{meta['title']} ({author})" if author else meta["title"]
+        sources[table] = f"{meta.title} ({meta.creator})"
     return sources

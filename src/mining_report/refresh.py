@@ -27,7 +27,7 @@ import yaml
 from . import upstream
 from .errors import ProvenanceError, ValidationFailed
 from .io import write_text
-from .provenance import load_sidecar, sha256_of, sidecar_path
+from .provenance import Sidecar, load_sidecar, sha256_of, sidecar_path
 
 STAGING = Path("data/staging")
 
@@ -150,10 +150,11 @@ def table_key(table: str) -> list[str]:
 
 
 def new_sidecar(
-    current: dict[str, Any], path: Path, frame: Any, download: dict[str, Any], now: dt.datetime
+    current: Sidecar, path: Path, frame: Any, download: dict[str, Any], now: dt.datetime
 ) -> dict[str, Any]:
-    """The current sidecar, updated for a new vintage (``frame``, saved at ``path``)."""
-    meta = dict(current)
+    """The current sidecar's fields, updated for a new vintage (``frame``, saved at
+    ``path``), in the file's order."""
+    meta = dict(current.mapping)
     meta.pop("copy_used", None)
     meta["download"] = download
     meta["accessed"] = now.date().isoformat()
@@ -166,7 +167,7 @@ def new_sidecar(
         "formatting only (column names of this table, ISO dates, shares without the % sign); "
         "values as sent."
     )
-    log = list(meta.get("change_log") or [])
+    log = list(current.change_log)
     log.insert(0, f"{now.date().isoformat()}: refreshed from {download['url']} ({len(frame)} rows)")
     meta["change_log"] = log
     return meta
@@ -186,7 +187,7 @@ def stage_table(
     """Write a fetched table and its sidecar to staging, validate it, diff it."""
     import pandas as pd
 
-    from .schemas import CHECK_COLUMNS, RAW_MODELS
+    from .schemas import RAW_MODELS
     from .validation import validate_raw
 
     folder = STAGING / table
@@ -201,7 +202,7 @@ def stage_table(
     meta = new_sidecar(load_sidecar(raw_csv), staged_csv, new, download, now)
     write_text(sidecar_path(staged_csv), _dump_sidecar(meta, table))
     try:
-        validate_raw(staged_csv, RAW_MODELS[table], folder / "failures.csv", CHECK_COLUMNS)
+        validate_raw(staged_csv, RAW_MODELS[table], folder / "failures.csv")
     except (ValidationFailed, ProvenanceError) as err:
         first = str(err).splitlines()[0]
         # Keep the failure cases to read; drop the pair that must not be accepted.
@@ -289,25 +290,26 @@ def resign(table: str, raw_tables: dict[str, str], now: dt.datetime | None = Non
     """Validate a hand-edited table and only then write its new sha256 and a log line."""
     import tempfile
 
-    from .schemas import CHECK_COLUMNS, RAW_MODELS
+    from .schemas import RAW_MODELS
     from .validation import validate_raw
 
     if table not in raw_tables:
         raise RefreshError(f"TABLE {table!r} is not listed under raw_tables in config/config.yaml")
     raw_csv = Path(raw_tables[table])
     meta_path = sidecar_path(raw_csv)
-    meta = load_sidecar(raw_csv)  # sha256 as written, whatever YAML makes of it
+    sidecar = load_sidecar(raw_csv)  # sha256 as written, whatever YAML makes of it
     new_hash = sha256_of(raw_csv)
-    if meta["sha256"] == new_hash:
+    if sidecar.sha256 == new_hash:
         return f"{raw_csv}: unchanged since it was signed; nothing to do"
     now = now or dt.datetime.now(dt.UTC)
     # Validate a copy signed with the new hash, so the sidecar is touched only on success.
     with tempfile.TemporaryDirectory() as scratch:
         copy = Path(scratch) / raw_csv.name
         shutil.copyfile(raw_csv, copy)
-        write_text(sidecar_path(copy), _dump_sidecar({**meta, "sha256": new_hash}, table))
+        signed = {**sidecar.mapping, "sha256": new_hash}
+        write_text(sidecar_path(copy), _dump_sidecar(signed, table))
         try:
-            validate_raw(copy, RAW_MODELS[table], Path(scratch) / "failures.csv", CHECK_COLUMNS)
+            validate_raw(copy, RAW_MODELS[table], Path(scratch) / "failures.csv")
         except (ValidationFailed, ProvenanceError) as err:
             message = str(err).replace(str(copy), str(raw_csv)).splitlines()
             raise RefreshError(
@@ -315,7 +317,7 @@ def resign(table: str, raw_tables: dict[str, str], now: dt.datetime | None = Non
                 + ("".join(f"\n{line}" for line in message[1:4]))
             ) from err
     text = meta_path.read_text(encoding="utf-8")
-    written = re.compile(re.escape(meta["sha256"]), re.IGNORECASE)
+    written = re.compile(re.escape(sidecar.sha256), re.IGNORECASE)
     if len(written.findall(text)) != 1:
         raise RefreshError(f"{meta_path}: its sha256 line could not be found exactly once")
     text = written.sub(new_hash, text)

@@ -114,7 +114,7 @@ _TABLES = [
         "hashrate_by_country",
         "Monthly share of global hashrate and EH/s by country, names normalized.",
         derive="hashrate:hashrate_by_country",
-        model="hashrate:HashrateByCountry",
+        model="schemas.cleaned:HashrateByCountry",
         inputs={"cbeci_countries": raw("cbeci_countries")},
         checked=True,
     ),
@@ -122,7 +122,7 @@ _TABLES = [
         "hashrate_by_province",
         "Province shares of China's hashrate, also as shares of global hashrate.",
         derive="hashrate:hashrate_by_province",
-        model="hashrate:HashrateByProvince",
+        model="schemas.cleaned:HashrateByProvince",
         inputs={
             "cbeci_provinces": raw("cbeci_provinces"),
             "hashrate_by_country": cleaned("hashrate_by_country"),
@@ -132,7 +132,7 @@ _TABLES = [
         "hashrate_migration",
         "Each country in the baseline month, with China at zero, and latest.",
         derive="hashrate:hashrate_migration",
-        model="hashrate:HashrateMigration",
+        model="schemas.cleaned:HashrateMigration",
         inputs={"hashrate_by_country": cleaned("hashrate_by_country")},
         options={"months": _migration_months},
     ),
@@ -140,7 +140,7 @@ _TABLES = [
         "shutdowns",
         "Every crackdown measure with its jurisdiction's hashrate share in the baseline month.",
         derive="shutdowns:shutdowns",
-        model="shutdowns:Shutdowns",
+        model="schemas.cleaned:Shutdowns",
         inputs={
             "events": raw("events"),
             "hashrate_by_province": cleaned("hashrate_by_province"),
@@ -153,7 +153,7 @@ _TABLES = [
         "Day by day, the share of China's baseline hashrate certainly and at most under "
         "a stop order.",
         derive="shutdowns:shutdown_exposure",
-        model="shutdowns:ShutdownExposure",
+        model="schemas.cleaned:ShutdownExposure",
         inputs={
             "events": raw("events"),
             "hashrate_by_province": cleaned("hashrate_by_province"),
@@ -167,7 +167,7 @@ _TABLES = [
         "price_trends",
         "Weekly BTC close, 7-day hashrate and difficulty, hashprice; indices and drawdowns.",
         derive="prices:price_trends",
-        model="prices:PriceTrends",
+        model="schemas.cleaned:PriceTrends",
         inputs={"btc_daily": DAILY},
         options={"base_week": "analysis.base_week"},
         checked=True,
@@ -176,7 +176,7 @@ _TABLES = [
         "price_recovery",
         "Per weekly series: base value, pre-ban peak, trough and weeks back to base.",
         derive="prices:price_recovery",
-        model="prices:PriceRecovery",
+        model="schemas.cleaned:PriceRecovery",
         inputs={"btc_daily": DAILY},
         options={"base_week": "analysis.base_week"},
         checked=True,
@@ -185,7 +185,7 @@ _TABLES = [
         "difficulty_adjustments",
         "Difficulty adjustments found in the daily mean difficulty.",
         derive="prices:difficulty_adjustments",
-        model="prices:DifficultyAdjustments",
+        model="schemas.cleaned:DifficultyAdjustments",
         inputs={"btc_daily": DAILY},
         checked=True,
     ),
@@ -193,21 +193,21 @@ _TABLES = [
         "asic_prices",
         "Monthly median dealer asking price per TH/s by efficiency class, every month x class.",
         derive="prices:asic_prices_by_class",
-        model="prices:AsicPrices",
+        model="schemas.cleaned:AsicPrices",
         inputs={"asic_prices": raw("asic_prices"), "asic_models": raw("asic_models")},
     ),
     Table(
         "asic_price_index_quotes",
         "The Hashrate Index ASIC Price Index values quoted in press, by efficiency class.",
         derive="prices:asic_price_index_quotes",
-        model="prices:AsicPriceIndexQuotes",
+        model="schemas.cleaned:AsicPriceIndexQuotes",
         inputs={"asic_prices": raw("asic_prices")},
     ),
     Table(
         "machine_exports",
         "Every machine count in machine_flows, with its destination, company and flow.",
         derive="machines:machine_exports",
-        model="machines:MachineExports",
+        model="schemas.cleaned:MachineExports",
         inputs={
             "machine_flows": raw("machine_flows"),
             "machine_flow_entities": raw("machine_flow_entities"),
@@ -218,7 +218,7 @@ _TABLES = [
         "machine_exports_by_destination",
         "The FT's November 2021 breakdown of machines by destination country.",
         derive="machines:machine_exports_by_destination",
-        model="machines:MachineExportsByDestination",
+        model="schemas.cleaned:MachineExportsByDestination",
         inputs={
             "machine_flows": raw("machine_flows"),
             "machine_flow_entities": raw("machine_flow_entities"),
@@ -228,8 +228,8 @@ _TABLES = [
     Table(
         "source_conflicts",
         "The conflict ledger with every claim resolved to its value, unit and source.",
-        derive="machines:source_conflicts",
-        model="machines:SourceConflicts",
+        derive="conflicts:source_conflicts",
+        model="schemas.cleaned:SourceConflicts",
         inputs={
             "ledger": raw("source_conflicts"),
             "machine_flows": raw("machine_flows"),
@@ -390,6 +390,10 @@ def imports_of(*modules: str) -> frozenset[str]:
             continue
         seen.add(module)
         todo.extend(_imported(module) - seen)
+        # Importing schemas.raw runs schemas/__init__.py first.
+        parent = module.rpartition(".")[0]
+        if parent:
+            todo.append(parent)
     return frozenset(seen)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -17,6 +18,7 @@ import pandera.pandas as pa
 from .bibliography import licence_text, outlet
 from .dictionary import describe
 from .formatting import day_text, month_text, typographic
+from .provenance import Sidecar
 from .tables import key_of
 
 #: The space between a number and its % sign: no line break may fall there.
@@ -123,18 +125,18 @@ def table_title(name: str) -> str:
 
 
 def sources_table(
-    validations: dict[str, dict[str, Any]], sidecars: dict[str, dict[str, Any]]
+    validations: dict[str, dict[str, Any]], sidecars: Mapping[str, Sidecar]
 ) -> pd.DataFrame:
     """One row per raw snapshot: who made it, what it is, licence, rows and checks passed."""
     rows = []
-    for table in sorted(validations, key=lambda t: (sidecars[t]["title"].lower(), t)):
+    for table in sorted(validations, key=lambda t: (sidecars[t].title.lower(), t)):
         meta, valid = sidecars[table], validations[table]
         rows.append(
             {
-                "Source": meta.get("author") or meta["producer"],
-                "What it is": meta["title"],
+                "Source": meta.creator,
+                "What it is": meta.title,
                 "Licence": licence_text(meta),
-                "Accessed": reader_date(meta["accessed"]),
+                "Accessed": reader_date(meta.accessed),
                 "Rows": reader_number(valid["rows"]),
                 "Checks passed": reader_number(valid["checks"]),
             }

@@ -3,89 +3,15 @@
 from __future__ import annotations
 
 import pandas as pd
-import pandera.pandas as pa
-from pandera.typing import Series
 
+from .schemas.cleaned import ShutdownExposure, Shutdowns
 from .tables import finalize
-from .vocabularies import (
-    CCAF_PROVINCES,
-    CONFIDENCE_LEVELS,
-    JURISDICTIONS,
-    MEASURES,
-    SCOPES,
-    STAGES,
-)
+from .vocabularies import CCAF_PROVINCES, SCOPES
 
 #: Measures that order mining to stop: what `shutdown_exposure` counts.
 STOP_ORDERS = ("ban", "shutdown_order")
 #: Scopes of a measure that cover a whole province (or all of China) with certainty.
 WHOLE_SCOPES = ("national", "province")
-
-
-class Shutdowns(pa.DataFrameModel):
-    """One row per crackdown measure, with the hashrate share its jurisdiction held.
-
-    Exposure is the jurisdiction's share in the baseline month (config
-    ``analysis.baseline_month``, the last full month before the first measure): a
-    province's share from the province table, a national measure's from the country
-    table (all of China). For a measure narrower than its province (``scope`` a
-    prefecture or city, a park or company, a person) the province's share is only
-    an upper bound on what it reached. Provinces that CCAF folds into "Other" have
-    an unknown exposure; ``exposure_note`` says why. Key: event_id.
-    """
-
-    event_id: Series[str] = pa.Field(str_matches=r"^E\d{2}$", description="Event identifier")
-    date_announced: Series[pd.Timestamp] = pa.Field(
-        nullable=True, description="Day the measure was announced (missing: day unknown)"
-    )
-    date_effective: Series[pd.Timestamp] = pa.Field(
-        nullable=True, description="Stated deadline or effective day, if any"
-    )
-    jurisdiction: Series[str] = pa.Field(
-        isin=list(JURISDICTIONS), description="Province or national"
-    )
-    authority: Series[str] = pa.Field(description="Issuing body as the sources name it")
-    measure: Series[str] = pa.Field(isin=list(MEASURES), description="Kind of measure")
-    scope: Series[str] = pa.Field(
-        isin=list(SCOPES), description="Whom the measure reaches, from all of China to one person"
-    )
-    stage: Series[str] = pa.Field(isin=list(STAGES), description="Draft for comment, or final")
-    summary: Series[str] = pa.Field(description="What the measure did, in the project's words")
-    confidence: Series[str] = pa.Field(
-        isin=list(CONFIDENCE_LEVELS), description="How well the date is attested"
-    )
-    source_publisher: Series[str] = pa.Field(description="Publisher of the primary source")
-    source_url: Series[str] = pa.Field(
-        str_matches=r"^https?://", description="Primary source (http or https)"
-    )
-    exposure_month: Series[pd.Timestamp] = pa.Field(
-        description="CCAF month the exposure is read from: the baseline month"
-    )
-    exposure_share_of_china_pct: Series[float] = pa.Field(
-        ge=0,
-        le=100,
-        nullable=True,
-        description="Jurisdiction's share of China's hashrate in the baseline month",
-        metadata={"unit": "percent"},
-    )
-    exposure_share_of_global_pct: Series[float] = pa.Field(
-        ge=0,
-        le=100,
-        nullable=True,
-        description="Jurisdiction's share of global hashrate in the baseline month",
-        metadata={"unit": "percent"},
-    )
-    exposure_is_upper_bound: Series[bool] = pa.Field(
-        description="True when the measure is narrower than its province: the share is at most"
-    )
-    exposure_note: Series[str] = pa.Field(
-        description="Where the exposure comes from, or why it is unknown"
-    )
-
-    class Config:
-        strict = True
-        coerce = True
-        unique = ["event_id"]
 
 
 def baseline_shares(hashrate: pd.DataFrame, month: pd.Timestamp, key: str) -> pd.DataFrame:
@@ -155,59 +81,6 @@ def shutdowns(
         exposure_note=list(note),
     )  # fmt: skip
     return finalize(table, Shutdowns)
-
-
-class ShutdownExposure(pa.DataFrameModel):
-    """For each day of the year, how much of China's baseline hashrate was under a stop order.
-
-    Two bounds, so that neither claims more than the sources show. ``certain``
-    counts a province from the announcement of a final ban or shutdown order that
-    covers the whole province (or all of China); ``at_most`` also counts the whole
-    province of an order that reached only part of it (a city, an industrial park,
-    a company), and CCAF's whole "Other" once an order reaches a province CCAF folds
-    into it. Every measure is dated by its announcement, the one date every dated
-    measure has. Drafts for comment are not orders. Shares are those of the
-    baseline month set in config/config.yaml; a national order covers all of China.
-    Key: date.
-    """
-
-    date: Series[pd.Timestamp] = pa.Field(description="Day")
-    certain_share_of_china_pct: Series[float] = pa.Field(
-        ge=0,
-        le=100,
-        description="Share of China's baseline hashrate certainly under a stop order",
-        metadata={"unit": "percent"},
-    )
-    at_most_share_of_china_pct: Series[float] = pa.Field(
-        ge=0,
-        le=100,
-        description="Share of China's baseline hashrate at most under a stop order",
-        metadata={"unit": "percent"},
-    )
-    provinces_certain: Series[str] = pa.Field(
-        nullable=True,
-        description="Provinces (or national) under a whole-province order, ' ; '-separated",
-    )
-    provinces_partial: Series[str] = pa.Field(
-        nullable=True,
-        description="Provinces reached only in part by that day, ' ; '-separated",
-    )
-    orders_from_today: Series[str] = pa.Field(
-        nullable=True, description="Stop orders announced that day (event ids), ' ; '-separated"
-    )
-
-    class Config:
-        strict = True
-        coerce = True
-        unique = ["date"]
-
-    @pa.check("certain_share_of_china_pct", "at_most_share_of_china_pct", name="never_decreases")
-    def never_decreases(cls, share: Series[float]) -> bool:
-        return bool(share.is_monotonic_increasing)
-
-    @pa.dataframe_check(name="certain_within_at_most")
-    def certain_within_at_most(cls, df: pd.DataFrame) -> Series[bool]:
-        return df["certain_share_of_china_pct"] <= df["at_most_share_of_china_pct"]
 
 
 def stop_orders(events: pd.DataFrame) -> pd.DataFrame:

@@ -18,8 +18,8 @@ import pandera.pandas as pa
 
 from .errors import ProvenanceError, ValidationFailed
 from .io import write_text
-from .provenance import open_snapshot, sha256_of, sidecar_path
-from .schemas import SERIES_WINDOWS, SeriesWindow
+from .provenance import Sidecar, open_snapshot, sha256_of, sidecar_path
+from .schemas import SERIES_WINDOWS, SeriesWindow, check_columns_of
 
 #: How many offending lines a message quotes per (column, check) before summarising.
 MAX_LINES_QUOTED = 8
@@ -291,11 +291,9 @@ def completeness_failures(
     return _rows(found, source, [])
 
 
-def accessed_failures(
-    frame: pd.DataFrame, meta: dict[str, object], source: str | Path
-) -> pd.DataFrame:
+def accessed_failures(frame: pd.DataFrame, sidecar: Sidecar, source: str | Path) -> pd.DataFrame:
     """A snapshot cannot have been accessed before the last date its data holds."""
-    accessed = meta.get("accessed")
+    accessed = sidecar.accessed
     dates = [
         pd.to_datetime(frame[name], errors="coerce").max()
         for name in frame.columns
@@ -363,13 +361,13 @@ def validate_raw(
     raw_csv: str | Path,
     model: type[pa.DataFrameModel],
     failures_csv: str | Path,
-    check_columns: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """Check provenance, parse and validate ``raw_csv``; return the typed table.
 
     On failure the cases are written to ``failures_csv`` and :class:`ValidationFailed`
-    (or :class:`ProvenanceError`) is raised with a message fit to print. On success
-    a stale failures file from an earlier run is removed. The raw file is only read.
+    (or :class:`ProvenanceError`) is raised with a message fit to print; a failed
+    table-level check names the column the model says it is about. On success a
+    stale failures file from an earlier run is removed. The raw file is only read.
     """
     try:
         snapshot = open_snapshot(raw_csv)
@@ -388,9 +386,9 @@ def validate_raw(
     ]
     try:
         table = model.validate(raw.frame, lazy=True)
-        found.append(accessed_failures(table, snapshot.meta, raw_csv))
+        found.append(accessed_failures(table, snapshot.sidecar, raw_csv))
     except pandera.errors.SchemaErrors as errors:
-        found.append(failure_table(errors, raw_csv, check_columns, raw.lines))
+        found.append(failure_table(errors, raw_csv, check_columns_of(model), raw.lines))
     failures = pd.concat([f for f in found if not f.empty] or found[:1])
     if not failures.empty:
         failures = failures.sort_values(["line", "column"], na_position="first", kind="stable")

@@ -18,6 +18,7 @@ import yaml
 
 from .formatting import day_text, month_text, number, percent, with_unit
 from .lineage import Format, LineageFile, Quoted, Selection, pick, quote
+from .provenance import Sidecar
 from .vocabularies import (
     CCAF_LAUNCH_LAST_MONTH,
     FT_HEADLINE_FIGURE,
@@ -1025,30 +1026,30 @@ def licence_label(licence_id: str) -> str:
 
 
 def raw_tables_frame(
-    validations: list[dict[str, object]], sidecars: Mapping[str, Mapping[str, object]]
+    validations: list[dict[str, object]], sidecars: Mapping[str, Sidecar]
 ) -> pd.DataFrame:
     """One row per raw table: its validation record (rows, checks) and its sidecar."""
     rows = []
     for record in validations:
-        meta = sidecars.get(str(record["table"]), {})
+        meta = sidecars.get(str(record["table"]))
         rows.append(
             {
                 "table": str(record["table"]),
-                "title": str(meta.get("title", record["table"])),
+                "title": meta.title if meta else str(record["table"]),
                 "rows": int(record["rows"]),
                 "checks": int(record["checks"]),
-                "author": str(meta.get("author")),
-                "licence_id": str(meta.get("licence_id")),
+                "author": str(meta.author if meta else None),
+                "licence_id": str(meta.licence_id if meta else None),
             }
         )
     return pd.DataFrame(rows, columns=["table", "title", "rows", "checks", "author", "licence_id"])
 
 
 def data_variables(
-    validations: list[dict[str, object]], sidecars: Mapping[str, Mapping[str, object]]
+    validations: list[dict[str, object]], sidecars: Mapping[str, Sidecar]
 ) -> dict[str, str]:
     """What the validation checked, and the licence the text names."""
-    by_author = {str(meta.get("author")): meta for meta in sidecars.values()}
+    by_author = {str(meta.author): meta for meta in sidecars.values()}
     every = "every raw table"
     return {
         "raw_table_count": quote(
@@ -1066,7 +1067,7 @@ def data_variables(
             filter=every,
         ),
         "coinmetrics_licence": quote(
-            licence_label(str(by_author["Coin Metrics"]["licence_id"])),
+            licence_label(str(by_author["Coin Metrics"].licence_id)),
             "the licence of Coin Metrics' data, as its provenance record states it",
             pick(RAW_TABLES, "licence_id", where=[_is("author", "Coin Metrics")]),
             fmt=Format(kind="licence"),
@@ -1077,7 +1078,7 @@ def data_variables(
 def report_variables(
     tables: dict[str, pd.DataFrame],
     validations: list[dict[str, object]],
-    sidecars: dict[str, dict[str, object]],
+    sidecars: Mapping[str, Sidecar],
     analysis: dict[str, object],
 ) -> dict[str, str]:
     """Every number the report quotes, from the cleaned tables and validation records."""
@@ -1109,7 +1110,7 @@ def report_lineage(
     variables: Mapping[str, str],
     tables: dict[str, pd.DataFrame],
     validations: list[dict[str, object]],
-    sidecars: dict[str, dict[str, object]],
+    sidecars: Mapping[str, Sidecar],
     raw_csvs: Mapping[str, str],
     analysis: dict[str, object],
 ) -> LineageFile:

@@ -168,3 +168,28 @@ CITABLE_TABLES: dict[str, tuple[str, ...]] = {
     "hashrate_by_country": ("cbeci_countries",),
     "hashrate_by_province": ("cbeci_provinces", "cbeci_countries"),
 }
+
+#: The three moments of the hashrate migration, in order.
+MIGRATION_PERIODS = ("before", "exodus", "latest")
+
+#: The four weekly price series → the stem of their index and drawdown columns.
+TREND_SERIES: dict[str, str] = {
+    "btc_close_usd": "btc_close",
+    "hashrate_ehs_7d": "hashrate",
+    "difficulty": "difficulty",
+    "hashprice_usd_per_th_day": "hashprice",
+}
+
+#: The unit of each weekly series (difficulty is a pure number).
+TREND_UNITS: dict[str, str] = {
+    "btc_close_usd": "USD",
+    "hashrate_ehs_7d": "EH/s",
+    "difficulty": "dimensionless",
+    "hashprice_usd_per_th_day": "USD per TH/s per day",
+}
+
+#: Hashrate Index efficiency bands, most efficient first.
+EFFICIENCY_BANDS: tuple[str, ...] = ("under 38 J/TH", "38-68 J/TH", "over 68 J/TH")
+UNCLASSIFIED = "unclassified"
+#: Every class of the monthly ASIC price table: the three bands and listings no model matched.
+EFFICIENCY_CLASSES: tuple[str, ...] = (*EFFICIENCY_BANDS, UNCLASSIFIED)

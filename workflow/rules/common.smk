@@ -15,6 +15,7 @@ def put_package_on_pythonpath(src):
 put_package_on_pythonpath(str(Path(workflow.basedir) / "src"))
 
 from mining_report.planning import check_citations, check_config, check_raw_inputs
+from mining_report.provenance import ProvenanceError, load_sidecar
 from mining_report.publish import NotPublished, out_of_date, publish_report
 
 REPORT = config["report"]["name"]

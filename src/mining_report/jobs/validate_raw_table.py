@@ -9,7 +9,7 @@ from typing import Any
 
 from ..io import atomic_path, write_text
 from ..provenance import ProvenanceError
-from ..schemas import CHECK_COLUMNS, RAW_MODELS
+from ..schemas import RAW_MODELS
 from ..validation import ValidationFailed, summary_path, validate_raw, validation_record
 
 
@@ -18,7 +18,7 @@ def main(job: Any) -> None:
     failures = job.params.failures
     model = RAW_MODELS[table]
     try:
-        frame = validate_raw(raw_csv, model, failures, CHECK_COLUMNS)
+        frame = validate_raw(raw_csv, model, failures)
     except (ValidationFailed, ProvenanceError) as err:
         write_text(summary_path(failures), f"{err}\n")
         raise

@@ -1,8 +1,7 @@
-"""Pandera models: one per raw table and one per cleaned table.
+"""Pandera models of the raw tables, and the ranges and windows they are held to.
 
 Raw models check a snapshot as published: strict columns, coerced types, ranges,
-vocabularies, keys and table-level rules. Cleaned-table models check what the
-pipeline writes to data/processed/.
+vocabularies, keys and table-level rules.
 """
 
 from __future__ import annotations
@@ -16,12 +15,11 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from .vocabularies import (
+from ..vocabularies import (
     CCAF_COUNTRIES,
     CCAF_COUNTRY_MONTHS,
     CCAF_PROVINCE_MONTHS,
     CCAF_PROVINCES,
-    CITABLE_TABLES,
     CLAIM_CHOICES,
     CONFIDENCE_LEVELS,
     DAILY_END,
@@ -31,19 +29,28 @@ from .vocabularies import (
     LATEST_POSSIBLE,
     MACHINE_FLOWS,
     MEASURES,
-    PRESS_START,
     PROVINCE_MISSING_MONTHS,
     PROVINCE_MONTH_EXCEPTIONS,
     SCOPES,
     STAGES,
-    STUDY_END,
+)
+from .base import (
+    CLAIM_REFERENCE,
+    Model,
+    coin_metrics_day,
+    ehs,
+    http_url,
+    month_start,
+    one_of,
+    press_date,
+    share_pct,
+    table_check,
+    text,
+    text_id,
 )
 
 #: CCAF rounds shares to two decimals, so a month sums to 100 within a few hundredths.
 SHARE_SUM_TOLERANCE = 0.05
-
-#: A web link in a raw table: http or https, nothing else (no javascript:, data:, file:).
-HTTP_URL = r"^https?://[^\s<>\"']+$"
 
 #: A seed article's file name, as the press tables' notes cite it.
 SEED_FILE = r"^[0-9]{3}_[0-9a-f]{16}\.txt$"
@@ -53,20 +60,6 @@ NO_SEED_FILE = r"^(?![\s\S]*[0-9]{3}_[0-9a-f]{16}\.txt)"
 
 #: A corroborating source: a web link, or one of the project's seed articles.
 SOURCE_REFERENCE = r"^(https?://[^\s<>\"']+|seed [0-9]{3}_[0-9a-f]{16}\.txt( \([^()]+\))?)$"
-
-
-#: A claim in the conflict ledger: a row of a press table (an event's announcement day,
-#: or with ":measure" the kind of measure), or one value of a cleaned table as
-#: <table>:<month>:<country or province>:<column>.
-CLAIM_REFERENCE = (
-    r"^(machine_flows:M[0-9]{2}|events:E[0-9]{2}(:measure)?|published_figures:P[0-9]{2}"
-    rf"|({'|'.join(CITABLE_TABLES)}):[0-9]{{4}}-[0-9]{{2}}-01:[^:]+:[a-z_]+)$"
-)
-
-
-def ascii_id(letter: str) -> str:
-    """The pattern of a two-digit id such as E08: ASCII digits (``\\d`` also takes "٠٨")."""
-    return rf"^{letter}[0-9]{{2}}$"
 
 
 # Plausibility ranges. Each is set so that the real data passes with a wide margin
@@ -128,91 +121,87 @@ def _month_sums(df: pd.DataFrame, month: str, share: str) -> pd.Series:
     return df.groupby(month)[share].transform("sum")
 
 
-class CbeciCountriesRaw(pa.DataFrameModel):
+class CbeciCountriesRaw(Model):
     """CCAF Bitcoin Mining Map: monthly share of global hashrate by country, as published."""
 
-    date: Series[pd.Timestamp] = pa.Field(ge=CCAF_COUNTRY_MONTHS[0], le=LATEST_POSSIBLE)
-    country: Series[str] = pa.Field(isin=list(CCAF_COUNTRIES))
-    share_pct: Series[float] = pa.Field(ge=0, le=100)
-    abs_hashrate_ehs: Series[float] = pa.Field(**COUNTRY_EHS)
+    date: Series[pd.Timestamp] = month_start(
+        CCAF_COUNTRY_MONTHS[0], LATEST_POSSIBLE, description=None
+    )
+    country: Series[str] = one_of(CCAF_COUNTRIES)
+    share_pct: Series[float] = share_pct()
+    abs_hashrate_ehs: Series[float] = ehs(**COUNTRY_EHS)
 
     class Config:
-        strict = True
-        coerce = True
         unique = ["date", "country"]
 
     @pa.check("date", name="first_day_of_month")
     def first_day_of_month(cls, dates: Series[pd.Timestamp]) -> Series[bool]:
         return dates.dt.is_month_start
 
-    @pa.dataframe_check(name="monthly_shares_sum_to_100")
+    @table_check("monthly_shares_sum_to_100", about="share_pct")
     def monthly_shares_sum_to_100(cls, df: pd.DataFrame) -> Series[bool]:
         return (_month_sums(df, "date", "share_pct") - 100).abs() <= SHARE_SUM_TOLERANCE
 
-    @pa.dataframe_check(name="every_country_every_month")
+    @table_check("every_country_every_month", about="country")
     def every_country_every_month(cls, df: pd.DataFrame) -> Series[bool]:
         return df.groupby("date")["country"].transform("nunique") == len(CCAF_COUNTRIES)
 
-    @pa.dataframe_check(name="share_matches_ehs_within_0.05_ehs")
+    @table_check("share_matches_ehs_within_0.05_ehs", about="abs_hashrate_ehs")
     def share_matches_ehs(cls, df: pd.DataFrame) -> Series[bool]:
         implied = df["share_pct"] / 100 * df.groupby("date")["abs_hashrate_ehs"].transform("sum")
         return (implied - df["abs_hashrate_ehs"]).abs() <= SHARE_EHS_TOLERANCE
 
 
-class CbeciProvincesRaw(pa.DataFrameModel):
+class CbeciProvincesRaw(Model):
     """CCAF Bitcoin Mining Map: monthly share of China's hashrate by province, as published."""
 
-    date: Series[pd.Timestamp] = pa.Field(ge=CCAF_PROVINCE_MONTHS[0], le=LATEST_POSSIBLE)
-    province: Series[str] = pa.Field(isin=list(CCAF_PROVINCES))
-    share_of_china_pct: Series[float] = pa.Field(ge=0, le=100)
+    date: Series[pd.Timestamp] = month_start(
+        CCAF_PROVINCE_MONTHS[0], LATEST_POSSIBLE, description=None
+    )
+    province: Series[str] = one_of(CCAF_PROVINCES)
+    share_of_china_pct: Series[float] = share_pct()
 
     class Config:
-        strict = True
-        coerce = True
         unique = ["date", "province"]
 
     @pa.check("date", name="first_day_of_month")
     def first_day_of_month(cls, dates: Series[pd.Timestamp]) -> Series[bool]:
         return dates.dt.is_month_start
 
-    @pa.dataframe_check(name="monthly_shares_sum_to_100_or_documented_gap")
+    @table_check("monthly_shares_sum_to_100_or_documented_gap", about="share_of_china_pct")
     def monthly_shares_sum_to_100(cls, df: pd.DataFrame) -> Series[bool]:
         balanced = (_month_sums(df, "date", "share_of_china_pct") - 100).abs()
         documented = df["date"].dt.strftime("%Y-%m-%d").isin(list(PROVINCE_MONTH_EXCEPTIONS))
         return (balanced <= SHARE_SUM_TOLERANCE) | documented
 
-    @pa.dataframe_check(name="every_province_every_month_or_documented_gap")
+    @table_check("every_province_every_month_or_documented_gap", about="province")
     def every_province_every_month(cls, df: pd.DataFrame) -> Series[bool]:
         complete = df.groupby("date")["province"].transform("nunique") == len(CCAF_PROVINCES)
         documented = df["date"].dt.strftime("%Y-%m-%d").isin(list(PROVINCE_MONTH_EXCEPTIONS))
         return complete | documented
 
 
-class EventsRaw(pa.DataFrameModel):
+class EventsRaw(Model):
     """Crackdown measures, one row each, compiled from press and official sources."""
 
-    event_id: Series[str] = pa.Field(str_matches=ascii_id("E"), unique=True)
-    date_announced: Series[pd.Timestamp] = pa.Field(ge=PRESS_START, le=STUDY_END, nullable=True)
-    date_effective: Series[pd.Timestamp] = pa.Field(ge=PRESS_START, le=STUDY_END, nullable=True)
-    jurisdiction: Series[str] = pa.Field(isin=list(JURISDICTIONS))
-    authority: Series[str] = pa.Field(str_length={"min_value": 2})
-    measure: Series[str] = pa.Field(isin=list(MEASURES))
-    scope: Series[str] = pa.Field(isin=list(SCOPES))
-    stage: Series[str] = pa.Field(isin=list(STAGES))
-    summary: Series[str] = pa.Field(str_length={"min_value": 10})
-    source_title: Series[str] = pa.Field(str_length={"min_value": 2})
-    source_publisher: Series[str] = pa.Field(str_length={"min_value": 2})
-    source_url: Series[str] = pa.Field(str_matches=HTTP_URL)
-    source_date: Series[pd.Timestamp] = pa.Field(ge=PRESS_START, le=STUDY_END, nullable=True)
-    confidence: Series[str] = pa.Field(isin=list(CONFIDENCE_LEVELS))
+    event_id: Series[str] = text_id("E")
+    date_announced: Series[pd.Timestamp] = press_date()
+    date_effective: Series[pd.Timestamp] = press_date()
+    jurisdiction: Series[str] = one_of(JURISDICTIONS)
+    authority: Series[str] = text(2)
+    measure: Series[str] = one_of(MEASURES)
+    scope: Series[str] = one_of(SCOPES)
+    stage: Series[str] = one_of(STAGES)
+    summary: Series[str] = text(10)
+    source_title: Series[str] = text(2)
+    source_publisher: Series[str] = text(2)
+    source_url: Series[str] = http_url()
+    source_date: Series[pd.Timestamp] = press_date()
+    confidence: Series[str] = one_of(CONFIDENCE_LEVELS)
     corroborating_sources: Series[str] = pa.Field(nullable=True)
-    notes: Series[str] = pa.Field(str_length={"min_value": 2})
+    notes: Series[str] = text(2)
 
-    class Config:
-        strict = True
-        coerce = True
-
-    @pa.dataframe_check(name="effective_on_or_after_announced")
+    @table_check("effective_on_or_after_announced", about="date_effective")
     def effective_on_or_after_announced(cls, df: pd.DataFrame) -> Series[bool]:
         both = df["date_announced"].notna() & df["date_effective"].notna()
         return ~both | (df["date_effective"] >= df["date_announced"])
@@ -222,29 +211,25 @@ class EventsRaw(pa.DataFrameModel):
         return sources.fillna("").map(_all_source_references)
 
 
-class MachineFlowsRaw(pa.DataFrameModel):
+class MachineFlowsRaw(Model):
     """Reported figures on mining machines leaving China or arriving elsewhere."""
 
-    figure_id: Series[str] = pa.Field(str_matches=ascii_id("M"), unique=True)
-    date_reported: Series[pd.Timestamp] = pa.Field(ge=PRESS_START, le=STUDY_END, nullable=True)
-    metric: Series[str] = pa.Field(str_length={"min_value": 3})
-    value: Series[str] = pa.Field(str_length={"min_value": 1})
-    unit: Series[str] = pa.Field(str_length={"min_value": 1})
-    entity: Series[str] = pa.Field(str_length={"min_value": 1})
-    source_title: Series[str] = pa.Field(str_length={"min_value": 2})
+    figure_id: Series[str] = text_id("M")
+    date_reported: Series[pd.Timestamp] = press_date()
+    metric: Series[str] = text(3)
+    value: Series[str] = text(1)
+    unit: Series[str] = text(1)
+    entity: Series[str] = text(1)
+    source_title: Series[str] = text(2)
     source_publisher: Series[str] = pa.Field(str_length={"min_value": 2}, str_matches=NO_SEED_FILE)
-    source_author: Series[str] = pa.Field(str_length={"min_value": 2}, nullable=True)
-    source_url: Series[str] = pa.Field(str_matches=HTTP_URL)
-    source_date: Series[pd.Timestamp] = pa.Field(ge=PRESS_START, le=STUDY_END, nullable=True)
-    relays: Series[str] = pa.Field(str_length={"min_value": 5}, nullable=True)
+    source_author: Series[str] = text(2, nullable=True)
+    source_url: Series[str] = http_url()
+    source_date: Series[pd.Timestamp] = press_date()
+    relays: Series[str] = text(5, nullable=True)
     note: Series[str] = pa.Field(nullable=True)
-    confidence: Series[str] = pa.Field(isin=list(CONFIDENCE_LEVELS))
+    confidence: Series[str] = one_of(CONFIDENCE_LEVELS)
 
-    class Config:
-        strict = True
-        coerce = True
-
-    @pa.dataframe_check(name="machine_counts_are_whole_and_0_to_5_million")
+    @table_check("machine_counts_are_whole_and_0_to_5_million", about="value")
     def machine_counts(cls, df: pd.DataFrame) -> Series[bool]:
         counts = df["unit"].str.startswith("machines")
         number = pd.to_numeric(df["value"], errors="coerce")
@@ -256,102 +241,82 @@ class MachineFlowsRaw(pa.DataFrameModel):
         return ~counts | whole | quoted_pair
 
 
-class MachineFlowEntitiesRaw(pa.DataFrameModel):
+class MachineFlowEntitiesRaw(Model):
     """The project's reading of each machine count: destination, company and direction."""
 
-    figure_id: Series[str] = pa.Field(str_matches=ascii_id("M"), unique=True)
-    destination_country: Series[str] = pa.Field(isin=list(DESTINATION_COUNTRIES), nullable=True)
-    company: Series[str] = pa.Field(str_length={"min_value": 2}, nullable=True)
-    flow: Series[str] = pa.Field(isin=list(MACHINE_FLOWS))
-
-    class Config:
-        strict = True
-        coerce = True
+    figure_id: Series[str] = text_id("M")
+    destination_country: Series[str] = one_of(DESTINATION_COUNTRIES, nullable=True)
+    company: Series[str] = text(2, nullable=True)
+    flow: Series[str] = one_of(MACHINE_FLOWS)
 
 
-class PublishedFiguresRaw(pa.DataFrameModel):
+class PublishedFiguresRaw(Model):
     """Published figures that a conflict or a derived table needs and no other raw table holds."""
 
-    figure_id: Series[str] = pa.Field(str_matches=ascii_id("P"), unique=True)
-    date: Series[pd.Timestamp] = pa.Field(ge=PRESS_START, le=STUDY_END, nullable=True)
-    claim: Series[str] = pa.Field(str_length={"min_value": 10})
-    value: Series[str] = pa.Field(str_length={"min_value": 1})
-    unit: Series[str] = pa.Field(str_length={"min_value": 1})
-    source_title: Series[str] = pa.Field(str_length={"min_value": 5})
+    figure_id: Series[str] = text_id("P")
+    date: Series[pd.Timestamp] = press_date()
+    claim: Series[str] = text(10)
+    value: Series[str] = text(1)
+    unit: Series[str] = text(1)
+    source_title: Series[str] = text(5)
     source_publisher: Series[str] = pa.Field(str_length={"min_value": 2}, str_matches=NO_SEED_FILE)
     # Empty only for a claim of a seed article whose address is unknown (seed 000).
-    source_url: Series[str] = pa.Field(str_matches=HTTP_URL, nullable=True)
-    source_date: Series[pd.Timestamp] = pa.Field(ge=PRESS_START, le=STUDY_END, nullable=True)
-    relays: Series[str] = pa.Field(str_length={"min_value": 5}, nullable=True)
-    note: Series[str] = pa.Field(str_length={"min_value": 2})
-    confidence: Series[str] = pa.Field(isin=list(CONFIDENCE_LEVELS))
-
-    class Config:
-        strict = True
-        coerce = True
+    source_url: Series[str] = http_url(nullable=True)
+    source_date: Series[pd.Timestamp] = press_date()
+    relays: Series[str] = text(5, nullable=True)
+    note: Series[str] = text(2)
+    confidence: Series[str] = one_of(CONFIDENCE_LEVELS)
 
 
-class SeedArticlesRaw(pa.DataFrameModel):
+class SeedArticlesRaw(Model):
     """The five seed articles the project started from, as identified: who published them, where."""
 
     seed_id: Series[str] = pa.Field(str_matches=r"^[0-9]{3}$", unique=True)
     seed_file: Series[str] = pa.Field(str_matches=SEED_FILE, unique=True)
-    outlet: Series[str] = pa.Field(str_length={"min_value": 2}, nullable=True)
-    title: Series[str] = pa.Field(str_length={"min_value": 5}, nullable=True)
-    author: Series[str] = pa.Field(str_length={"min_value": 2}, nullable=True)
-    url: Series[str] = pa.Field(str_matches=HTTP_URL, nullable=True)
-    date_published: Series[pd.Timestamp] = pa.Field(ge=PRESS_START, le=STUDY_END, nullable=True)
-    date_written: Series[pd.Timestamp] = pa.Field(ge=PRESS_START, le=STUDY_END, nullable=True)
-    relays: Series[str] = pa.Field(str_length={"min_value": 5}, nullable=True)
-    identification: Series[str] = pa.Field(str_length={"min_value": 20})
+    outlet: Series[str] = text(2, nullable=True)
+    title: Series[str] = text(5, nullable=True)
+    author: Series[str] = text(2, nullable=True)
+    url: Series[str] = http_url(nullable=True)
+    date_published: Series[pd.Timestamp] = press_date()
+    date_written: Series[pd.Timestamp] = press_date()
+    relays: Series[str] = text(5, nullable=True)
+    identification: Series[str] = text(20)
 
-    class Config:
-        strict = True
-        coerce = True
-
-    @pa.dataframe_check(name="an_identified_seed_has_outlet_and_address")
+    @table_check("an_identified_seed_has_outlet_and_address", about="seed_id")
     def identified(cls, df: pd.DataFrame) -> Series[bool]:
         # An unidentified seed says so; one with an outlet must say where it was found.
         return df["outlet"].isna() == df["url"].isna()
 
 
-class SourceConflictsRaw(pa.DataFrameModel):
+class SourceConflictsRaw(Model):
     """The conflict ledger: two claims by reference, which one the report uses, and why."""
 
-    conflict_id: Series[str] = pa.Field(str_matches=ascii_id("K"), unique=True)
-    topic: Series[str] = pa.Field(str_length={"min_value": 5})
+    conflict_id: Series[str] = text_id("K")
+    topic: Series[str] = text(5)
     claim_a: Series[str] = pa.Field(str_matches=CLAIM_REFERENCE)
     claim_b: Series[str] = pa.Field(str_matches=CLAIM_REFERENCE)
-    used: Series[str] = pa.Field(isin=list(CLAIM_CHOICES))
-    why: Series[str] = pa.Field(str_length={"min_value": 20})
+    used: Series[str] = one_of(CLAIM_CHOICES)
+    why: Series[str] = text(20)
 
-    class Config:
-        strict = True
-        coerce = True
-
-    @pa.dataframe_check(name="claims_differ")
+    @table_check("claims_differ", about="claim_b")
     def claims_differ(cls, df: pd.DataFrame) -> Series[bool]:
         return df["claim_a"] != df["claim_b"]
 
 
-class BtcDailyRaw(pa.DataFrameModel):
+class BtcDailyRaw(Model):
     """Coin Metrics daily network data: price, hashrate, difficulty, miner revenue.
 
     Not a snapshot: computed from ``btc_daily_source_fields`` (``network.btc_daily``)
     and checked with this model before the price tables read it.
     """
 
-    date: Series[pd.Timestamp] = pa.Field(ge=DAILY_START, le=LATEST_POSSIBLE, unique=True)
+    date: Series[pd.Timestamp] = coin_metrics_day(unique=True)
     price_usd: Series[float] = pa.Field(**BTC_USD)
-    hashrate_ehs: Series[float] = pa.Field(**NETWORK_EHS)
+    hashrate_ehs: Series[float] = ehs(**NETWORK_EHS)
     difficulty: Series[float] = pa.Field(**DIFFICULTY)
     miner_revenue_usd: Series[float] = pa.Field(**MINER_REVENUE_USD)
 
-    class Config:
-        strict = True
-        coerce = True
-
-    @pa.dataframe_check(name="every_day_once_in_order")
+    @table_check("every_day_once_in_order", about="date")
     def every_day_once_in_order(cls, df: pd.DataFrame) -> Series[bool]:
         expected = pd.date_range(DAILY_START, periods=len(df), freq="D")
         return pd.Series(df["date"].to_numpy() == expected.to_numpy(), index=df.index)
@@ -361,20 +326,16 @@ class BtcDailyRaw(pa.DataFrameModel):
         return difficulty == difficulty.round()
 
 
-class BtcDailySourceFieldsRaw(pa.DataFrameModel):
+class BtcDailySourceFieldsRaw(Model):
     """The Coin Metrics fields btc_daily was computed from, as transcribed."""
 
-    date: Series[pd.Timestamp] = pa.Field(ge=DAILY_START, le=LATEST_POSSIBLE, unique=True)
+    date: Series[pd.Timestamp] = coin_metrics_day(unique=True)
     BlkCnt: Series[float] = pa.Field(**BLOCKS_PER_DAY)
     FeeTotNtv: Series[float] = pa.Field(**FEES_BTC)
     # Coin Metrics' TH/s: the network range above, times a million.
     HashRate_THs: Series[float] = pa.Field(ge=NETWORK_EHS["ge"] * 1e6, le=NETWORK_EHS["le"] * 1e6)
     IssTotUSD: Series[float] = pa.Field(**ISSUANCE_USD)
     PriceUSD: Series[float] = pa.Field(**BTC_USD)
-
-    class Config:
-        strict = True
-        coerce = True
 
     @pa.check("HashRate_THs", "PriceUSD", "IssTotUSD", name="within_3x_of_its_week")
     def within_3x_of_its_week(cls, values: Series[float]) -> Series[bool]:
@@ -383,41 +344,35 @@ class BtcDailySourceFieldsRaw(pa.DataFrameModel):
         return (ratio <= MAX_DAY_TO_WEEK_RATIO) & (ratio >= 1 / MAX_DAY_TO_WEEK_RATIO)
 
 
-class AsicModelsRaw(pa.DataFrameModel):
+class AsicModelsRaw(Model):
     """ASIC miner specifications: hashrate and power per model."""
 
-    maker: Series[str] = pa.Field(str_length={"min_value": 2})
-    model: Series[str] = pa.Field(str_length={"min_value": 2})
+    maker: Series[str] = text(2)
+    model: Series[str] = text(2)
     hashrate_ths: Series[float] = pa.Field(**ASIC_THS)
     power_w: Series[float] = pa.Field(**ASIC_WATTS)
     release: Series[str] = pa.Field(str_matches=r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$", nullable=True)
-    brand_as_listed: Series[str] = pa.Field(str_length={"min_value": 2})
-    source: Series[str] = pa.Field(str_length={"min_value": 5})
+    brand_as_listed: Series[str] = text(2)
+    source: Series[str] = text(5)
 
     class Config:
-        strict = True
-        coerce = True
         # Two models appear twice with different specs, as published: hashrate tells them apart.
         unique = ["maker", "model", "hashrate_ths"]
 
 
-class AsicPricesRaw(pa.DataFrameModel):
+class AsicPricesRaw(Model):
     """Dated ASIC asking prices and quoted price-index values, in USD per TH/s."""
 
-    date: Series[pd.Timestamp] = pa.Field(ge=PRESS_START, le=STUDY_END)
-    series: Series[str] = pa.Field(str_length={"min_value": 2})
+    date: Series[pd.Timestamp] = press_date(nullable=False)
+    series: Series[str] = text(2)
     price_usd_per_th: Series[float] = pa.Field(**ASIC_USD_PER_TH)
     price_usd: Series[float] = pa.Field(nullable=True, **ASIC_USD)
     hashrate_ths: Series[float] = pa.Field(nullable=True, **ASIC_THS)
     vendor: Series[str] = pa.Field(nullable=True)
-    source: Series[str] = pa.Field(str_length={"min_value": 5})
-    note: Series[str] = pa.Field(str_length={"min_value": 2})
+    source: Series[str] = text(5)
+    note: Series[str] = text(2)
 
-    class Config:
-        strict = True
-        coerce = True
-
-    @pa.dataframe_check(name="price_per_th_is_price_over_hashrate")
+    @table_check("price_per_th_is_price_over_hashrate", about="price_usd_per_th")
     def price_per_th(cls, df: pd.DataFrame) -> Series[bool]:
         listed = df["price_usd"].notna() & df["hashrate_ths"].notna()
         computed = df["price_usd"] / df["hashrate_ths"]
@@ -425,23 +380,8 @@ class AsicPricesRaw(pa.DataFrameModel):
         return ~listed | ((computed - df["price_usd_per_th"]).abs() <= 0.0051)
 
 
-#: The column each table-level check is about, so a failure report names it.
-CHECK_COLUMNS: dict[str, str] = {
-    "monthly_shares_sum_to_100": "share_pct",
-    "every_country_every_month": "country",
-    "monthly_shares_sum_to_100_or_documented_gap": "share_of_china_pct",
-    "every_province_every_month_or_documented_gap": "province",
-    "effective_on_or_after_announced": "date_effective",
-    "machine_counts_are_whole_and_0_to_5_million": "value",
-    "share_matches_ehs_within_0.05_ehs": "abs_hashrate_ehs",
-    "every_day_once_in_order": "date",
-    "price_per_th_is_price_over_hashrate": "price_usd_per_th",
-    "claims_differ": "claim_b",
-    "an_identified_seed_has_outlet_and_address": "seed_id",
-}
-
 #: Raw table name (the CSV's stem in data/raw) → its pandera model.
-RAW_MODELS: dict[str, type[pa.DataFrameModel]] = {
+RAW_MODELS: dict[str, type[Model]] = {
     "cbeci_countries": CbeciCountriesRaw,
     "cbeci_provinces": CbeciProvincesRaw,
     "events": EventsRaw,
