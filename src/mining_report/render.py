@@ -45,6 +45,11 @@ def _inline_script(code: str) -> str:
     return f"<script>\n{code}\n</script>\n"
 
 
+def _inline_style(path: Path) -> str:
+    css = path.read_text(encoding="utf-8").replace("</style", "<\\/style")
+    return f"<style>\n{css}\n</style>\n"
+
+
 def vega_bundle_html(charts_js: Path | None = None, lineage_js: Path | None = None) -> str:
     """vega, vega-lite and vega-embed as one inline <script>, for the page header,
     followed by the report's own chart drawing (``charts_js``) and the popover that
@@ -135,13 +140,16 @@ def pandoc_html(
     with atomic_path(html) as tmp, tempfile.TemporaryDirectory() as scratch:
         after_body = Path(scratch) / "page-script.html"
         after_body.write_text(_inline_script(page_script.read_text(encoding="utf-8")))
+        # The style sheets go in inline, as the scripts do: the page links no file, so
+        # pandoc's --embed-resources, which takes a second to read through the 1.4 MB
+        # header for resources to embed, has nothing to do and is not asked for.
+        styles = Path(scratch) / "styles.html"
+        styles.write_text("".join(_inline_style(path) for path in (css, page_css)))
         command = _pandoc_common(qmd, lua_filter, bibliography, variables, lineage) + [
             "--to=html5",
+            f"--include-in-header={styles}",
             f"--include-in-header={header.resolve()}",
             f"--include-after-body={after_body}",
-            f"--css={css.resolve()}",
-            f"--css={page_css.resolve()}",
-            "--embed-resources",
             f"--output={tmp.resolve()}",
         ]
         _run(command, cwd=qmd.parent)
