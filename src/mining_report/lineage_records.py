@@ -207,12 +207,11 @@ def _reader_rows(
 ) -> dict[str, Any]:
     shown = [c for c in [*ROW_LABELS.get(table, []), *columns] if c not in HIDDEN_COLUMNS]
     shown = list(dict.fromkeys(c for c in shown if c in rows.columns))
-    body = [
-        [reader_cell(c, row[c]) for c in shown] for row in rows.head(SHOWN_ROWS).to_dict("records")
-    ]
+    first = rows.head(max(SHOWN_ROWS, 3)).to_dict("records")
+    body = [[reader_cell(c, row[c]) for c in shown] for row in first[:SHOWN_ROWS]]
     labels = [
         ", ".join(reader_cell(c, row[c]) for c in ROW_LABELS.get(table, []) if c in rows.columns)
-        for row in rows.head(3).to_dict("records")
+        for row in first[:3]
     ]
     return {
         "head": [column_title(table, c, sidecars) for c in shown],
