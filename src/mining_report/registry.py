@@ -333,6 +333,7 @@ _IMPORT = re.compile(
 )
 
 
+@cache
 def _module_file(module: str) -> Path | None:
     """The source file of a package module ("charts" or "schemas.raw"), if it has one."""
     base = PACKAGE_DIR.joinpath(*module.split(".")) if module else PACKAGE_DIR
@@ -342,7 +343,8 @@ def _module_file(module: str) -> Path | None:
     return None
 
 
-def _imported(module: str) -> set[str]:
+@cache
+def _imported(module: str) -> frozenset[str]:
     """The package modules one module imports, relative to the package ("io")."""
     path = _module_file(module)
     if path is None:
@@ -375,7 +377,7 @@ def _imported(module: str) -> set[str]:
         # The catalog imports every module the registry names, through ``resolve``.
         found |= {module_of(t.derive) for t in TABLES.values()}
         found |= {module_of(t.model) for t in TABLES.values()}
-    return {m for m in found if _module_file(m) is not None}
+    return frozenset(m for m in found if _module_file(m) is not None)
 
 
 @cache
