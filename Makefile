@@ -39,7 +39,7 @@ explain: $(STAMP) ## where a number of the report comes from: make explain VAR=c
 test: $(STAMP) ## run the whole test suite
 	$(BIN)/pytest
 
-# tests/test_cluster.py; the trap stops the daemons even if pytest dies.
+# tests/cluster/test_cluster.py; the trap stops the daemons even if pytest dies.
 test-cluster: $(STAMP) ## run the pipeline on a throw-away single-node SLURM cluster (root, Debian)
 	export THROWAWAY_SLURM_DIR="$${TMPDIR:-/tmp}/throwaway-slurm-test"; \
 	trap 'tests/cluster/throwaway-slurm.sh stop' EXIT; \
@@ -102,7 +102,7 @@ lock: $(UV) ## re-pin requirements.lock (with hashes) from requirements.in
 	  --python-platform x86_64-unknown-linux-gnu --custom-compile-command "make lock" \
 	  -o requirements.lock
 	@echo "Now update environment.yml and workflow/envs/pipeline.yaml to the new versions" \
-	  "(tests/test_environment.py checks)."
+	  "(tests/data/test_environment.py checks)."
 
 clean: ## remove everything the pipeline wrote; raw data and sources stay
 	rm -rf data/interim data/staging data/processed/*.parquet data/processed/*.csv \

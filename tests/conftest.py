@@ -1,4 +1,15 @@
-"""Shared fixtures: a built copy of the project, and tools the tests need."""
+"""Shared fixtures: a built copy of the project, and tools the tests need.
+
+The tests come in layers, one folder each (see "Tests" in the README):
+
+- ``tests/unit/``: the package's functions on small inputs, in this process: no build,
+  no subprocess;
+- ``tests/data/``: the committed data, sidecars, config and files around them, checked
+  as they are: fast, no build;
+- ``tests/pipeline/``: anything that runs Snakemake, a renderer or a browser, or reads
+  what a build wrote. One build is shared by the session (``built_project``);
+- ``tests/cluster/``: the pipeline on a throw-away SLURM cluster (``make test-cluster``).
+"""
 
 from __future__ import annotations
 
@@ -17,6 +28,11 @@ from mining_report.provenance import Sidecar
 
 ROOT = Path(__file__).resolve().parents[1]
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+#: The folders the tests are layered in; a test's layer is the first folder under tests/.
+LAYERS = ("unit", "data", "pipeline", "cluster")
+#: Fixtures that build, render or browse: the pipeline layer's alone.
+PIPELINE_FIXTURES = {"built_project", "built_env", "site", "browser"}
 
 #: What the pipeline writes, or caches; never copied into a test's project copy.
 GENERATED = {
@@ -100,6 +116,37 @@ def snakemake(project: Path, *args: str, env: dict[str, str]) -> subprocess.Comp
     """Run Snakemake (from this interpreter's environment) inside ``project``."""
     command = [sys.executable, "-m", "snakemake", "--cores", "2", *args]
     return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
+
+
+def layer_of(path: Path) -> str | None:
+    parts = path.relative_to(ROOT / "tests").parts
+    return parts[0] if len(parts) > 1 and parts[0] in LAYERS else None
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m selects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test with its layer's marker; refuse a build in the fast layers."""
+    for item in items:
+        layer = layer_of(item.path)
+        if layer == "pipeline":
+            item.add_marker(pytest.mark.pipeline)
+        elif layer in ("unit", "data"):
+            used = PIPELINE_FIXTURES & set(getattr(item, "fixturenames", ()))
+            if used:
+                raise pytest.UsageError(
+                    f"{item.nodeid} uses {sorted(used)}: move it to tests/pipeline/"
+                )
+
+
+@pytest.fixture(autouse=True)
+def _no_subprocess_in_unit_tests(request: pytest.FixtureRequest, monkeypatch) -> None:
+    """A unit test calls functions; one that starts a program belongs to another layer."""
+    if layer_of(request.node.path) == "unit":
+
+        def refuse(*args, **kwargs):
+            raise AssertionError(f"a unit test started a subprocess: {args[:1]}")
+
+        monkeypatch.setattr(subprocess, "Popen", refuse)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -216,3 +263,38 @@ def serious_violations(page) -> list[str]:
         for v in results.response["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+# Shared by more than one layer -------------------------------------------------------
+
+
+def rule_blocks() -> dict[str, str]:
+    """Rule name -> the text of its block, for every rule in workflow/rules/."""
+    text = "\n".join(f.read_text() for f in sorted((ROOT / "workflow/rules").glob("*.smk")))
+    parts = re.split(r"^rule (\w+):\n", text, flags=re.M)
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
+#: The throw-away SLURM cluster's helper, and the profiles a cluster run is planned
+#: with: the cluster profile, the layer for a cluster without job accounting, and the
+#: test cluster's own layer (tests/cluster/profile).
+SLURM_HELPER = ROOT / "tests" / "cluster" / "throwaway-slurm.sh"
+CLUSTER_PROFILES = [
+    "--profile", "workflow/profiles/slurm",
+    "--profile", "workflow/profiles/slurm-noaccounting",
+    "--profile", "tests/cluster/profile",
+]  # fmt: skip
+
+
+def killed_run(project: Path) -> None:
+    """What `kill -9` leaves: a lock, an incomplete marker and scratch files."""
+    (project / ".snakemake/locks").mkdir(parents=True)
+    (project / ".snakemake/locks/0.input.lock").write_text("data/raw/x.csv\n")
+    (project / ".snakemake/incomplete").mkdir(parents=True)
+    (project / "reports/_build").mkdir(parents=True)
+    (project / "reports/.crackdown.abc.part").write_bytes(b"")
+    (project / "reports/.crackdown.xyz.typ").write_text("#set")
+    (project / "data/processed").mkdir(parents=True)
+    (project / "data/processed/.shutdowns.parquet.1.part").write_bytes(b"PAR")
+    (project / "config").mkdir()
+    (project / "config/config.yaml").write_text("report:\n  name: crackdown\n")

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
+import json
 import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import urlsplit
+
+#: Coin Metrics' asset-metrics endpoint, below the base URL's /v4.
+CM_PATH = "/v4/timeseries/asset-metrics"
 
 
 @dataclass
@@ -75,3 +82,23 @@ class Upstream:
     def __exit__(self, *exc) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def as_json(page: dict) -> Answer:
+    return Answer(json.dumps(page).encode())
+
+
+def coinmetrics_pages(server: Upstream, committed: Path, per_page: int = 400) -> None:
+    """Serve the committed series as Coin Metrics would: pages of string values."""
+    rows = list(csv.DictReader(io.StringIO(committed.read_text())))
+    data = [{"asset": "btc", "time": f"{r['date']}T00:00:00.000000000Z", "BlkCnt": r["BlkCnt"],
+             "FeeTotNtv": r["FeeTotNtv"], "HashRate": r["HashRate_THs"],
+             "IssTotUSD": r["IssTotUSD"], "PriceUSD": r["PriceUSD"]} for r in rows]  # fmt: skip
+    pages = [data[i : i + per_page] for i in range(0, len(data), per_page)]
+    for number, chunk in enumerate(pages):
+        page: dict = {"data": chunk}
+        if number + 1 < len(pages):
+            page["next_page_token"] = f"t{number + 1}"
+            page["next_page_url"] = f"{server.url}{CM_PATH}?next_page_token=t{number + 1}"
+        route = CM_PATH if number == 0 else f"{CM_PATH}?next_page_token=t{number}"
+        server.add(route, as_json(page))

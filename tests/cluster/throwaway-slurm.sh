@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A throw-away single-node SLURM cluster on this machine, to try the cluster profile
-# and to test it (tests/test_cluster.py). Debian 12 (SLURM 22.05, munge); run as root.
+# and to test it (tests/cluster/test_cluster.py). Debian 12 (SLURM 22.05, munge); run as root.
 #
 #   tests/cluster/throwaway-slurm.sh start    # install if missing, start, wait until idle
 #   tests/cluster/throwaway-slurm.sh status   # daemons, node state, queue

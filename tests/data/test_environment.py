@@ -1,0 +1,152 @@
+"""The pip lock, environment.yml and the rules' conda environment list the same packages."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import yaml
+
+from conftest import ROOT, require
+
+
+def normalize(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def pins(lines: list[str]) -> dict[str, str]:
+    """name -> version of every `name==version` requirement (hash lines are skipped)."""
+    found = {}
+    for line in lines:
+        line = line.split("#", 1)[0].strip().rstrip("\\").strip()
+        if line and "==" in line and not line.startswith("--"):
+            name, version = line.split("==", 1)
+            found[normalize(name)] = version.strip()
+    return found
+
+
+def lock() -> dict[str, str]:
+    return pins((ROOT / "requirements.lock").read_text().splitlines())
+
+
+def direct() -> set[str]:
+    lines = (ROOT / "requirements.in").read_text().splitlines()
+    return {normalize(line.strip()) for line in lines if line.strip() and not line.startswith("#")}
+
+
+def conda_pip_pins(path: Path) -> dict[str, str]:
+    spec = yaml.safe_load(path.read_text())
+    pip_section = next(d["pip"] for d in spec["dependencies"] if isinstance(d, dict))
+    return pins(pip_section)
+
+
+def conda_packages(path: Path) -> set[str]:
+    spec = yaml.safe_load(path.read_text())
+    return {re.split(r"[=<>]", d)[0] for d in spec["dependencies"] if isinstance(d, str)}
+
+
+def test_every_direct_dependency_is_pinned_in_the_lock() -> None:
+    assert direct() <= set(lock())
+
+
+def test_lock_pins_everything_exactly() -> None:
+    for line in (ROOT / "requirements.lock").read_text().splitlines():
+        if line.strip() and not line.startswith(("#", " ")):
+            assert re.fullmatch(r"[A-Za-z0-9_.\-]+==[^\s]+ \\", line), line
+
+
+def test_environment_yml_lists_the_locked_packages_at_locked_versions() -> None:
+    env = conda_pip_pins(ROOT / "environment.yml")
+    assert set(env) == direct()
+    locked = lock()
+    assert {name: locked[name] for name in env} == env
+    assert {"python", "pip", "quarto"} <= conda_packages(ROOT / "environment.yml")
+
+
+def test_rule_environment_matches_environment_yml() -> None:
+    rule_env = ROOT / "workflow" / "envs" / "pipeline.yaml"
+    assert conda_pip_pins(rule_env) == conda_pip_pins(ROOT / "environment.yml")
+    assert conda_packages(rule_env) == conda_packages(ROOT / "environment.yml")
+
+
+# --- the hashed lock and its install ----------------------------------------------------
+
+
+def requirement_blocks(path: Path) -> dict[str, str]:
+    """Each pinned requirement of a hashed lock with its continuation lines."""
+    blocks: dict[str, str] = {}
+    current = None
+    for line in path.read_text().splitlines():
+        if re.match(r"^[A-Za-z0-9]", line):
+            current = normalize(line.split("==")[0])
+            blocks[current] = line
+        elif current and line.startswith("    --hash"):
+            blocks[current] += "\n" + line
+    return blocks
+
+
+def test_every_locked_file_carries_a_sha256() -> None:
+    for lock_file in ("requirements.lock", "requirements-tools.lock"):
+        blocks = requirement_blocks(ROOT / lock_file)
+        assert blocks, lock_file
+        for name, block in blocks.items():
+            hashes = re.findall(r"--hash=sha256:([0-9a-f]+)", block)
+            assert hashes, f"{lock_file}: {name} has no hash"
+            assert all(len(h) == 64 for h in hashes), name
+
+
+def test_make_installs_with_hash_checking() -> None:
+    # Recipes as make runs them: continued lines joined.
+    makefile = re.sub(r"\\\n\s*", "", (ROOT / "Makefile").read_text())
+    assert "--require-hashes requirements.lock" in makefile
+    assert "--require-hashes -r requirements-tools.lock" in makefile
+
+
+def uv() -> str | None:
+    local = ROOT / ".tools" / "bin" / "uv"
+    return str(local) if local.exists() else shutil.which("uv")
+
+
+def install_with_make(tmp_path: Path, lock_text: str) -> subprocess.CompletedProcess:
+    """Run the Makefile's install step on ``lock_text`` in a scratch folder."""
+    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
+    (tmp_path / "requirements.lock").write_text(lock_text)
+    found = uv()
+    require(found, "uv, which `make` bootstraps into .tools/")
+    env = {**os.environ, "UV_CACHE_DIR": str(tmp_path / "uv-cache")}
+    return subprocess.run(
+        ["make", "--no-print-directory", f"UV={found}", ".venv/.installed-from-lock"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def flip_last_digit(digest: str) -> str:
+    return digest[:-1] + ("0" if digest[-1] != "0" else "1")
+
+
+def test_a_lock_whose_hash_was_altered_does_not_install(tmp_path: Path) -> None:
+    """The file the registry serves must match the lock; one changed digit stops it."""
+    block = requirement_blocks(ROOT / "requirements.lock")["tabulate"]
+    (tmp_path / "good").mkdir()
+    good = install_with_make(tmp_path / "good", block + "\n")
+    assert good.returncode == 0, good.stderr[-2000:]
+    assert (tmp_path / "good/.venv/.installed-from-lock").exists()
+
+    tampered = re.sub(
+        r"sha256:([0-9a-f]{64})", lambda m: "sha256:" + flip_last_digit(m.group(1)), block
+    )
+    assert tampered != block
+    (tmp_path / "bad").mkdir()
+    bad = install_with_make(tmp_path / "bad", tampered + "\n")
+    assert bad.returncode != 0
+    assert "hash mismatch" in bad.stderr.lower(), bad.stderr[-2000:]
+    assert "ERROR: installing requirements.lock failed" in bad.stderr
+    # Nothing half-installed stays behind to be taken for a good environment.
+    assert not (tmp_path / "bad/.venv").exists()

@@ -1,0 +1,35 @@
+"""Every number in the report's prose comes from the data, through _variables.yml."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import ROOT
+
+QMD = ROOT / "reports" / "crackdown.qmd"
+
+#: Digits the text may hold itself: years (and so dates written out in words).
+YEAR = re.compile(r"^(19|20)\d\d$")
+
+
+def prose_digits(text: str) -> list[str]:
+    text = re.sub(r"\{\{< var [\w-]+ >\}\}", " ", text)  # numbers from the data
+    text = re.sub(r"^:::.*$", " ", text, flags=re.M)  # block attributes (paths, widths)
+    text = re.sub(r"@(fig|tbl)-[\w-]+", " ", text)  # cross-references
+    text = re.sub(r"\[@[^\]]+\]", " ", text)  # citations (keys name raw tables)
+    # Standalone numbers only: names such as F2Pool or M30S are words.
+    numbers = re.findall(r"(?<!\w)\d+(?:[.,]\d+)*(?!\w)", text)
+    return [n for n in numbers if not YEAR.match(n)]
+
+
+def test_the_prose_types_no_number() -> None:
+    assert prose_digits(QMD.read_text(encoding="utf-8")) == []
+
+
+def test_the_check_catches_a_typed_number() -> None:
+    text = "China held 46.04 % in {{< var pre_crackdown_month >}} and 21 % in 2022 (F2Pool)."
+    assert prose_digits(text) == ["46.04", "21"]
+
+
+def test_the_qmd_has_no_code_cells() -> None:
+    assert "```{" not in QMD.read_text(encoding="utf-8")

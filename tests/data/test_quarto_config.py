@@ -1,0 +1,142 @@
+"""The Quarto branch: the committed _quarto.yml agrees with the pandoc engine.
+
+Quarto itself cannot be installed on the development machines; the report workflow
+(.github/workflows/report.yml) renders with it. These tests check what can be
+checked without it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mining_report import render
+
+from conftest import ROOT
+
+REPORTS = ROOT / "reports"
+PROJECT = yaml.safe_load((REPORTS / "_quarto.yml").read_text())
+RULES = (ROOT / "workflow/rules/report.smk").read_text()
+
+
+def front_matter(qmd: Path) -> dict:
+    return yaml.safe_load(qmd.read_text().split("---\n", 2)[1])
+
+
+class Stop(Exception):
+    pass
+
+
+def pandoc_command(monkeypatch: pytest.MonkeyPatch, call) -> list[str]:
+    """The pandoc command line a render function would run."""
+    seen: list[list[str]] = []
+
+    def record(command: list[str], cwd: Path) -> None:
+        seen.append(command)
+        raise Stop
+
+    monkeypatch.setattr(render, "_run", record)
+    with pytest.raises(Stop):
+        call()
+    return seen[0]
+
+
+def options(command: list[str]) -> dict[str, str]:
+    """--name=value and --variable=key:value options of a command line."""
+    found = {}
+    for arg in command:
+        if arg.startswith("--variable="):
+            key, value = arg.removeprefix("--variable=").split(":", 1)
+            found[f"variable {key}"] = value
+        elif arg.startswith("--"):
+            name, _, value = arg[2:].partition("=")
+            found[name] = value
+    return found
+
+
+def report_inputs() -> dict[str, Path]:
+    return dict(
+        lua_filter=ROOT / "workflow/filters/report.lua",
+        bibliography=REPORTS / "_build/references.json",
+        variables=REPORTS / "_variables.yml",
+    )
+
+
+def test_html_format_matches_the_pandoc_html(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    html = PROJECT["format"]["html"]
+    header, css = REPORTS / html["include-in-header"], REPORTS / html["css"]
+    command = pandoc_command(
+        monkeypatch,
+        lambda: render.pandoc_html(
+            REPORTS / "crackdown.qmd",
+            tmp_path / "out.html",
+            header=header,
+            css=css,
+            page_css=REPORTS / "pandoc-page.css",
+            page_script=REPORTS / "pandoc-page.js",
+            **report_inputs(),
+        ),
+    )
+    given = options(command)
+    assert html["embed-resources"] is True and "embed-resources" in given
+    assert given["include-in-header"] == str(header)
+    # The shared style first; the pandoc engine adds the page layout Quarto has itself.
+    stylesheets = [arg.removeprefix("--css=") for arg in command if arg.startswith("--css=")]
+    assert stylesheets == [str(css), str(REPORTS / "pandoc-page.css")]
+    # ... and its script (pandoc-page.js, wrapped in a <script> element) after the body.
+    assert given["include-after-body"].endswith("page-script.html")
+    assert "include-after-body" not in html
+    assert PROJECT["toc"] is True and "toc" in given
+    assert PROJECT["number-sections"] is True and "number-sections" in given
+    # The files named are the ones the DAG writes and the render rules take as input.
+    assert f'header="reports/{html["include-in-header"]}"' in RULES
+    assert f'css="reports/{html["css"]}"' in RULES
+    assert f'"reports/{html["include-in-header"]}"' in RULES.split("rule vega_bundle:", 1)[1]
+
+
+def test_typst_format_matches_the_pandoc_pdf(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    typst = PROJECT["format"]["typst"]
+    qmd = tmp_path / "crackdown.qmd"
+    qmd.write_text((REPORTS / "crackdown.qmd").read_text())
+    command = pandoc_command(
+        monkeypatch,
+        lambda: render.pandoc_pdf(
+            qmd,
+            tmp_path / "out.pdf",
+            date=dt.date(2026, 1, 1),
+            **report_inputs(),
+        ),
+    )
+    given = options(command)
+    assert given["variable papersize"] == typst["papersize"]
+    assert given["variable fontsize"] == typst["fontsize"]
+    assert given["variable margin.x"] == typst["margin"]["x"]
+    assert given["variable margin.y"] == typst["margin"]["y"]
+    assert given["variable section-numbering"] == typst["section-numbering"]
+    assert int(given["shift-heading-level-by"]) == typst["shift-heading-level-by"]
+    assert not list(tmp_path.glob(".*.typ"))  # the intermediate is removed on failure too
+
+
+def test_the_project_filter_is_the_lua_filter_and_runs_before_quartos() -> None:
+    filters = PROJECT["filters"]
+    assert [(REPORTS / f).resolve() for f in filters] == [
+        (ROOT / "workflow/filters/report.lua").resolve()
+    ]
+    # Without a "quarto" entry, Quarto runs user filters before its own.
+    assert "quarto" not in filters
+    assert 'lua_filter="workflow/filters/report.lua"' in RULES
+
+
+def test_quarto_reads_the_variables_and_bibliography_the_dag_writes() -> None:
+    # Quarto's var shortcode reads _variables.yml from the project folder.
+    assert '"reports/_variables.yml"' in RULES.split("rule report_variables:", 1)[1]
+    assert (REPORTS / "_quarto.yml").parent == (ROOT / "reports/_variables.yml").parent
+    bibliography = front_matter(REPORTS / "crackdown.qmd")["bibliography"]
+    assert f'"reports/{bibliography}"' in RULES.split("rule bibliography:", 1)[1]

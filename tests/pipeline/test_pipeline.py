@@ -1,0 +1,295 @@
+"""The whole DAG, run by Snakemake in a temporary copy of the project."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from malformed import CASES, CROSS_TABLE_CASES, Case, break_snapshot, sidecar_of
+
+from mining_report.catalog import PROCESSED_MODELS
+
+from conftest import ROOT, snakemake
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_report_and_tables_are_written(built_project: Path) -> None:
+    for relative in (
+        "reports/crackdown.html",
+        "reports/crackdown.pdf",
+        "reports/figures/china_share.vl.json",
+        "reports/figures/china_share.svg",
+        "reports/_variables.yml",
+        "data/processed/hashrate_by_country.parquet",
+        "data/processed/hashrate_by_country.csv",
+    ):
+        assert (built_project / relative).stat().st_size > 0, relative
+    parquet = pd.read_parquet(built_project / "data/processed/hashrate_by_country.parquet")
+    csv = pd.read_csv(
+        built_project / "data/processed/hashrate_by_country.csv", parse_dates=["month"]
+    )
+    pd.testing.assert_frame_equal(parquet, csv, check_dtype=False)
+    assert set(parquet["country"]) == {
+        "China", "United States", "Kazakhstan", "Russia", "Canada",
+        "Malaysia", "Iran", "Germany", "Ireland", "Other",
+    }  # fmt: skip
+
+
+def test_every_cleaned_table_loads_with_its_schema(built_project: Path) -> None:
+    processed = built_project / "data/processed"
+    package = json.loads((processed / "datapackage.json").read_text())
+    resources = {resource["name"]: resource for resource in package["resources"]}
+    assert set(resources) == set(PROCESSED_MODELS)
+    for table, model in PROCESSED_MODELS.items():
+        parquet = pd.read_parquet(processed / f"{table}.parquet")
+        model.validate(parquet)
+        csv_path = processed / f"{table}.csv"
+        csv = pd.read_csv(csv_path, keep_default_na=False, na_values=[""])
+        assert list(csv.columns) == [f["name"] for f in resources[table]["schema"]["fields"]]
+        assert len(csv) == len(parquet)
+        key = resources[table]["schema"]["primaryKey"]
+        assert not parquet.duplicated(key).any()
+        assert parquet.equals(parquet.sort_values(key, kind="stable").reset_index(drop=True))
+        assert resources[table]["hash"] == "sha256:" + digest(csv_path)
+    dictionary = pd.read_csv(processed / "data_dictionary.csv")
+    assert set(dictionary["table"]) == set(PROCESSED_MODELS)
+
+
+def test_no_intermediate_is_left_in_the_report_folder(built_project: Path) -> None:
+    leftovers = [p.name for p in (built_project / "reports").iterdir() if p.name.startswith(".")]
+    assert leftovers == []
+
+
+def test_second_run_has_nothing_to_do(built_project: Path, built_env: dict[str, str]) -> None:
+    done = snakemake(built_project, "--config", "render_engine=pandoc", env=built_env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Nothing to be done" in done.stdout + done.stderr
+
+
+def test_every_number_in_the_prose_comes_from_variables(built_project: Path) -> None:
+    variables = yaml.safe_load((built_project / "reports/_variables.yml").read_text())
+    html = (built_project / "reports/crackdown.html").read_text()
+    for name in ("china_share_first", "china_share_baseline", "china_share_last"):
+        assert variables[name] in html
+    assert "{{&lt;" not in html and "{{<" not in html
+
+
+@pytest.fixture(scope="module")
+def scratch_copy(built_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the built project that the failure cases may break and restore."""
+    copy = tmp_path_factory.mktemp("scratch") / "project"
+    shutil.copytree(built_project, copy, symlinks=True)
+    return copy
+
+
+def processed_digests(project: Path) -> dict[str, str]:
+    """Every cleaned table and the interim tables, by path."""
+    found = [*(project / "data/processed").glob("*.*"), *(project / "data/interim").glob("*")]
+    return {str(p.relative_to(project)): digest(p) for p in found if p.is_file()}
+
+
+def report_pair(project: Path) -> dict[str, str]:
+    names = ("reports/crackdown.html", "reports/crackdown.pdf", "reports/manifest.json")
+    return {name: digest(project / name) for name in names}
+
+
+def assert_refused_safely(
+    done,
+    project: Path,
+    before: dict[str, str],
+    tables: dict[str, str],
+    words: tuple[str, ...],
+    validated: tuple[str, ...] = (),
+) -> None:
+    """Exit status, the message, nothing written downstream, the report pair as it was.
+
+    ``tables`` are the good build's tables: a table may be missing after the run (a
+    failed job's outputs are removed), or rewritten from good data, never changed;
+    only the ``validated`` interim tables (which passed their own checks before a
+    cross-table check failed) may hold the bad data.
+    """
+    assert done.returncode != 0
+    for text in words:
+        assert text in done.stderr, f"{text!r} missing from:\n{done.stderr[-3000:]}"
+    # The run ends in readable lines of ours (Snakemake adds its log's path and a
+    # closing summary), never in a traceback.
+    ours = [line for line in done.stderr.splitlines() if line.startswith("ERROR: ")]
+    assert ours, done.stderr[-3000:]
+    assert "Traceback" not in done.stderr
+    assert report_pair(project) == before
+    after = {k: v for k, v in processed_digests(project).items() if k not in validated}
+    assert all(tables.get(name) == value for name, value in after.items()), [
+        name for name, value in after.items() if tables.get(name) != value
+    ]
+    assert not list(project.rglob("*.part"))
+
+
+#: One representative per class of bad input, end to end; tests/test_malformed.py
+#: runs every case of the corpus against the validator.
+E2E_CASES = ["machine_count_of_a_trillion", "province_month_deleted",
+             "line_separator_in_company", "sha256_all_digits", "missing_sidecar"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "case",
+    [c for c in CASES if c.name in E2E_CASES] + CROSS_TABLE_CASES,
+    ids=lambda case: case.name,
+)
+def test_bad_input_stops_the_run_and_keeps_the_last_report(
+    case: Case, scratch_copy: Path, built_project: Path, built_env: dict[str, str]
+) -> None:
+    before, tables = report_pair(scratch_copy), processed_digests(built_project)
+    csv = scratch_copy / case.raw
+    meta = sidecar_of(csv)
+    original = csv.read_bytes(), meta.read_bytes()
+    try:
+        break_snapshot(case, scratch_copy)
+        broken = csv.read_bytes()
+
+        done = snakemake(scratch_copy, "--config", "render_engine=pandoc", env=built_env)
+
+        named = sidecar_of(Path(case.raw)) if case.edit_sidecar else case.raw
+        # A cross-table case breaks a table that passes its own checks, and the daily
+        # table computed from it; both exist before the cross-check refuses them.
+        validated = (
+            (f"data/interim/{case.table}.parquet", "data/interim/btc_daily.parquet")
+            if "cross" in case.tags
+            else ()
+        )
+        words = (str(named), *case.expect)
+        assert_refused_safely(done, scratch_copy, before, tables, words, validated)
+        assert csv.read_bytes() == broken  # raw data is never written
+        if "no_sidecar" in case.tags:
+            return  # refused while planning, before any job: nothing else to check
+        table = "cbeci_countries" if "cross" in case.tags else Path(case.raw).stem
+        validation = scratch_copy / "data/processed/validation"
+        stem = "network_hashrate" if "cross" in case.tags else table
+        assert (validation / f"{stem}.failures.csv").stat().st_size > 0
+        assert str(named) in (validation / f"{stem}.failures.txt").read_text()
+        if "cross" not in case.tags:
+            assert not (scratch_copy / f"data/interim/{table}.parquet").exists()
+    finally:
+        csv.write_bytes(original[0])
+        meta.write_bytes(original[1])
+        # A table that passed its own checks was saved; the next run revalidates it.
+        (scratch_copy / f"data/interim/{case.table}.parquet").unlink(missing_ok=True)
+        if case.table == "btc_daily_source_fields":  # and recomputes the daily table
+            (scratch_copy / "data/interim/btc_daily.parquet").unlink(missing_ok=True)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "words"),
+    [
+        pytest.param('  date: "2026-11-22"', "  date: 2026-13-45",
+                     ("ERROR: config key report.date: '2026-13-45' is not a date",),
+                     id="impossible_report_date_unquoted"),
+        pytest.param("  machine_flow_entities: data/raw/press/machine_flow_entities.csv\n", "",
+                     ("ERROR: config key raw_tables.machine_flow_entities: missing, but the "
+                      "workflow reads data/interim/machine_flow_entities.parquet",),
+                     id="table_removed_but_read"),
+    ],
+)  # fmt: skip
+def test_a_config_error_is_refused_while_planning(
+    old: str,
+    new: str,
+    words: tuple[str, ...],
+    scratch_copy: Path,
+    built_project: Path,
+    built_env: dict[str, str],
+) -> None:
+    before, tables = report_pair(scratch_copy), processed_digests(built_project)
+    assert (scratch_copy / "data/interim/machine_flow_entities.parquet").exists()
+    config = scratch_copy / "config/config.yaml"
+    original = config.read_bytes()
+    assert old in original.decode()
+    config.write_text(original.decode().replace(old, new, 1))
+    try:
+        done = snakemake(scratch_copy, "--config", "render_engine=pandoc", env=built_env)
+        assert_refused_safely(done, scratch_copy, before, tables, words)
+        assert done.stderr.strip().splitlines()[-1].startswith("ERROR: config key")
+        assert "Job " not in done.stderr  # no job started
+    finally:
+        (scratch_copy / "config/config.yaml").write_bytes(original)
+
+
+def test_a_fifo_among_the_raw_files_is_refused_without_hanging(
+    scratch_copy: Path, built_project: Path, built_env: dict[str, str]
+) -> None:
+    before, tables = report_pair(scratch_copy), processed_digests(built_project)
+    csv = scratch_copy / "data/raw/press/events.csv"
+    original = csv.read_bytes()
+    csv.unlink()
+    os.mkfifo(csv)
+    try:
+        done = snakemake(scratch_copy, "--config", "render_engine=pandoc", env=built_env)
+        words = ("ERROR: data/raw/press/events.csv: is not a regular file",)
+        assert_refused_safely(done, scratch_copy, before, tables, words)
+    finally:
+        csv.unlink()
+        csv.write_bytes(original)
+
+
+@pytest.fixture
+def own_copy(built_project: Path, tmp_path: Path) -> Path:
+    """A copy of the built project for a case that leaves the build half-done."""
+    copy = tmp_path / "project"
+    shutil.copytree(built_project, copy, symlinks=True)
+    return copy
+
+
+def test_a_failed_render_publishes_neither_html_nor_pdf(
+    own_copy: Path, built_project: Path, built_env: dict[str, str]
+) -> None:
+    before, tables = report_pair(own_copy), processed_digests(built_project)
+    qmd = own_copy / "reports/crackdown.qmd"
+    qmd.write_text(qmd.read_text() + "\n<!-- a new edition -->\n")
+    # The HTML renders; the PDF does not (as with a broken or missing Typst).
+    header = own_copy / "reports/typst-header.typ"
+    header.write_text(header.read_text() + "\n#let broken = (\n")
+    done = snakemake(own_copy, "--config", "render_engine=pandoc", env=built_env)
+    assert_refused_safely(done, own_copy, before, tables, ("ERROR: typst failed",))
+    assert (own_copy / "reports/_build/crackdown.html").read_bytes() != b""
+    assert digest(own_copy / "reports/_build/crackdown.html") != before["reports/crackdown.html"]
+
+
+def test_a_failing_step_ends_in_one_line_and_keeps_the_report(
+    own_copy: Path, built_project: Path, built_env: dict[str, str]
+) -> None:
+    before, tables = report_pair(own_copy), processed_digests(built_project)
+    charts = own_copy / "src/mining_report/charts.py"
+    # A bug that only shows on some data: every chart fails while it is saved.
+    bug = (
+        "\n\ndef save_chart(*args, **kwargs):\n"
+        "    raise OverflowError('cannot convert float infinity')\n"
+    )
+    charts.write_text(charts.read_text() + bug)
+    done = snakemake(own_copy, "--config", "render_engine=pandoc", env=built_env)
+    words = ("OverflowError: cannot convert float infinity (traceback in logs/charts/",)
+    assert_refused_safely(done, own_copy, before, tables, words)
+    assert "Traceback" in "".join(p.read_text() for p in (own_copy / "logs/charts").glob("*.log"))
+
+
+def test_snakemake_lint_is_clean(built_env: dict[str, str]) -> None:
+    done = snakemake(ROOT, "--lint", env=built_env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Lints for" not in done.stdout + done.stderr
+
+
+def test_a_deleted_published_report_is_published_again(
+    own_copy: Path, built_env: dict[str, str]
+) -> None:
+    before = report_pair(own_copy)
+    (own_copy / "reports/crackdown.pdf").unlink()
+    done = snakemake(own_copy, "--config", "render_engine=pandoc", env=built_env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Published reports/crackdown.html and reports/crackdown.pdf" in done.stderr
+    assert report_pair(own_copy) == before

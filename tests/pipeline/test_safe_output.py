@@ -1,0 +1,72 @@
+"""Text from the data is shown as text in HTML and in Typst, never run."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from conftest import copy_project, isolated_env, snakemake
+
+HOSTILE = (
+    "</script><script>window.pwned=1</script> #set page(fill: red) $x^2$ "
+    "{{< var ccaf_first_month >}}"
+)
+
+
+@pytest.fixture(scope="module")
+def hostile_build(tmp_path_factory: pytest.TempPathFactory, render_engine: str) -> Path:
+    """A build whose conflict ledger carries markup for HTML, Typst and Quarto."""
+    base = tmp_path_factory.mktemp("hostile")
+    project = copy_project(base / "project")
+    raw = project / "data/raw/press/source_conflicts.csv"
+    data = raw.read_bytes().replace(
+        b'b,"newsbsc.com says', f'b,"{HOSTILE} newsbsc.com says'.encode(), 1
+    )
+    assert HOSTILE.encode() in data
+    raw.write_bytes(data)
+    meta_path = raw.with_name("source_conflicts.meta.yml")
+    meta = yaml.safe_load(meta_path.read_text())
+    meta["sha256"] = hashlib.sha256(data).hexdigest()
+    meta_path.write_text(yaml.safe_dump(meta, allow_unicode=True))
+    done = snakemake(
+        project, "--config", f"render_engine={render_engine}", env=isolated_env(base / "home")
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return project
+
+
+def test_pdf_prints_the_markup_as_text(hostile_build: Path) -> None:
+    text = " ".join(
+        " ".join((page.extract_text() or "").split())
+        for page in PdfReader(hostile_build / "reports/crackdown.pdf").pages
+    )
+    assert "#set page(fill: red)" in text
+    assert "{{< var ccaf_first_month >}}" in text  # not resolved: data is not a shortcode
+
+
+def test_browser_runs_no_script_from_the_data(hostile_build: Path, browser) -> None:
+    html = hostile_build / "reports/crackdown.html"
+    page = browser.new_page()
+    dialogs = []
+    page.on("dialog", lambda dialog: dialogs.append(dialog.message))
+    page.goto(html.as_uri())
+    page.wait_for_selector(".vega-chart svg")
+    assert page.evaluate("typeof window.pwned") == "undefined"
+    assert dialogs == []
+    body = page.inner_text("body")
+    assert "</script><script>window.pwned=1</script>" in body
+    assert "$x^2$" in body
+    page.close()
+    # Every link in the page is http(s), a link within the page, or a file published
+    # beside it (the PDF, the data): nothing runs script or leaves the site.
+    hrefs = re.findall(r'href="([^"]*)"', html.read_text())
+    assert hrefs
+    for href in hrefs:
+        if not href.startswith(("https://", "http://", "#")):
+            assert re.fullmatch(r"[\w./-]+", href) and ".." not in href, href
+            assert (html.parent / href).is_file(), href
