@@ -7,7 +7,8 @@ The tests come in layers, one folder each (see "Tests" in the README):
 - ``tests/data/``: the committed data, sidecars, config and files around them, checked
   as they are: fast, no build;
 - ``tests/pipeline/``: anything that runs Snakemake, a renderer or a browser, or reads
-  what a build wrote. One build is shared by the session (``built_project``);
+  what a build wrote. One build is shared by the session (``built_project``); a test
+  that changes a project changes its own copy of it (``built_copy``);
 - ``tests/cluster/``: the pipeline on a throw-away SLURM cluster (``make test-cluster``).
 """
 
@@ -32,7 +33,7 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 #: The folders the tests are layered in; a test's layer is the first folder under tests/.
 LAYERS = ("unit", "data", "pipeline", "cluster")
 #: Fixtures that build, render or browse: the pipeline layer's alone.
-PIPELINE_FIXTURES = {"built_project", "built_env", "site", "browser"}
+PIPELINE_FIXTURES = {"built_project", "built_copy", "built_env", "site", "browser"}
 
 #: What the pipeline writes, or caches; never copied into a test's project copy.
 GENERATED = {
@@ -193,6 +194,13 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
 
     project = request.getfixturevalue("built_project")
     return lay_out_site(project / "reports", tmp_path_factory.mktemp("site") / "_site")
+
+
+@pytest.fixture
+def built_copy(built_project: Path, tmp_path: Path) -> Path:
+    """This test's own copy of the built project (timestamps kept: a no-op run stays a
+    no-op), to change and run again; the shared ``built_project`` is never changed."""
+    return shutil.copytree(built_project, tmp_path / "project", symlinks=True)
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import signal
 import subprocess
 import sys
@@ -20,11 +19,8 @@ def complete_or_absent(path: Path, start: bytes, end: bytes) -> bool:
 
 
 @pytest.mark.parametrize("delay", [0.5, 1.5, 3.0])
-def test_sigint_during_rendering(
-    built_project: Path, built_env: dict[str, str], tmp_path: Path, delay: float
-) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(built_project, project, symlinks=True)
+def test_sigint_during_rendering(built_copy: Path, built_env: dict[str, str], delay: float) -> None:
+    project = built_copy
     qmd = project / "reports/crackdown.qmd"
     # A content edit to the document reruns both render jobs, and only them.
     qmd.write_text(qmd.read_text() + "\n<!-- edited -->\n")

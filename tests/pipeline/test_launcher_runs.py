@@ -1,12 +1,11 @@
-"""`make report`'s launcher: a short display, and a run that ends on one clear line."""
+"""`make report`'s launcher on a built project: a short display, and a run that ends on
+one clear line."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 from pathlib import Path
-
-from conftest import copy_project, isolated_env
 
 
 def launch(project: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -16,22 +15,23 @@ def launch(project: Path, *args: str, env: dict[str, str]) -> subprocess.Complet
 
 
 def test_a_built_project_says_where_the_report_is(
-    built_project: Path, built_env: dict[str, str]
+    built_copy: Path, built_env: dict[str, str]
 ) -> None:
-    done = launch(built_project, "--config", "render_engine=pandoc", env=built_env)
+    done = launch(built_copy, "--config", "render_engine=pandoc", env=built_env)
     assert done.returncode == 0, done.stderr[-2000:]
     tail = done.stdout.strip().splitlines()[-5:]
     for name in ("crackdown.html", "crackdown.pdf"):
-        size = (built_project / "reports" / name).stat().st_size
+        size = (built_copy / "reports" / name).stat().st_size
         line = next(line for line in tail if f"reports/{name}" in line)
         assert f"{size / 1024:,.1f} KiB" in line or f"{size / 1024 / 1024:,.1f} MiB" in line
     # The rich display, not a paragraph per job: no "Reason:" walls.
     assert "Reason:" not in done.stdout
 
 
-def test_a_failed_run_ends_on_one_line_naming_file_and_log(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
-    env = isolated_env(tmp_path / "home")
+def test_a_failed_run_ends_on_one_line_naming_file_and_log(
+    built_copy: Path, built_env: dict[str, str]
+) -> None:
+    project, env = built_copy, built_env
     events = project / "data/raw/press/events.csv"
     events.write_bytes(events.read_bytes().replace(b"E01", b"E1X", 1))
     done = launch(project, "--config", "render_engine=pandoc", env=env)

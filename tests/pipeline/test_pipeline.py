@@ -69,8 +69,8 @@ def test_no_intermediate_is_left_in_the_report_folder(built_project: Path) -> No
     assert leftovers == []
 
 
-def test_second_run_has_nothing_to_do(built_project: Path, built_env: dict[str, str]) -> None:
-    done = snakemake(built_project, "--config", "render_engine=pandoc", env=built_env)
+def test_second_run_has_nothing_to_do(built_copy: Path, built_env: dict[str, str]) -> None:
+    done = snakemake(built_copy, "--config", "render_engine=pandoc", env=built_env)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Nothing to be done" in done.stdout + done.stderr
 
@@ -202,94 +202,79 @@ def test_a_config_error_is_refused_while_planning(
     old: str,
     new: str,
     words: tuple[str, ...],
-    scratch_copy: Path,
+    built_copy: Path,
     built_project: Path,
     built_env: dict[str, str],
 ) -> None:
-    before, tables = report_pair(scratch_copy), processed_digests(built_project)
-    assert (scratch_copy / "data/interim/machine_flow_entities.parquet").exists()
-    config = scratch_copy / "config/config.yaml"
-    original = config.read_bytes()
-    assert old in original.decode()
-    config.write_text(original.decode().replace(old, new, 1))
-    try:
-        done = snakemake(scratch_copy, "--config", "render_engine=pandoc", env=built_env)
-        assert_refused_safely(done, scratch_copy, before, tables, words)
-        assert done.stderr.strip().splitlines()[-1].startswith("ERROR: config key")
-        assert "Job " not in done.stderr  # no job started
-    finally:
-        (scratch_copy / "config/config.yaml").write_bytes(original)
+    before, tables = report_pair(built_copy), processed_digests(built_project)
+    assert (built_copy / "data/interim/machine_flow_entities.parquet").exists()
+    config = built_copy / "config/config.yaml"
+    original = config.read_text()
+    assert old in original
+    config.write_text(original.replace(old, new, 1))
+    done = snakemake(built_copy, "--config", "render_engine=pandoc", env=built_env)
+    assert_refused_safely(done, built_copy, before, tables, words)
+    assert done.stderr.strip().splitlines()[-1].startswith("ERROR: config key")
+    assert "Job " not in done.stderr  # no job started
 
 
 def test_a_fifo_among_the_raw_files_is_refused_without_hanging(
-    scratch_copy: Path, built_project: Path, built_env: dict[str, str]
+    built_copy: Path, built_project: Path, built_env: dict[str, str]
 ) -> None:
-    before, tables = report_pair(scratch_copy), processed_digests(built_project)
-    csv = scratch_copy / "data/raw/press/events.csv"
-    original = csv.read_bytes()
+    before, tables = report_pair(built_copy), processed_digests(built_project)
+    csv = built_copy / "data/raw/press/events.csv"
     csv.unlink()
     os.mkfifo(csv)
-    try:
-        done = snakemake(scratch_copy, "--config", "render_engine=pandoc", env=built_env)
-        words = ("ERROR: data/raw/press/events.csv: is not a regular file",)
-        assert_refused_safely(done, scratch_copy, before, tables, words)
-    finally:
-        csv.unlink()
-        csv.write_bytes(original)
-
-
-@pytest.fixture
-def own_copy(built_project: Path, tmp_path: Path) -> Path:
-    """A copy of the built project for a case that leaves the build half-done."""
-    copy = tmp_path / "project"
-    shutil.copytree(built_project, copy, symlinks=True)
-    return copy
+    done = snakemake(built_copy, "--config", "render_engine=pandoc", env=built_env)
+    words = ("ERROR: data/raw/press/events.csv: is not a regular file",)
+    assert_refused_safely(done, built_copy, before, tables, words)
 
 
 def test_a_failed_render_publishes_neither_html_nor_pdf(
-    own_copy: Path, built_project: Path, built_env: dict[str, str]
+    built_copy: Path, built_project: Path, built_env: dict[str, str]
 ) -> None:
-    before, tables = report_pair(own_copy), processed_digests(built_project)
-    qmd = own_copy / "reports/crackdown.qmd"
+    before, tables = report_pair(built_copy), processed_digests(built_project)
+    qmd = built_copy / "reports/crackdown.qmd"
     qmd.write_text(qmd.read_text() + "\n<!-- a new edition -->\n")
     # The HTML renders; the PDF does not (as with a broken or missing Typst).
-    header = own_copy / "reports/typst-header.typ"
+    header = built_copy / "reports/typst-header.typ"
     header.write_text(header.read_text() + "\n#let broken = (\n")
-    done = snakemake(own_copy, "--config", "render_engine=pandoc", env=built_env)
-    assert_refused_safely(done, own_copy, before, tables, ("ERROR: typst failed",))
-    assert (own_copy / "reports/_build/crackdown.html").read_bytes() != b""
-    assert digest(own_copy / "reports/_build/crackdown.html") != before["reports/crackdown.html"]
+    done = snakemake(built_copy, "--config", "render_engine=pandoc", env=built_env)
+    assert_refused_safely(done, built_copy, before, tables, ("ERROR: typst failed",))
+    assert (built_copy / "reports/_build/crackdown.html").read_bytes() != b""
+    assert digest(built_copy / "reports/_build/crackdown.html") != before["reports/crackdown.html"]
 
 
 def test_a_failing_step_ends_in_one_line_and_keeps_the_report(
-    own_copy: Path, built_project: Path, built_env: dict[str, str]
+    built_copy: Path, built_project: Path, built_env: dict[str, str]
 ) -> None:
-    before, tables = report_pair(own_copy), processed_digests(built_project)
-    charts = own_copy / "src/mining_report/charts.py"
+    before, tables = report_pair(built_copy), processed_digests(built_project)
+    charts = built_copy / "src/mining_report/charts.py"
     # A bug that only shows on some data: every chart fails while it is saved.
     bug = (
         "\n\ndef save_chart(*args, **kwargs):\n"
         "    raise OverflowError('cannot convert float infinity')\n"
     )
     charts.write_text(charts.read_text() + bug)
-    done = snakemake(own_copy, "--config", "render_engine=pandoc", env=built_env)
+    done = snakemake(built_copy, "--config", "render_engine=pandoc", env=built_env)
     words = ("OverflowError: cannot convert float infinity (traceback in logs/charts/",)
-    assert_refused_safely(done, own_copy, before, tables, words)
-    assert "Traceback" in "".join(p.read_text() for p in (own_copy / "logs/charts").glob("*.log"))
+    assert_refused_safely(done, built_copy, before, tables, words)
+    assert "Traceback" in "".join(p.read_text() for p in (built_copy / "logs/charts").glob("*.log"))
 
 
 def test_snakemake_lint_is_clean(built_env: dict[str, str]) -> None:
-    done = snakemake(ROOT, "--lint", env=built_env)
+    root = ROOT
+    done = snakemake(root, "--lint", env=built_env)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Lints for" not in done.stdout + done.stderr
 
 
 def test_a_deleted_published_report_is_published_again(
-    own_copy: Path, built_env: dict[str, str]
+    built_copy: Path, built_env: dict[str, str]
 ) -> None:
-    before = report_pair(own_copy)
-    (own_copy / "reports/crackdown.pdf").unlink()
-    done = snakemake(own_copy, "--config", "render_engine=pandoc", env=built_env)
+    before = report_pair(built_copy)
+    (built_copy / "reports/crackdown.pdf").unlink()
+    done = snakemake(built_copy, "--config", "render_engine=pandoc", env=built_env)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Published reports/crackdown.html and reports/crackdown.pdf" in done.stderr
-    assert report_pair(own_copy) == before
+    assert report_pair(built_copy) == before

@@ -96,13 +96,11 @@ def test_make_report_refuses_while_another_run_works_here(tmp_path: Path) -> Non
 
 
 def test_a_run_after_kill_9_recovers_and_rebuilds(
-    built_project: Path, built_env: dict[str, str], tmp_path: Path
+    built_copy: Path, built_env: dict[str, str]
 ) -> None:
-    import shutil
     import signal
 
-    project = tmp_path / "project"
-    shutil.copytree(built_project, project, symlinks=True)
+    project = built_copy
     before = {n: (project / f"reports/crackdown.{n}").read_bytes() for n in ("html", "pdf")}
     qmd = project / "reports/crackdown.qmd"
     qmd.write_text(qmd.read_text() + "\n<!-- edited -->\n")

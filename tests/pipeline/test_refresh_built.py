@@ -1,82 +1,90 @@
-"""The report follows a refreshed snapshot, against a local server with Coin Metrics'
-API shape (nothing reaches the network)."""
+"""A refreshed snapshot carries through the DAG to the report.
+
+The built project's Coin Metrics snapshot ends on 30 June 2022 (its declared end). A
+refresh against a local server (127.0.0.1; nothing reaches the network) brings July
+2022 as well: the rebuilt weekly series and its chart run to the new last complete
+week, and every row the committed snapshot gave is unchanged.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import subprocess
+import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
-import yaml
 from upstream_server import Upstream, coinmetrics_pages
 
-from mining_report.provenance import sha256_of, sidecar_path
+from conftest import snakemake
 
-from conftest import ROOT
+FIELDS = "data/raw/coinmetrics/btc_daily_source_fields.csv"
+#: The price tables, and the column each row is dated by.
+PRICE_TABLES = {
+    "price_trends": "week_start",
+    "price_recovery": None,
+    "difficulty_adjustments": "date",
+}
 
 
-def cut_snapshot(csv_path: Path, last_date: str) -> None:
-    """Keep the rows up to ``last_date`` and re-sign the sidecar (the older vintage)."""
-    data = csv_path.read_bytes()
-    end = b"\r\n" if b"\r\n" in data else b"\n"
-    lines = data.split(end)
-    kept = [lines[0]] + [ln for ln in lines[1:] if ln and ln[:10].decode() <= last_date]
-    csv_path.write_bytes(end.join(kept) + end)
-    meta = sidecar_path(csv_path)
-    text = meta.read_text()
-    old = yaml.safe_load(text)["sha256"]
-    meta.write_text(text.replace(old, sha256_of(csv_path)))
+def with_july(committed: Path, target: Path) -> Path:
+    """The committed series and July 2022: each day 30 June's blocks, fees and price, at
+    a hash rate 5 % higher (a difficulty epoch of its own from 1 July)."""
+    text = committed.read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    last = rows[-1]
+    assert last["date"] == "2022-06-30"
+    faster = str(Decimal(last["HashRate_THs"]) * Decimal("1.05"))
+    july = [{**last, "date": f"2022-07-{day:02d}", "HashRate_THs": faster} for day in range(1, 32)]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows + july)
+    target.write_text(out.getvalue(), encoding="utf-8")
+    return target
+
+
+def last_week(project: Path) -> str:
+    return pd.read_csv(project / "data/processed/price_trends.csv")["week_start"].max()
+
+
+def charted_weeks(project: Path) -> set[str]:
+    spec = json.loads((project / "reports/figures/prices_indexed.vl.json").read_text())
+    rows = [r for d in spec.get("datasets", {}).values() for r in d if "week_start" in r]
+    return {str(r["week_start"])[:10] for r in rows}
 
 
 def test_the_report_follows_a_refreshed_series(
-    tmp_path: Path, built_project: Path, capsys, monkeypatch
+    built_copy: Path, built_project: Path, built_env: dict[str, str], tmp_path: Path
 ) -> None:
-    """Built from a snapshot that ended in May 2022, then refreshed to June: the weekly
-    price series and its chart run to the new last complete week, and every table
-    equals the one built from the committed snapshot."""
-    import subprocess
-    import sys
-
-    from conftest import copy_project, isolated_env, snakemake
-
-    project = copy_project(tmp_path / "project")
-    env = isolated_env(tmp_path / "home")
-    fields = project / "data/raw/coinmetrics/btc_daily_source_fields.csv"
-    cut_snapshot(fields, "2022-05-31")
-    # The project as it was when its snapshot ended in May.
-    vocabularies = project / "src/mining_report/vocabularies.py"
-    text = vocabularies.read_text()
-    assert 'DAILY_END = pd.Timestamp("2022-06-30")' in text
-    vocabularies.write_text(text.replace('"2022-06-30"', '"2022-05-31"', 1))
-
-    def last_week() -> str:
-        return pd.read_csv(project / "data/processed/price_trends.csv")["week_start"].max()
-
-    def charted_weeks() -> set[str]:
-        spec = json.loads((project / "reports/figures/prices_indexed.vl.json").read_text())
-        rows = [r for d in spec.get("datasets", {}).values() for r in d if "week_start" in r]
-        return {str(r["week_start"])[:10] for r in rows}
-
-    done = snakemake(project, "--config", "render_engine=pandoc", env=env)
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert last_week() == "2022-05-23"  # 30 and 31 May do not make a week
-    assert max(charted_weeks()) == "2022-05-23"
+    project = built_copy
+    assert last_week(project) == "2022-06-20"  # 27-30 June do not make a week
+    assert max(charted_weeks(project)) == "2022-06-20"
     html_before = (project / "reports/crackdown.html").read_bytes()
 
     with Upstream() as server:
-        coinmetrics_pages(server, ROOT / "data/raw/coinmetrics/btc_daily_source_fields.csv")
+        coinmetrics_pages(server, with_july(project / FIELDS, tmp_path / "upstream.csv"))
         command = [sys.executable, "-m", "mining_report.refresh", "coinmetrics",
                    "--base-url", f"{server.url}/v4", "--accept"]  # fmt: skip
-        refreshed = subprocess.run(command, cwd=project, capture_output=True, text=True,
-                                   env={**env, "PYTHONPATH": str(project / "src")})  # fmt: skip
+        env = {**built_env, "PYTHONPATH": str(project / "src")}
+        refreshed = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
     assert refreshed.returncode == 0, refreshed.stderr
-    assert "30 added" in refreshed.stdout
+    assert "31 added, 0 removed" in refreshed.stdout
 
-    done = snakemake(project, "--config", "render_engine=pandoc", env=env)
+    done = snakemake(project, "--config", "render_engine=pandoc", env=built_env)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert last_week() == "2022-06-20"  # 27-30 June do not make a week
-    assert max(charted_weeks()) == "2022-06-20"
+    assert last_week(project) == "2022-07-25"  # the last whole week of July
+    assert max(charted_weeks(project)) == "2022-07-25"
     assert (project / "reports/crackdown.html").read_bytes() != html_before
-    for table in ("price_trends", "price_recovery", "difficulty_adjustments"):
-        rebuilt = (project / f"data/processed/{table}.csv").read_bytes()
-        assert rebuilt == (built_project / f"data/processed/{table}.csv").read_bytes(), table
+    # What the committed snapshot gave is unchanged; July only adds rows.
+    for table, dated_by in PRICE_TABLES.items():
+        before = pd.read_csv(built_project / f"data/processed/{table}.csv", dtype=str)
+        after = pd.read_csv(project / f"data/processed/{table}.csv", dtype=str)
+        pd.testing.assert_frame_equal(after.iloc[: len(before)], before, obj=table)
+        if dated_by:  # and the new rows come after the old ones
+            assert (after.iloc[len(before) :][dated_by] > before[dated_by].max()).all(), table
+    adjustments = pd.read_csv(project / "data/processed/difficulty_adjustments.csv")
+    assert adjustments.iloc[-1]["date"] == "2022-07-01"

@@ -4,7 +4,6 @@ entry, and an edited module rerunning only the jobs that import it."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -87,10 +86,9 @@ TABLES = {table.name: table for table in _TABLES}
 
 
 def test_a_new_table_is_one_entry_one_function_and_one_model(
-    built_project: Path, built_env: dict[str, str], tmp_path: Path
+    built_copy: Path, built_env: dict[str, str]
 ) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(built_project, project, symlinks=True)
+    project = built_copy
     package = project / "src/mining_report"
     (package / "toy.py").write_text(TOY_MODULE)
     registry_py = package / "registry.py"
@@ -120,10 +118,9 @@ def test_a_new_table_is_one_entry_one_function_and_one_model(
 
 
 def test_editing_a_module_reruns_only_the_jobs_that_import_it(
-    built_project: Path, built_env: dict[str, str], tmp_path: Path
+    built_copy: Path, built_env: dict[str, str]
 ) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(built_project, project, symlinks=True)
+    project = built_copy
     charts = project / "src/mining_report/charts.py"
     charts.write_text(charts.read_text() + "\n# edited\n")
     command = [sys.executable, "-m", "snakemake", "--cores", "2", "--dry-run", "--config",

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 from pypdf import PdfReader
 
-from conftest import copy_project, isolated_env, snakemake
+from conftest import snakemake
 
 HOSTILE = (
     "</script><script>window.pwned=1</script> #set page(fill: red) $x^2$ "
@@ -19,10 +20,16 @@ HOSTILE = (
 
 
 @pytest.fixture(scope="module")
-def hostile_build(tmp_path_factory: pytest.TempPathFactory, render_engine: str) -> Path:
-    """A build whose conflict ledger carries markup for HTML, Typst and Quarto."""
-    base = tmp_path_factory.mktemp("hostile")
-    project = copy_project(base / "project")
+def hostile_build(
+    built_project: Path,
+    built_env: dict[str, str],
+    tmp_path_factory: pytest.TempPathFactory,
+    render_engine: str,
+) -> Path:
+    """A copy of the built project rebuilt after its conflict ledger took markup for
+    HTML, Typst and Quarto (only the jobs downstream of the ledger run again)."""
+    project = tmp_path_factory.mktemp("hostile") / "project"
+    shutil.copytree(built_project, project, symlinks=True)
     raw = project / "data/raw/press/source_conflicts.csv"
     data = raw.read_bytes().replace(
         b'b,"newsbsc.com says', f'b,"{HOSTILE} newsbsc.com says'.encode(), 1
@@ -33,9 +40,7 @@ def hostile_build(tmp_path_factory: pytest.TempPathFactory, render_engine: str) 
     meta = yaml.safe_load(meta_path.read_text())
     meta["sha256"] = hashlib.sha256(data).hexdigest()
     meta_path.write_text(yaml.safe_dump(meta, allow_unicode=True))
-    done = snakemake(
-        project, "--config", f"render_engine={render_engine}", env=isolated_env(base / "home")
-    )
+    done = snakemake(project, "--config", f"render_engine={render_engine}", env=built_env)
     assert done.returncode == 0, done.stderr[-3000:]
     return project
 
