@@ -20,6 +20,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 #: The folders the tests are layered in; a test's layer is the first folder under tests/.
 LAYERS = ("unit", "data", "pipeline", "cluster")
 #: Fixtures that build, render or browse: the pipeline layer's alone.
-PIPELINE_FIXTURES = {"built_project", "built_copy", "built_env", "site", "browser"}
+PIPELINE_FIXTURES = {"built_project", "built_copy", "second_build", "built_env", "site", "browser"}
 
 #: What the pipeline writes, or caches; never copied into a test's project copy.
 GENERATED = {
@@ -170,15 +171,103 @@ def render_engine(request: pytest.FixtureRequest) -> str:
     return request.config.getoption("--render-engine")
 
 
+class ColdBuild:
+    """A fresh copy of the project (sources and raw data only), built by a `snakemake` run
+    in the background: started early (or once the build ``after`` it has ended), waited
+    for when a test first needs it."""
+
+    def __init__(self, base: Path, render_engine: str, after: ColdBuild | None = None) -> None:
+        self.base, self.render_engine, self.after = base, render_engine, after
+        self.project = base / "project"
+        self.process: subprocess.Popen | None = None
+
+    def ended(self) -> bool:
+        return self.process is not None and self.process.poll() is not None
+
+    def start_when_ready(self) -> None:
+        if self.process is None and (self.after is None or self.after.ended()):
+            self.start()
+
+    def start(self) -> None:
+        copy_project(self.project)
+        command = [sys.executable, "-m", "snakemake", "--cores", "2",
+                   "--config", f"render_engine={self.render_engine}"]  # fmt: skip
+        with (
+            (self.base / "stdout.log").open("w") as out,
+            (self.base / "stderr.log").open("w") as err,
+        ):
+            self.process = subprocess.Popen(
+                command, cwd=self.project, env=isolated_env(self.base / "home"),
+                stdout=out, stderr=err,
+            )  # fmt: skip
+
+    def wait(self) -> Path:
+        """The built project, once the run has ended well."""
+        if self.process is None:
+            if self.after is not None and self.after.process is not None:
+                self.after.process.wait()
+            self.start()
+        assert self.process is not None
+        returncode = self.process.wait()
+        assert returncode == 0, (self.base / "stderr.log").read_text()[-4000:]
+        return self.project
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cold_builds(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, render_engine: str
+) -> Iterator[dict[str, ColdBuild]]:
+    """The session's cold builds, each only if a selected test needs it: the shared built
+    project, started before the first test so that it runs while the unit and data tests
+    do (they use one core), and a second, independent one for the reproducibility test,
+    started as soon as the first has ended."""
+    used = {name for item in request.session.items for name in item.fixturenames}
+    if "site" in used and request.config.getoption("--site") is None:
+        used.add("built_project")
+    builds: dict[str, ColdBuild] = {}
+    if used & {"built_project", "built_copy", "second_build"}:
+        builds["built_project"] = ColdBuild(tmp_path_factory.mktemp("built"), render_engine)
+    if "second_build" in used:
+        builds["second_build"] = ColdBuild(
+            tmp_path_factory.mktemp("second-build"), render_engine, after=builds["built_project"]
+        )
+    for build in builds.values():
+        build.start_when_ready()
+    yield builds
+    for build in builds.values():
+        build.stop()
+
+
+@pytest.fixture(autouse=True)
+def _start_cold_builds_when_ready(cold_builds: dict[str, ColdBuild]) -> None:
+    for build in cold_builds.values():
+        build.start_when_ready()
+
+
 @pytest.fixture(scope="session")
-def built_project(tmp_path_factory: pytest.TempPathFactory, render_engine: str) -> Path:
-    """A copy of the project after one full `snakemake` run (pandoc engine by default)."""
-    base = tmp_path_factory.mktemp("built")
-    project = copy_project(base / "project")
-    env = isolated_env(base / "home")
-    done = snakemake(project, "--config", f"render_engine={render_engine}", env=env)
-    assert done.returncode == 0, done.stderr[-4000:]
-    return project
+def built_project(
+    cold_builds: dict[str, ColdBuild], tmp_path_factory: pytest.TempPathFactory, render_engine: str
+) -> Path:
+    """A copy of the project after one full `snakemake` run (pandoc engine by default),
+    shared by the session: read it, or take a ``built_copy`` to change."""
+    if "built_project" not in cold_builds:  # asked for by a test that did not name it
+        cold_builds["built_project"] = ColdBuild(tmp_path_factory.mktemp("built"), render_engine)
+    return cold_builds["built_project"].wait()
+
+
+@pytest.fixture(scope="session")
+def second_build(cold_builds: dict[str, ColdBuild]) -> Path:
+    """A second clean build of the project, independent of ``built_project``."""
+    return cold_builds["second_build"].wait()
 
 
 @pytest.fixture(scope="session")
