@@ -5,13 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
-from malformed import CASES, CROSS_TABLE_CASES, Case, break_snapshot, sidecar_of
+from malformed import CASES, CROSS_TABLE_CASES, RAW, break_snapshot, sidecar_of
 
 from mining_report.catalog import PROCESSED_MODELS
 
@@ -83,14 +82,6 @@ def test_every_number_in_the_prose_comes_from_variables(built_project: Path) -> 
     assert "{{&lt;" not in html and "{{<" not in html
 
 
-@pytest.fixture(scope="module")
-def scratch_copy(built_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the built project that the failure cases may break and restore."""
-    copy = tmp_path_factory.mktemp("scratch") / "project"
-    shutil.copytree(built_project, copy, symlinks=True)
-    return copy
-
-
 def processed_digests(project: Path) -> dict[str, str]:
     """Every cleaned table and the interim tables, by path."""
     found = [*(project / "data/processed").glob("*.*"), *(project / "data/interim").glob("*")]
@@ -133,57 +124,81 @@ def assert_refused_safely(
     assert not list(project.rglob("*.part"))
 
 
-#: One representative per class of bad input, end to end; tests/test_malformed.py
-#: runs every case of the corpus against the validator.
-E2E_CASES = ["machine_count_of_a_trillion", "province_month_deleted",
-             "line_separator_in_company", "sha256_all_digits", "missing_sidecar"]  # fmt: skip
+#: A representative few of the corpus, end to end, each with what the run's last line,
+#: its one-line verdict, must say besides the file: a value that is not finite, an
+#: order-of-magnitude slip, a missing period, a broken checksum in a sidecar, and a
+#: missing sidecar (refused while planning); and a disagreement between two tables.
+#: tests/unit/test_malformed.py runs every case of the corpus against the validator.
+E2E_CASES = {
+    "btc_price_infinity": ("column 'PriceUSD'", "check 'finite_number'", "line(s) 3",
+                           "'Infinity'"),
+    "machine_count_ten_times_too_big": (
+        "column 'value'", "check 'machine_counts_are_whole_and_0_to_5_million'", "line(s) 3",
+        "'20000000'"),
+    "province_month_deleted": ("column 'date'", "check 'every_period_present(months",
+                               "'2020-07-01 Sichuan missing'"),
+    "sha256_all_digits": ("sha256 does not match its sidecar data/raw/press/events.meta.yml",),
+    "missing_sidecar": ("no provenance sidecar; expected data/raw/hardware/asic_prices.meta.yml",),
+    "network_hashrate_off_by_a_tenth": (
+        "column 'abs_hashrate_ehs'", "check 'ccaf_ehs_matches_coin_metrics_hashrate(within 1%)'",
+        "2021-03: CCAF 159.60 EH/s, Coin Metrics 175.56 EH/s"),
+}  # fmt: skip
+BY_NAME = {case.name: case for case in CASES + CROSS_TABLE_CASES}
 
 
-@pytest.mark.parametrize(
-    "case",
-    [c for c in CASES if c.name in E2E_CASES] + CROSS_TABLE_CASES,
-    ids=lambda case: case.name,
-)
+def verdicts(done, project: Path) -> list[str]:
+    """The lines a failed run ends in: one ERROR line per failed step (recorded in
+    logs/failures.txt, printed by the workflow's onerror), or per planning refusal."""
+    ours = [line for line in done.stderr.splitlines() if line.startswith("ERROR: ")]
+    recorded = project / "logs/failures.txt"
+    if recorded.exists():
+        lines = [f"ERROR: {line}" for line in recorded.read_text().splitlines()]
+        assert lines and ours[-len(lines) :] == lines, done.stderr[-3000:]
+        return lines
+    return ours
+
+
+@pytest.mark.parametrize("name", E2E_CASES)
 def test_bad_input_stops_the_run_and_keeps_the_last_report(
-    case: Case, scratch_copy: Path, built_project: Path, built_env: dict[str, str]
+    name: str, built_copy: Path, built_project: Path, built_env: dict[str, str]
 ) -> None:
-    before, tables = report_pair(scratch_copy), processed_digests(built_project)
-    csv = scratch_copy / case.raw
-    meta = sidecar_of(csv)
-    original = csv.read_bytes(), meta.read_bytes()
-    try:
-        break_snapshot(case, scratch_copy)
-        broken = csv.read_bytes()
+    case, project = BY_NAME[name], built_copy
+    before, tables = report_pair(project), processed_digests(built_project)
+    csv = break_snapshot(case, project)
+    broken = csv.read_bytes()
 
-        done = snakemake(scratch_copy, "--config", "render_engine=pandoc", env=built_env)
+    done = snakemake(project, "--config", "render_engine=pandoc", env=built_env)
 
-        named = sidecar_of(Path(case.raw)) if case.edit_sidecar else case.raw
-        # A cross-table case breaks a table that passes its own checks, and the daily
-        # table computed from it; both exist before the cross-check refuses them.
-        validated = (
-            (f"data/interim/{case.table}.parquet", "data/interim/btc_daily.parquet")
-            if "cross" in case.tags
-            else ()
-        )
-        words = (str(named), *case.expect)
-        assert_refused_safely(done, scratch_copy, before, tables, words, validated)
-        assert csv.read_bytes() == broken  # raw data is never written
-        if "no_sidecar" in case.tags:
-            return  # refused while planning, before any job: nothing else to check
-        table = "cbeci_countries" if "cross" in case.tags else Path(case.raw).stem
-        validation = scratch_copy / "data/processed/validation"
-        stem = "network_hashrate" if "cross" in case.tags else table
-        assert (validation / f"{stem}.failures.csv").stat().st_size > 0
-        assert str(named) in (validation / f"{stem}.failures.txt").read_text()
-        if "cross" not in case.tags:
-            assert not (scratch_copy / f"data/interim/{table}.parquet").exists()
-    finally:
-        csv.write_bytes(original[0])
-        meta.write_bytes(original[1])
-        # A table that passed its own checks was saved; the next run revalidates it.
-        (scratch_copy / f"data/interim/{case.table}.parquet").unlink(missing_ok=True)
-        if case.table == "btc_daily_source_fields":  # and recomputes the daily table
-            (scratch_copy / "data/interim/btc_daily.parquet").unlink(missing_ok=True)
+    # The run ends in one line that names the file, and the column, row and check (a
+    # disagreement between tables is filed against CCAF's, naming the other).
+    lines = verdicts(done, project)
+    assert len(lines) == 1, lines
+    filed_against = RAW["cbeci_countries"] if "cross" in case.tags else case.raw
+    assert lines[0].startswith(f"ERROR: {filed_against}: "), lines[0]
+    for words in E2E_CASES[name]:
+        assert words in lines[0], f"{words!r} missing from:\n{lines[0]}"
+    # A cross-table case breaks a table that passes its own checks, and the daily
+    # table computed from it; both exist before the cross-check refuses them.
+    validated = (
+        (f"data/interim/{case.table}.parquet", "data/interim/btc_daily.parquet")
+        if "cross" in case.tags
+        else ()
+    )
+    assert_refused_safely(done, project, before, tables, (), validated)
+    assert csv.read_bytes() == broken  # raw data is never written
+    if "no_sidecar" in case.tags:
+        return  # refused while planning, before any job: nothing else to check
+    # The failure cases are written, and the whole verdict beside them.
+    table = "cbeci_countries" if "cross" in case.tags else Path(case.raw).stem
+    validation = project / "data/processed/validation"
+    stem = "network_hashrate" if "cross" in case.tags else table
+    assert (validation / f"{stem}.failures.csv").stat().st_size > 0
+    named = sidecar_of(Path(case.raw)) if case.edit_sidecar else case.raw
+    verdict = (validation / f"{stem}.failures.txt").read_text()
+    for words in (str(named), *case.expect):
+        assert words in verdict, f"{words!r} missing from:\n{verdict}"
+    if "cross" not in case.tags:
+        assert not (project / f"data/interim/{table}.parquet").exists()
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,15 @@
-"""Every malformed input in the corpus is rejected with a message naming what broke."""
+"""Every malformed input in the corpus is rejected with a message naming what broke.
+
+Each case runs through the functions the pipeline's validation steps call
+(workflow/scripts/validate_raw_table.py and cross_check.py), in this process: the
+verdict a failed run prints, and the failure cases it writes. A representative few also
+run end to end, through a real `snakemake` run (tests/pipeline/test_pipeline.py).
+"""
 
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from pathlib import Path
 
@@ -39,6 +46,21 @@ def test_the_corpus_covers_every_raw_table_and_every_class() -> None:
     assert {case.table for case in CASES if "completeness" in case.tags} == set(SERIES_WINDOWS)
 
 
+#: A failed check as the message names it: isin, less_than_or_equal_to(100), ...
+CHECK_NAME = re.compile(r"^[a-z][a-z0-9_]*(\(.*\))?$")
+
+
+def assert_the_cases_say_what_the_message_says(table: pd.DataFrame, expect: tuple[str, ...]):
+    """Every column, line and check the message names is in the failure cases too."""
+    for words in expect:
+        for column in re.findall(r"column '([^']+)'", words):
+            assert column in set(table["column"]), (column, set(table["column"]))
+        for lines in re.findall(r"line\(s\) ([\d, ]+)", words) + re.findall(r"^line (\d+)", words):
+            assert set(re.findall(r"\d+", lines)) <= set(table["line"]), (lines, set(table["line"]))
+        if CHECK_NAME.match(words):
+            assert any(words in check for check in table["check"]), (words, set(table["check"]))
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A scratch copy of data/raw only: the unit tests need nothing else."""
@@ -58,10 +80,13 @@ def test_malformed_input_is_rejected_with_a_precise_message(case: Case, project:
     assert str(sidecar_of(csv) if case.edit_sidecar else csv) in message
     for words in case.expect:
         assert words in message, f"{words!r} missing from:\n{message}"
-    # The failure cases are data, the raw file is untouched.
-    table = pd.read_csv(failures, dtype=str)
+    # The failure cases are data, naming the same file, columns, lines and checks; the
+    # raw file is untouched.
+    table = pd.read_csv(failures, dtype=str, keep_default_na=False)
     assert {"file", "line", "column", "check", "value"} <= set(table.columns)
     assert len(table) >= 1
+    assert set(table["file"]) <= {str(csv), str(sidecar_of(csv))}
+    assert_the_cases_say_what_the_message_says(table, case.expect)
     if case.failure_value:
         assert (table["value"] == case.failure_value).any()
     assert csv.read_bytes() == broken
@@ -124,4 +149,8 @@ def test_a_cross_table_disagreement_is_found(case: Case, project: Path) -> None:
     message = describe_failures(failures, RAW["cbeci_countries"], "x.failures.csv")
     for words in case.expect:
         assert words in message, message
+    # One failure case, the month that disagrees, filed against CCAF's table.
     assert len(failures) == 1
+    assert set(failures["file"]) == {RAW["cbeci_countries"]}
+    assert_the_cases_say_what_the_message_says(failures.astype(str), case.expect)
+    assert failures["value"].iloc[0].startswith("2021-03: CCAF 159.60 EH/s")
