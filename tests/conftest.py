@@ -25,11 +25,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from mining_report.provenance import Sidecar
 
 ROOT = Path(__file__).resolve().parents[1]
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+# Property tests: enough examples to find the edge cases of small frames, few enough to
+# keep the unit layer quick; `pytest --hypothesis-profile=thorough` searches longer. No
+# deadline: on a busy machine a slow example is not a failure.
+settings.register_profile("suite", max_examples=30, deadline=None)
+settings.register_profile("thorough", max_examples=500, deadline=None)
+settings.load_profile("suite")
 
 #: The folders the tests are layered in; a test's layer is the first folder under tests/.
 LAYERS = ("unit", "data", "pipeline", "cluster")

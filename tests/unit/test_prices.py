@@ -7,7 +7,7 @@ from itertools import pairwise
 import pandas as pd
 import pandera.pandas as pa
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from mining_report.catalog import DERIVATIONS, PROCESSED_MODELS
@@ -161,7 +161,6 @@ def daily_series(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.Timestamp, int]:
     return frame, base_day, weeks
 
 
-@settings(max_examples=60, deadline=None)
 @given(daily_series())
 def test_index_is_100_in_the_base_week_and_drawdown_not_positive_before(case) -> None:
     frame, base_day, weeks = case
@@ -236,7 +235,6 @@ def epochs(draw: st.DrawFn) -> tuple[list[float], list[float], list[bool]]:
     return values, levels, mixed
 
 
-@settings(max_examples=60, deadline=None)
 @given(epochs())
 def test_every_generated_adjustment_is_found(case) -> None:
     values, levels, mixed = case
@@ -395,7 +393,6 @@ listing_rows = st.tuples(
 )
 
 
-@settings(max_examples=60, deadline=None)
 @given(st.lists(listing_rows, min_size=1, max_size=40))
 def test_every_month_times_every_class_and_every_dealer_listing_counted(rows) -> None:
     frame = pd.DataFrame(

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from mining_report.shutdowns import shutdown_exposure, shutdowns
@@ -145,7 +145,6 @@ SCOPE = st.sampled_from(["province", "prefecture or city", "park or company"])
 DAY = st.dates(min_value=dt.date(2021, 5, 1), max_value=dt.date(2021, 12, 31))
 
 
-@settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(DAY, JURISDICTION, MEASURE, SCOPE), min_size=1, max_size=12))
 def test_exposure_bounds_never_decrease_and_stay_ordered(orders) -> None:
     rows = [
