@@ -179,6 +179,10 @@ def render_engine(request: pytest.FixtureRequest) -> str:
     return request.config.getoption("--render-engine")
 
 
+#: subprocess.Popen as the session found it (unit tests replace it with a refusal).
+_POPEN = subprocess.Popen
+
+
 class ColdBuild:
     """A fresh copy of the project (sources and raw data only), built by a `snakemake` run
     in the background: started early (or once the build ``after`` it has ended), waited
@@ -197,14 +201,17 @@ class ColdBuild:
             self.start()
 
     def start(self) -> None:
-        copy_project(self.project)
+        # The real Popen, taken before any unit test replaces it: a build may start
+        # while a unit test runs (when the one before it ends).
+        if not self.project.exists():
+            copy_project(self.project)
         command = [sys.executable, "-m", "snakemake", "--cores", "2",
                    "--config", f"render_engine={self.render_engine}"]  # fmt: skip
         with (
             (self.base / "stdout.log").open("w") as out,
             (self.base / "stderr.log").open("w") as err,
         ):
-            self.process = subprocess.Popen(
+            self.process = _POPEN(
                 command, cwd=self.project, env=isolated_env(self.base / "home"),
                 stdout=out, stderr=err,
             )  # fmt: skip
