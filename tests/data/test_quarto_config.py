@@ -30,12 +30,21 @@ class Stop(Exception):
     pass
 
 
+#: The text of each file a recorded command includes (--include-in-header and the
+#: like) that exists, read while it does: a render writes some to a scratch folder.
+INCLUDED: dict[str, str] = {}
+
+
 def pandoc_command(monkeypatch: pytest.MonkeyPatch, call) -> list[str]:
     """The pandoc command line a render function would run."""
     seen: list[list[str]] = []
 
     def record(command: list[str], cwd: Path) -> None:
         seen.append(command)
+        for arg in command:
+            path = Path(arg.partition("=")[2])
+            if arg.startswith("--include-") and path.is_file():
+                INCLUDED[str(path)] = path.read_text(encoding="utf-8")
         raise Stop
 
     monkeypatch.setattr(render, "_run", record)
@@ -83,11 +92,18 @@ def test_html_format_matches_the_pandoc_html(
         ),
     )
     given = options(command)
-    assert html["embed-resources"] is True and "embed-resources" in given
-    assert given["include-in-header"] == str(header)
-    # The shared style first; the pandoc engine adds the page layout Quarto has itself.
-    stylesheets = [arg.removeprefix("--css=") for arg in command if arg.startswith("--css=")]
-    assert stylesheets == [str(css), str(REPORTS / "pandoc-page.css")]
+    # Quarto embeds the resources; the pandoc page has none to embed: it links no file.
+    # Its style sheets are inline in the header, the shared style first, then the page
+    # layout Quarto has itself; then the header Quarto includes.
+    assert html["embed-resources"] is True
+    assert not any(arg.startswith("--css") for arg in command)
+    headers = [a.partition("=")[2] for a in command if a.startswith("--include-in-header=")]
+    assert headers[1:] == [str(header)]
+    styles = INCLUDED[headers[0]]
+    shared, page = css.read_text(), (REPORTS / "pandoc-page.css").read_text()
+    assert shared.strip() in styles and page.strip() in styles
+    assert styles.index(shared.strip()) < styles.index(page.strip())
+    assert styles.count("<style>") == 2
     # ... and its script (pandoc-page.js, wrapped in a <script> element) after the body.
     assert given["include-after-body"].endswith("page-script.html")
     assert "include-after-body" not in html
