@@ -111,5 +111,5 @@ clean: ## remove everything the pipeline wrote; raw data and sources stay
 	  .snakemake/metadata
 	find data reports -name '*.part' -type f -delete
 
-bench: $(STAMP) ## medians of a cold build, a no-op run, a one-table edit and 100x daily rows
+bench: $(STAMP) ## cold build vs one-process floor, no-op vs snakemake --version, edit, suite (medians)
 	$(BIN)/python benchmarks/bench.py
