@@ -15,7 +15,7 @@ def put_package_on_pythonpath(src):
 put_package_on_pythonpath(str(Path(workflow.basedir) / "src"))
 
 from mining_report.planning import check_citations, check_config, check_raw_inputs
-from mining_report.provenance import ProvenanceError, load_sidecar
+from mining_report.provenance import sidecar_path
 from mining_report.publish import NotPublished, out_of_date, publish_report
 
 REPORT = config["report"]["name"]
@@ -29,7 +29,14 @@ BUILD_PDF = f"reports/_build/{REPORT}.pdf"
 BUILD_MANIFEST = "reports/_build/manifest.json"
 PUBLISHED = {BUILD_HTML: REPORT_HTML, BUILD_PDF: REPORT_PDF}
 RAW_TABLES = config["raw_tables"]
-from mining_report.registry import CHARTS, TABLES, code_files, module_of
+from mining_report.registry import (
+    CHARTS,
+    DAILY,
+    TABLES,
+    cleaned,
+    code_files,
+    module_of,
+)
 from mining_report.step import run_job
 
 # Every chart of the report and every cleaned table, as src/mining_report/registry.py
@@ -66,8 +73,8 @@ def run_jobs_in_threads():
 
 
 def sidecar(csv):
-    """data/raw/x/t.csv -> data/raw/x/t.meta.yml"""
-    return csv[: -len(".csv")] + ".meta.yml"
+    """data/raw/x/t.csv -> data/raw/x/t.meta.yml, as a path Snakemake can name."""
+    return str(sidecar_path(csv))
 
 
 def run_in_process(kind, input, output, params, wildcards, log):
@@ -136,7 +143,7 @@ wildcard_constraints:
 # Derive rules that read a cross-checked table wait for the check (input "checked").
 CROSS_CHECK = "data/processed/validation/network_hashrate.cross_check.json"
 #: The daily network table, computed from the Coin Metrics fields (rule btc_daily).
-BTC_DAILY = "data/interim/btc_daily.parquet"
+BTC_DAILY = DAILY.path
 
 
 def derive_inputs(wildcards):
@@ -159,6 +166,6 @@ def derive_inputs(wildcards):
 def chart_inputs(wildcards):
     """A chart's cleaned tables, each named after the argument of its function."""
     chart = CHARTS[wildcards.chart]
-    inputs = {table: f"data/processed/{table}.parquet" for table in chart.inputs}
+    inputs = {table: cleaned(table).path for table in chart.inputs}
     inputs["code"] = job_code("jobs.chart", module_of(chart.draw))
     return inputs
