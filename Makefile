@@ -43,7 +43,7 @@ test: $(STAMP) ## run the whole test suite
 test-cluster: $(STAMP) ## run the pipeline on a throw-away single-node SLURM cluster (root, Debian)
 	export THROWAWAY_SLURM_DIR="$${TMPDIR:-/tmp}/throwaway-slurm-test"; \
 	trap 'tests/cluster/throwaway-slurm.sh stop' EXIT; \
-	$(BIN)/pytest -m cluster
+	$(BIN)/pytest -m cluster --numprocesses=0
 
 lint: $(STAMP) ## ruff, ruff format --check, snakefmt --check, snakemake --lint, actionlint
 	$(BIN)/ruff check .

@@ -20,6 +20,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -183,58 +184,86 @@ def render_engine(request: pytest.FixtureRequest) -> str:
 _POPEN = subprocess.Popen
 
 
+def shared_temp(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder all of this run's test processes share: with pytest-xdist each worker
+    has a base temporary folder of its own, inside the run's."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 class ColdBuild:
     """A fresh copy of the project (sources and raw data only), built by a `snakemake` run
     in the background: started early (or once the build ``after`` it has ended), waited
-    for when a test first needs it."""
+    for when a test first needs it.
+
+    The build lives in a folder every worker of the run shares: the first worker to
+    claim it starts the run, and every worker waits for the exit status the run leaves
+    in ``returncode``, so a run with workers still builds the project once."""
 
     def __init__(self, base: Path, render_engine: str, after: ColdBuild | None = None) -> None:
         self.base, self.render_engine, self.after = base, render_engine, after
         self.project = base / "project"
-        self.process: subprocess.Popen | None = None
+        self.returncode = base / "returncode"
+        self.process: subprocess.Popen | None = None  # in the worker that started it
+
+    def claimed(self) -> bool:
+        return (self.base / "claimed").exists()
 
     def ended(self) -> bool:
-        return self.process is not None and self.process.poll() is not None
+        return self.returncode.exists()
 
     def start_when_ready(self) -> None:
-        if self.process is None and (self.after is None or self.after.ended()):
+        if not self.claimed() and (self.after is None or self.after.ended()):
             self.start()
 
     def start(self) -> None:
-        # The real Popen, taken before any unit test replaces it: a build may start
-        # while a unit test runs (when the one before it ends).
-        if not self.project.exists():
-            copy_project(self.project)
+        self.base.mkdir(parents=True, exist_ok=True)
+        try:
+            os.close(os.open(self.base / "claimed", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return  # another worker started it
+        copy_project(self.project)
         command = [sys.executable, "-m", "snakemake", "--cores", "2",
                    "--config", f"render_engine={self.render_engine}"]  # fmt: skip
+        # The exit status is written by the shell that ran the build, whichever worker
+        # is waiting; written whole (a rename), so a reader never sees half of it.
+        record = 'out=$1; shift; "$@"; echo $? > "$out.part" && mv "$out.part" "$out"'
         with (
             (self.base / "stdout.log").open("w") as out,
             (self.base / "stderr.log").open("w") as err,
         ):
+            # The real Popen, taken before any unit test replaces it: a build may start
+            # while a unit test runs (when the one before it ends).
             self.process = _POPEN(
-                command, cwd=self.project, env=isolated_env(self.base / "home"),
-                stdout=out, stderr=err,
+                ["sh", "-c", record, "sh", str(self.returncode), *command], cwd=self.project,
+                env=isolated_env(self.base / "home"), stdout=out, stderr=err,
             )  # fmt: skip
 
     def wait(self) -> Path:
         """The built project, once the run has ended well."""
-        if self.process is None:
-            if self.after is not None and self.after.process is not None:
-                self.after.process.wait()
+        if not self.claimed():
+            if self.after is not None:
+                self.after.start_when_ready()
+                self.after.wait_until_ended()
             self.start()
-        assert self.process is not None
-        returncode = self.process.wait()
-        assert returncode == 0, (self.base / "stderr.log").read_text()[-4000:]
+        self.wait_until_ended()
+        status = self.returncode.read_text().strip()
+        assert status == "0", (self.base / "stderr.log").read_text()[-4000:]
         return self.project
 
+    def wait_until_ended(self) -> None:
+        while not self.ended():
+            if self.process is not None and self.process.poll() is not None:
+                if not self.ended():  # the shell itself was stopped
+                    self.returncode.write_text(f"{self.process.returncode}\n")
+                break
+            time.sleep(0.1)
+
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        """At the end of the session: a worker waits for the build it started, which
+        another worker may still be reading (an interrupted run stops it with Ctrl-C)."""
+        if self.process is not None:
+            self.wait_until_ended()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -248,12 +277,13 @@ def cold_builds(
     used = {name for item in request.session.items for name in item.fixturenames}
     if "site" in used and request.config.getoption("--site") is None:
         used.add("built_project")
+    shared = shared_temp(tmp_path_factory) / "cold-builds"
     builds: dict[str, ColdBuild] = {}
     if used & {"built_project", "built_copy", "second_build"}:
-        builds["built_project"] = ColdBuild(tmp_path_factory.mktemp("built"), render_engine)
+        builds["built_project"] = ColdBuild(shared / "built", render_engine)
     if "second_build" in used:
         builds["second_build"] = ColdBuild(
-            tmp_path_factory.mktemp("second-build"), render_engine, after=builds["built_project"]
+            shared / "second-build", render_engine, after=builds["built_project"]
         )
     for build in builds.values():
         build.start_when_ready()
@@ -275,7 +305,8 @@ def built_project(
     """A copy of the project after one full `snakemake` run (pandoc engine by default),
     shared by the session: read it, or take a ``built_copy`` to change."""
     if "built_project" not in cold_builds:  # asked for by a test that did not name it
-        cold_builds["built_project"] = ColdBuild(tmp_path_factory.mktemp("built"), render_engine)
+        shared = shared_temp(tmp_path_factory) / "cold-builds"
+        cold_builds["built_project"] = ColdBuild(shared / "built", render_engine)
     return cold_builds["built_project"].wait()
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.browser
+# Snakemake's run report is written once, on one worker, for all of this module's tests.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("run_report")]
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,9 @@ HOSTILE = (
     "{{< var ccaf_first_month >}}"
 )
 
+# The hostile rebuild is made once, on one worker, for all of this module's tests.
+pytestmark = pytest.mark.xdist_group("hostile_build")
+
 
 @pytest.fixture(scope="module")
 def hostile_build(
