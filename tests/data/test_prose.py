@@ -33,3 +33,22 @@ def test_the_check_catches_a_typed_number() -> None:
 
 def test_the_qmd_has_no_code_cells() -> None:
     assert "```{" not in QMD.read_text(encoding="utf-8")
+
+
+#: An HTML tag in the text; a {{< var name >}} shortcode is not one.
+HTML_TAG = re.compile(r"(?<!\{\{)</?[A-Za-z][\w-]*[\s/>]")
+
+
+def html_tags(text: str) -> list[str]:
+    return HTML_TAG.findall(text)
+
+
+def test_the_qmd_has_no_raw_html() -> None:
+    # The pandoc engine reads the document without raw HTML (src/mining_report/render.py),
+    # so a tag would be printed as text; markup belongs in pandoc's own syntax.
+    assert html_tags(QMD.read_text(encoding="utf-8")) == []
+
+
+def test_the_raw_html_check_catches_a_tag_and_passes_a_shortcode() -> None:
+    text = "In {{< var ccaf_first_month >}} China<br> held <span class='x'>most</span>."
+    assert html_tags(text) == ["<br>", "<span ", "</span>"]
