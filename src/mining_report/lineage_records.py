@@ -342,11 +342,15 @@ def lineage_records(
 
 def to_json(lineage: LineageFile) -> str:
     """The lineage file's text: sorted keys, non-ASCII kept, one trailing newline."""
-    records = lineage.model_dump(mode="json")["records"]
+    return records_json(lineage.model_dump(mode="json")["records"])
+
+
+def records_json(records: Mapping[str, Any]) -> str:
+    """Lineage records (as JSON values) as the lineage file's text, sorted by name."""
     # One record a line: the file stays small and a diff shows which number changed.
     lines = [
-        f"{json.dumps(name)}: {json.dumps(record, ensure_ascii=False)}"
-        for name, record in records.items()
+        f"{json.dumps(name)}: {json.dumps(records[name], ensure_ascii=False)}"
+        for name in sorted(records)
     ]
     return '{"records": {\n' + ",\n".join(lines) + "\n}}\n"
 

@@ -1,8 +1,9 @@
-"""Every cleaned table and every chart of the report, declared once.
+"""Every cleaned table, every chart and every group of numbers of the report,
+declared once.
 
-The Snakefile builds one generic derive rule and one generic chart rule from these
-entries, and the package resolves them (``catalog``, the data dictionary, the
-lineage of each number). A cleaned table is one entry here, the function that
+The Snakefile builds one generic derive rule, one generic chart rule and one generic
+numbers rule from these entries, and the package resolves them (``catalog``, the data
+dictionary, the lineage of each number). A cleaned table is one entry here, the function that
 derives it and its model: nothing else names it.
 
 An input is where an argument of the function comes from:
@@ -87,6 +88,31 @@ class Chart:
     about: str
     draw: str
     inputs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Numbers:
+    """A group of the numbers the report's prose quotes, computed by one job with the
+    lineage of each: ``compute`` is "module:name" in the package, called with the
+    ``inputs`` (each named after its argument), the ``options`` and, where
+    ``validations`` is set, every raw table's validation record and sidecar."""
+
+    name: str
+    about: str
+    compute: str
+    inputs: Mapping[str, Source]
+    options: Mapping[str, Option] = field(default_factory=dict)
+    validations: bool = False
+
+    def option_values(self, config: Mapping[str, Any]) -> dict[str, Any]:
+        return {name: config_value(config, option) for name, option in self.options.items()}
+
+    def raw_tables(self) -> list[str]:
+        """The raw tables its numbers come from: their lines and sources are named."""
+        found: set[str] = set()
+        for source in self.inputs.values():
+            found.update([source.name] if source.kind == "raw" else raw_sources(source.name))
+        return sorted(found)
 
 
 def config_value(config: Mapping[str, Any], option: Option) -> Any:
@@ -293,10 +319,69 @@ _CHARTS = [
     ),
 ]
 
+_NUMBERS = [
+    Numbers(
+        "hashrate",
+        "China's share and the provinces, the migration between countries, the launch.",
+        compute="variables:hashrate_numbers",
+        inputs={
+            "hashrate_by_country": cleaned("hashrate_by_country"),
+            "hashrate_by_province": cleaned("hashrate_by_province"),
+            "hashrate_migration": cleaned("hashrate_migration"),
+        },
+        options={"baseline_month": "analysis.baseline_month"},
+    ),
+    Numbers(
+        "shutdowns",
+        "The measures, their days, and the share of China's hashrate under stop orders.",
+        compute="variables:shutdown_numbers",
+        inputs={
+            "shutdowns": cleaned("shutdowns"),
+            "shutdown_exposure": cleaned("shutdown_exposure"),
+        },
+    ),
+    Numbers(
+        "prices",
+        "The weekly series' troughs and recoveries, the difficulty drop, asking prices.",
+        compute="variables:price_numbers",
+        inputs={
+            "price_recovery": cleaned("price_recovery"),
+            "price_trends": cleaned("price_trends"),
+            "difficulty_adjustments": cleaned("difficulty_adjustments"),
+            "asic_prices": cleaned("asic_prices"),
+        },
+    ),
+    Numbers(
+        "machines",
+        "The FT's totals, the top destinations and the conflict ledger.",
+        compute="variables:machine_numbers",
+        inputs={
+            "machine_exports": cleaned("machine_exports"),
+            "machine_exports_by_destination": cleaned("machine_exports_by_destination"),
+            "source_conflicts": cleaned("source_conflicts"),
+        },
+    ),
+    Numbers(
+        "press",
+        "Single press figures as quoted.",
+        compute="variables:press_numbers",
+        inputs={"machine_flows": raw("machine_flows")},
+    ),
+    Numbers(
+        "data",
+        "What the validation checked, and the licence the text names.",
+        compute="variables:data_numbers",
+        inputs={},
+        validations=True,
+    ),
+]
+
 #: Every cleaned table, in the order of the data dictionary.
 TABLES: dict[str, Table] = {table.name: table for table in _TABLES}
 #: Every chart, in the order of the report.
 CHARTS: dict[str, Chart] = {chart.name: chart for chart in _CHARTS}
+#: The report's numbers in groups, one job each; an edit reruns the groups it reaches.
+NUMBERS: dict[str, Numbers] = {numbers.name: numbers for numbers in _NUMBERS}
 
 
 def resolve(reference: str) -> Any:

@@ -1075,35 +1075,97 @@ def data_variables(
     }  # fmt: skip
 
 
+# --------------------------------------------------------------------------------------
+# The groups of numbers, one job each (the registry's ``NUMBERS``)
+# --------------------------------------------------------------------------------------
+
+
+def hashrate_numbers(
+    hashrate_by_country: pd.DataFrame,
+    hashrate_by_province: pd.DataFrame,
+    hashrate_migration: pd.DataFrame,
+    *,
+    baseline_month: str,
+) -> dict[str, str]:
+    """China's share and the provinces, the migration between countries, the launch."""
+    countries = hashrate_by_country
+    return merge(
+        hashrate_variables(countries, baseline_month),
+        global_hashrate_variables(countries, baseline_month),
+        province_variables(hashrate_by_province, baseline_month),
+        migration_variables(hashrate_migration, countries),
+        launch_variables(countries, hashrate_by_province),
+    )
+
+
+def shutdown_numbers(shutdowns: pd.DataFrame, shutdown_exposure: pd.DataFrame) -> dict[str, str]:
+    """The measures, their days, and the share of China's hashrate under stop orders."""
+    return merge(
+        measure_days(shutdowns),
+        shutdown_variables(shutdowns),
+        exposure_variables(shutdown_exposure),
+    )
+
+
+def price_numbers(
+    price_recovery: pd.DataFrame,
+    price_trends: pd.DataFrame,
+    difficulty_adjustments: pd.DataFrame,
+    asic_prices: pd.DataFrame,
+) -> dict[str, str]:
+    """The weekly series' troughs and recoveries, the difficulty drop, asking prices."""
+    return merge(
+        recovery_variables(price_recovery, price_trends),
+        difficulty_variables(difficulty_adjustments),
+        asking_price_variables(asic_prices),
+    )
+
+
+def machine_numbers(
+    machine_exports: pd.DataFrame,
+    machine_exports_by_destination: pd.DataFrame,
+    source_conflicts: pd.DataFrame,
+) -> dict[str, str]:
+    """The FT's totals, the top destinations and the conflict ledger."""
+    return machine_variables(machine_exports, machine_exports_by_destination, source_conflicts)
+
+
+def press_numbers(machine_flows: pd.DataFrame) -> dict[str, str]:
+    """Single press figures as quoted."""
+    return press_figure_variables(machine_flows)
+
+
+def data_numbers(
+    validations: list[dict[str, object]], sidecars: Mapping[str, Sidecar]
+) -> dict[str, str]:
+    """What the validation checked, and the licence the text names."""
+    return data_variables(validations, sidecars)
+
+
 def report_variables(
     tables: dict[str, pd.DataFrame],
     validations: list[dict[str, object]],
     sidecars: Mapping[str, Sidecar],
     analysis: dict[str, object],
 ) -> dict[str, str]:
-    """Every number the report quotes, from the cleaned tables and validation records."""
-    baseline = str(analysis["baseline_month"])
-    countries = tables["hashrate_by_country"]
+    """Every number the report quotes, from the cleaned tables and validation records:
+    the groups of numbers merged, as the report's jobs compute them one group each."""
+    t = tables
     return merge(
-        hashrate_variables(countries, baseline),
-        global_hashrate_variables(countries, baseline),
-        province_variables(tables["hashrate_by_province"], baseline),
-        migration_variables(tables["hashrate_migration"], countries),
-        launch_variables(countries, tables["hashrate_by_province"]),
-        measure_days(tables["shutdowns"]),
-        shutdown_variables(tables["shutdowns"]),
-        exposure_variables(tables["shutdown_exposure"]),
-        recovery_variables(tables["price_recovery"], tables["price_trends"]),
-        difficulty_variables(tables["difficulty_adjustments"]),
-        asking_price_variables(tables["asic_prices"]),
-        machine_variables(
-            tables["machine_exports"],
-            tables["machine_exports_by_destination"],
-            tables["source_conflicts"],
+        hashrate_numbers(
+            t["hashrate_by_country"], t["hashrate_by_province"], t["hashrate_migration"],
+            baseline_month=str(analysis["baseline_month"]),
         ),
-        press_figure_variables(tables["machine_flows"]),
-        data_variables(validations, sidecars),
-    )
+        shutdown_numbers(t["shutdowns"], t["shutdown_exposure"]),
+        price_numbers(
+            t["price_recovery"], t["price_trends"], t["difficulty_adjustments"], t["asic_prices"]
+        ),
+        machine_numbers(
+            t["machine_exports"], t["machine_exports_by_destination"], t["source_conflicts"]
+        ),
+        press_numbers(t["machine_flows"]),
+        data_numbers(validations, sidecars),
+    )  # fmt: skip
 
 
 def report_lineage(

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mining_report.registry import CHARTS, TABLES
+from mining_report.registry import CHARTS, NUMBERS, TABLES
 
 from conftest import (
     CLUSTER_PROFILES,
@@ -144,6 +144,8 @@ def test_every_job_announces_itself_and_writes_its_own_log(built_project: Path) 
             expected += [log.group(1).format(cleaned=table) for table in TABLES]
         elif "{chart}" in log.group(1):
             expected += [log.group(1).format(chart=chart) for chart in CHARTS]
+        elif "{numbers}" in log.group(1):
+            expected += [log.group(1).format(numbers=group) for group in NUMBERS]
         else:
             expected.append(log.group(1))
     assert len(expected) >= 8 and len(set(expected)) == len(expected)

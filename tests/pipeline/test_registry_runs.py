@@ -3,6 +3,7 @@ entry, and an edited module rerunning only the jobs that import it."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import subprocess
 import sys
@@ -23,7 +24,7 @@ def test_the_code_of_a_job_covers_what_it_imports_when_it_runs() -> None:
         "importlib.import_module('mining_report.' + sys.argv[1])\n"
         "print('\\n'.join(m for m in sys.modules if m.startswith('mining_report.')))\n"
     )
-    for module in ("jobs.report_variables", "jobs.chart", "jobs.derive"):
+    for module in ("jobs.report_variables", "jobs.numbers", "jobs.chart", "jobs.derive"):
         done = subprocess.run([sys.executable, "-c", script, module], capture_output=True,
                               text=True, cwd=ROOT, env=SRC_ONLY)  # fmt: skip
         assert done.returncode == 0, done.stderr
@@ -117,20 +118,43 @@ def test_a_new_table_is_one_entry_one_function_and_one_model(
     assert {"hashrate_by_country", "shutdowns", "price_trends"}.isdisjoint(derived)
 
 
-def test_editing_a_module_reruns_only_the_jobs_that_import_it(
-    built_copy: Path, built_env: dict[str, str]
-) -> None:
-    project = built_copy
-    charts = project / "src/mining_report/charts.py"
-    charts.write_text(charts.read_text() + "\n# edited\n")
+def planned_jobs(project: Path, env: dict[str, str]) -> tuple[dict[str, str], str]:
+    """What a run would do now: the job counts of Snakemake's plan, and the plan."""
     command = [sys.executable, "-m", "snakemake", "--cores", "2", "--dry-run", "--config",
                "render_engine=pandoc"]  # fmt: skip
-    done = subprocess.run(command, cwd=project, env=built_env, capture_output=True, text=True)
+    done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-3000:]
     plan = done.stdout + done.stderr
     stats = dict(
         line.split() for line in plan.split("Job stats:")[1].split("total")[0].splitlines()[3:]
         if line.strip()
     )  # fmt: skip
+    return stats, plan
+
+
+def test_an_edit_to_the_events_recomputes_only_the_numbers_it_reaches(
+    built_copy: Path, built_env: dict[str, str]
+) -> None:
+    project = built_copy
+    events = project / "data/raw/press/events.csv"
+    events.write_bytes(events.read_bytes().replace(b"public comment", b"public  comment", 1))
+    meta = events.with_name("events.meta.yml")
+    digest = hashlib.sha256(events.read_bytes()).hexdigest()
+    meta.write_text(re.sub(r"(?m)^sha256: .*$", f"sha256: {digest}", meta.read_text()))
+    stats, plan = planned_jobs(project, built_env)
+    groups = set(re.findall(r"Computing the report's numbers on (\w+)", plan))
+    # The shutdowns read the events; the conflict ledger quotes them; the data section
+    # reports every raw table's validation. Hashrate, prices and press figures do not.
+    assert groups == {"shutdowns", "machines", "data"}
+    assert stats["numbers"] == "3" and stats["report_variables"] == "1"
+
+
+def test_editing_a_module_reruns_only_the_jobs_that_import_it(
+    built_copy: Path, built_env: dict[str, str]
+) -> None:
+    project = built_copy
+    charts = project / "src/mining_report/charts.py"
+    charts.write_text(charts.read_text() + "\n# edited\n")
+    stats, _ = planned_jobs(project, built_env)
     assert stats["chart"] == str(len(CHARTS))
     assert "derive" not in stats and "validate_raw_table" not in stats

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
 
 import pandera.pandas as pa
 import pytest
 import yaml
 
 from mining_report import registry
-from mining_report.registry import CHARTS, TABLES, imports_of, resolve
+from mining_report.registry import CHARTS, NUMBERS, TABLES, imports_of, resolve
 
 from conftest import ROOT
 
@@ -71,6 +72,33 @@ def test_a_chart_entry_matches_its_function(name: str) -> None:
     draw = resolve(chart.draw)
     assert required(draw) == set(chart.inputs)
     assert set(chart.inputs) <= set(TABLES)
+
+
+@pytest.mark.parametrize("name", sorted(NUMBERS))
+def test_a_numbers_entry_matches_its_function(name: str) -> None:
+    numbers = NUMBERS[name]
+    compute = resolve(numbers.compute)
+    declared = set(numbers.inputs) | set(numbers.options)
+    if numbers.validations:
+        declared |= {"validations", "sidecars"}
+    assert required(compute) == declared
+    for argument, source in numbers.inputs.items():
+        assert argument == source.name  # the lineage names a table by its own name
+        assert source.name in (TABLES if source.kind == "cleaned" else RAW_TABLES)
+
+
+def test_the_groups_of_numbers_are_the_report_variables_function() -> None:
+    # report_variables, the whole set at once, calls each group's function.
+    text = inspect.getsource(resolve("variables:report_variables"))
+    called = set(re.findall(r"(\w+_numbers)\(", text))
+    assert called == {resolve(n.compute).__name__ for n in NUMBERS.values()}
+
+
+def test_a_group_of_numbers_names_the_raw_tables_behind_its_tables() -> None:
+    # The shutdowns reach back to the events and to CCAF's province and country tables.
+    assert NUMBERS["shutdowns"].raw_tables() == ["cbeci_countries", "cbeci_provinces", "events"]
+    assert NUMBERS["press"].raw_tables() == ["machine_flows"]
+    assert "events" not in NUMBERS["prices"].raw_tables()
 
 
 def test_raw_sources_follow_the_inputs_through_other_tables() -> None:

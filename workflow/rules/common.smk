@@ -32,6 +32,7 @@ RAW_TABLES = config["raw_tables"]
 from mining_report.registry import (
     CHARTS,
     DAILY,
+    NUMBERS,
     TABLES,
     cleaned,
     code_files,
@@ -169,3 +170,33 @@ def chart_inputs(wildcards):
     inputs = {table: cleaned(table).path for table in chart.inputs}
     inputs["code"] = job_code("jobs.chart", module_of(chart.draw))
     return inputs
+
+
+def numbers_raw_tables(group):
+    """The raw tables a group's numbers come from; every one for the group that
+    reports on the validation of all."""
+    return list(RAW_TABLES) if group.validations else group.raw_tables()
+
+
+def numbers_inputs(wildcards):
+    """A group's tables, each named after its argument; the raw CSVs and sidecars its
+    numbers' lineage names; the validation records where it reports on them; its code.
+    """
+    group = NUMBERS[wildcards.numbers]
+    inputs = {
+        argument: interim(source.name) if source.kind == "raw" else source.path
+        for argument, source in group.inputs.items()
+    }
+    raw = [RAW_TABLES[table] for table in numbers_raw_tables(group)]
+    inputs["raw"] = raw
+    inputs["meta"] = [sidecar(csv) for csv in raw]
+    if group.validations:
+        inputs["valid"] = expand(
+            "data/processed/validation/{table}.valid.json", table=RAW_TABLES
+        )
+    inputs["code"] = job_code("jobs.numbers", module_of(group.compute))
+    return inputs
+
+
+def numbers_raw_csvs(wildcards):
+    return [RAW_TABLES[t] for t in numbers_raw_tables(NUMBERS[wildcards.numbers])]

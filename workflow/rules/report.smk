@@ -3,25 +3,42 @@
 
 # Every number quoted in the report's prose, for {{< var name >}}, and its lineage:
 # the rows, raw lines and sources it was computed from.
+# The numbers in groups (src/mining_report/registry.py, NUMBERS): one job each, so an
+# edit recomputes only the groups whose tables it changes.
+rule numbers:
+    input:
+        unpack(numbers_inputs),
+    output:
+        values="reports/_build/numbers/{numbers}.yml",
+        lineage="reports/_build/numbers/{numbers}.lineage.json",
+    log:
+        "logs/report/numbers/{numbers}.log",
+    wildcard_constraints:
+        numbers="|".join(NUMBERS),
+    params:
+        # The entry's function: changing it reruns the group.
+        compute=lambda wildcards: NUMBERS[wildcards.numbers].compute,
+        options=lambda wildcards: NUMBERS[wildcards.numbers].option_values(config),
+        baseline_month=config["analysis"]["baseline_month"],
+        raw_csvs=numbers_raw_csvs,
+    message:
+        "Computing the report's numbers on {wildcards.numbers} and where each comes from"
+    run:
+        run_in_process("numbers", input, output, params, wildcards, log)
+
+
 rule report_variables:
     input:
-        **{t: f"data/processed/{t}.parquet" for t in PROCESSED_TABLES},
-        machine_flows=interim("machine_flows"),
+        values=expand("reports/_build/numbers/{numbers}.yml", numbers=NUMBERS),
+        lineage=expand("reports/_build/numbers/{numbers}.lineage.json", numbers=NUMBERS),
         code=code("jobs.report_variables"),
-        valid=expand("data/processed/validation/{table}.valid.json", table=RAW_TABLES),
-        meta=[sidecar(csv) for csv in RAW_TABLES.values()],
-        # The raw lines behind each number are counted in the raw CSVs themselves.
-        raw=list(RAW_TABLES.values()),
     output:
         variables="reports/_variables.yml",
         lineage="reports/_lineage.json",
     log:
         "logs/report/variables.log",
-    params:
-        analysis=config["analysis"],
-        raw_csvs=list(RAW_TABLES.values()),
     message:
-        "Computing the report's numbers and where each comes from"
+        "Joining the report's numbers and where each comes from"
     run:
         run_in_process("report_variables", input, output, params, wildcards, log)
 
