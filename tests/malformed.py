@@ -8,11 +8,10 @@ sha256, so that the schema, not the checksum, has to catch the fault.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import yaml
 
 from mining_report.provenance import sidecar_path
 
@@ -455,9 +454,13 @@ def break_snapshot(case: Case, project: Path) -> Path:
     if "no_sidecar" in case.tags:
         meta_path.unlink()
     elif case.resign:
-        meta = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
-        meta["sha256"] = hashlib.sha256(data).hexdigest()
-        meta_path.write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
+        # The sidecar's checksum line rewritten in place, the rest of it as committed.
+        text = meta_path.read_text(encoding="utf-8")
+        signed, found = re.subn(
+            r"(?m)^sha256: .*$", f"sha256: {hashlib.sha256(data).hexdigest()}", text
+        )
+        assert found == 1, f"{meta_path}: no sha256 line to re-sign"
+        meta_path.write_text(signed, encoding="utf-8")
     if case.edit_sidecar is not None:
         meta_path.write_text(case.edit_sidecar(meta_path.read_text(encoding="utf-8")))
     return csv

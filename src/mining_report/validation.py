@@ -202,6 +202,8 @@ _REFUSED_CATEGORIES = {"Cc", "Zl", "Zp", "Cf"}
 
 
 def _refused_characters(text: str) -> list[str]:
+    if text.isprintable():  # no character of Unicode's Other or Separator classes but " "
+        return []
     return sorted(
         {f"U+{ord(ch):04X}" for ch in text if unicodedata.category(ch) in _REFUSED_CATEGORIES}
     )
