@@ -93,20 +93,25 @@ def spec_titles(page) -> dict[str, tuple[str, str, int]]:
 def test_every_chart_fits_its_column_whole(browser, html: Path, width: int, tmp_path) -> None:
     page, _, errors = open_report(browser, html, width=width)
     page.wait_for_timeout(300)  # the charts redraw once their column has its width
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"horizontal scroll of {overflow} px at {width} px"
-    expected = spec_titles(page)
-    for chart in page.evaluate(MEASURE):
-        left, right = chart["box"]
-        assert chart["svg"][0] >= left - 1 and chart["svg"][1] <= right + 1, chart
-        assert chart["outside"] == [], f"{chart['id']} at {width} px: {chart['outside']}"
-        title, subtitle, legends = expected[chart["id"]]
-        assert chart["title"] == title, f"{chart['id']}: title drawn as {chart['title']!r}"
-        assert chart["subtitle"] == subtitle, f"{chart['id']}: subtitle drawn differently"
-        assert chart["legends"] >= legends, f"{chart['id']} at {width} px lost a legend"
-    assert errors == []
-    page.screenshot(path=str(tmp_path / f"report-{width}.png"), full_page=True)
-    page.close()
+    try:
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"horizontal scroll of {overflow} px at {width} px"
+        expected = spec_titles(page)
+        for chart in page.evaluate(MEASURE):
+            left, right = chart["box"]
+            assert chart["svg"][0] >= left - 1 and chart["svg"][1] <= right + 1, chart
+            assert chart["outside"] == [], f"{chart['id']} at {width} px: {chart['outside']}"
+            title, subtitle, legends = expected[chart["id"]]
+            assert chart["title"] == title, f"{chart['id']}: title drawn as {chart['title']!r}"
+            assert chart["subtitle"] == subtitle, f"{chart['id']}: subtitle drawn differently"
+            assert chart["legends"] >= legends, f"{chart['id']} at {width} px lost a legend"
+        assert errors == []
+    except AssertionError:
+        # The page as it failed, to look at (a full-page shot takes over a second).
+        page.screenshot(path=str(tmp_path / f"report-{width}.png"), full_page=True)
+        raise
+    finally:
+        page.close()
 
 
 def test_laptop_layout_centres_the_text_and_keeps_the_contents_beside_it(
