@@ -33,6 +33,41 @@ LAYOUT = """() => [...document.querySelectorAll('main p, main li, main figcaptio
   .map(e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; })"""
 
 
+#: Numbers whose punctuation mark (the comma or full stop after, the bracket before)
+#: sits on another line than the number: a line would start with a comma.
+PARTED = """() => {
+  const parted = [];
+  const line = (a, b) => a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  const mark = (node, start, text) => {
+    range.setStart(node, start); range.setEnd(node, start + 1);
+    if (!line(range.getBoundingClientRect(), box)) parted.push(text);
+  };
+  let box;
+  const range = document.createRange();
+  for (const number of document.querySelectorAll('main button.lineage-num')) {
+    box = number.getBoundingClientRect();
+    const after = number.nextSibling, before = number.previousSibling;
+    if (after && after.nodeType === 3 && /^[,.;:!?)\\]]/.test(after.data)) {
+      mark(after, 0, number.textContent + after.data[0]);
+    }
+    if (before && before.nodeType === 3 && /[(\\[]$/.test(before.data)) {
+      mark(before, before.data.length - 1, before.data.slice(-1) + number.textContent);
+    }
+  }
+  return parted;
+}"""
+
+
+@pytest.mark.browser
+def test_no_line_starts_with_the_comma_after_a_number(browser, html: Path) -> None:
+    page, _, _ = open_report(browser, html, width=1280)
+    for width in (1280, 1024, 768, 390, 360):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(100)
+        assert page.evaluate(PARTED) == [], f"at {width} px"
+    page.close()
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [390, 1280])
 def test_every_number_opens_where_it_comes_from(browser, html: Path, width: int) -> None:

@@ -643,9 +643,68 @@ local function lineage_appendix()
   return blocks
 end
 
+-- A number's button and the punctuation against it ("24 September 2021," or "(46.04 %")
+-- held on one line: the line may break before or after the button, an inline block,
+-- which would leave a comma at the start of a line or a bracket at the end of one.
+-- ASCII marks only: a Lua pattern matches bytes, not the characters of UTF-8.
+local CLOSING = "^[%.,;:!%?%)%]]+"
+local OPENING = "[%(%[]+$"
+
+local function is_number_button(inline)
+  return inline.t == "RawInline" and inline.format == "html" and inline.text:match('^<button type="button" class="lineage%-num"')
+end
+
+local function keep_punctuation(inlines)
+  local out = pandoc.Inlines({})
+  local i = 1
+  while i <= #inlines do
+    local inline = inlines[i]
+    local after = inlines[i + 1]
+    if is_number_button(inline) then
+      local before = out[#out]
+      local opening = before and before.t == "Str" and before.text:match(OPENING)
+      local closing = after and after.t == "Str" and after.text:match(CLOSING)
+      if opening or closing then
+        if opening then
+          local rest = before.text:sub(1, #before.text - #opening)
+          out:remove(#out)
+          if rest ~= "" then
+            out:insert(pandoc.Str(rest))
+          end
+        end
+        out:insert(pandoc.RawInline("html", '<span class="lineage-keep">'))
+        if opening then
+          out:insert(pandoc.Str(opening))
+        end
+        out:insert(inline)
+        if closing then
+          out:insert(pandoc.Str(closing))
+        end
+        out:insert(pandoc.RawInline("html", "</span>"))
+        if closing then
+          local rest = after.text:sub(#closing + 1)
+          if rest ~= "" then
+            out:insert(pandoc.Str(rest))
+          end
+          i = i + 1
+        end
+      else
+        out:insert(inline)
+      end
+    else
+      out:insert(inline)
+    end
+    i = i + 1
+  end
+  return out
+end
+
 local function show_lineage(doc)
   load_lineage(doc.meta)
   doc = doc:walk({ Span = lineage_number })
+  if is_html and lineage ~= nil then
+    doc = doc:walk({ Inlines = keep_punctuation })
+  end
   if is_html and #quoted > 0 then
     doc.blocks:insert(lineage_data())
   elseif is_typst and #quoted > 0 then
