@@ -77,8 +77,10 @@ def pandoc_path() -> str:
         return found
 
 
-def _run(command: list[str], cwd: Path) -> None:
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+def _run(command: list[str], cwd: Path, stdin: str | None = None) -> None:
+    done = subprocess.run(
+        command, cwd=cwd, input=stdin, capture_output=True, text=True, check=False
+    )
     if done.returncode != 0:
         raise RenderError(
             f"{Path(command[0]).name} failed (exit {done.returncode}):\n{done.stderr.strip()}"
@@ -96,16 +98,30 @@ def check_citations(messages: str) -> None:
         )
 
 
+#: An HTML comment: a note for the document's authors, never printed.
+HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def document_text(qmd: Path) -> str:
+    """The document as the pandoc engine gives it to pandoc (on standard input): its
+    HTML comments removed, their line breaks kept, so that pandoc's line numbers are
+    the file's. Pandoc reads it without raw HTML (see ``_pandoc_common``), which would
+    print a comment as text."""
+    text = qmd.read_text(encoding="utf-8")
+    return HTML_COMMENT.sub(lambda comment: "\n" * comment[0].count("\n"), text)
+
+
 def _pandoc_common(
-    qmd: Path, lua_filter: Path, bibliography: Path, variables: Path, lineage: Path | None = None
+    lua_filter: Path, bibliography: Path, variables: Path, lineage: Path | None = None
 ) -> list[str]:
     where = [f"--metadata=lineage-file:{lineage.resolve()}"] if lineage is not None else []
     return [
         pandoc_path(),
-        qmd.name,
+        "-",  # the document, from document_text(qmd)
         # Without raw HTML: pandoc reads each {{< var name >}} as the start of an HTML
         # <var> element and searches the rest of the text for its end, which took 0.4 s
-        # of each render; the document has no raw HTML, and the output is the same.
+        # of each render. The document has no raw HTML (a test keeps it so) and its
+        # comments are removed before pandoc reads it (document_text).
         "--from=markdown-raw_html",
         "--wrap=none",
         "--standalone",
@@ -148,14 +164,14 @@ def pandoc_html(
         # header for resources to embed, has nothing to do and is not asked for.
         styles = Path(scratch) / "styles.html"
         styles.write_text("".join(_inline_style(path) for path in (css, page_css)))
-        command = _pandoc_common(qmd, lua_filter, bibliography, variables, lineage) + [
+        command = _pandoc_common(lua_filter, bibliography, variables, lineage) + [
             "--to=html5",
             f"--include-in-header={styles}",
             f"--include-in-header={header.resolve()}",
             f"--include-after-body={after_body}",
             f"--output={tmp.resolve()}",
         ]
-        _run(command, cwd=qmd.parent)
+        _run(command, cwd=qmd.parent, stdin=document_text(qmd))
 
 
 def pandoc_pdf(
@@ -178,7 +194,7 @@ def pandoc_pdf(
     os.close(fd)
     typ = Path(typ_name)
     try:
-        command = _pandoc_common(qmd, lua_filter, bibliography, variables, lineage) + [
+        command = _pandoc_common(lua_filter, bibliography, variables, lineage) + [
             "--to=typst",
             # The document's sections are ## headings (# is the title in Quarto).
             "--shift-heading-level-by=-1",
@@ -191,7 +207,7 @@ def pandoc_pdf(
             "--variable=margin.y:2.5cm",
             f"--output={typ.resolve()}",
         ]
-        _run(command, cwd=root)
+        _run(command, cwd=root, stdin=document_text(qmd))
         stamp = int(os.environ.get("SOURCE_DATE_EPOCH", _epoch(date)))
         with atomic_path(pdf) as tmp:
             try:

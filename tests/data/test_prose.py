@@ -45,7 +45,8 @@ def html_tags(text: str) -> list[str]:
 
 def test_the_qmd_has_no_raw_html() -> None:
     # The pandoc engine reads the document without raw HTML (src/mining_report/render.py),
-    # so a tag would be printed as text; markup belongs in pandoc's own syntax.
+    # so a tag would be printed as text; markup belongs in pandoc's own syntax. (An HTML
+    # comment is fine: the engine removes comments before pandoc reads the document.)
     assert html_tags(QMD.read_text(encoding="utf-8")) == []
 
 

@@ -33,3 +33,13 @@ def test_bundle_is_one_script_that_cannot_end_early() -> None:
     assert html.startswith("<script>") and html.rstrip().endswith("</script>")
     assert html.lower().count("</script") == 1
     assert "vegaEmbed" in html
+
+
+def test_comments_are_removed_and_every_line_keeps_its_number(tmp_path) -> None:
+    qmd = tmp_path / "doc.qmd"
+    qmd.write_text(
+        "One <!-- a note --> line.\n<!-- a note\nover two lines -->\nThree {{< var x >}}.\n"
+    )
+    text = render.document_text(qmd)
+    assert text.splitlines() == ["One  line.", "", "", "Three {{< var x >}}."]
+    assert qmd.read_text().count("<!--") == 2  # the file itself is only read
