@@ -8,7 +8,9 @@ in the working tree), with HOME pointed at a temporary folder, on the pandoc eng
              after another in ONE Python process (benchmarks/floor.py; the build
              records its jobs), outputs checked identical: the yardstick of a cold build;
 - cold:      a full build from raw data (the environment already installed);
-- no-op:     `snakemake` again with nothing changed;
+- no-op:     `snakemake` again with nothing changed; beside it, the no-op of a
+             workflow of one rule and one file: what Snakemake itself adds to its
+             start-up to read any workflow and find nothing to do;
 - edit:      one raw table (events) edited, its sidecar re-signed, rebuilt; and the
              jobs it reran replayed in one process, beside the floor (how much of a
              cold build's work an edit must redo);
@@ -60,6 +62,17 @@ def run(project: Path, env: dict[str, str]) -> float:
     command = [sys.executable, "-m", "snakemake", "--cores", "2", "--quiet", "all",
                "--config", "render_engine=pandoc"]  # fmt: skip
     return timed(command, project, env)
+
+
+#: The smallest workflow there is, for what a no-op costs Snakemake on its own.
+ONE_RULE = 'rule one:\n    output:\n        "one.txt"\n    shell:\n        "echo one > {output}"\n'
+
+
+def one_rule_workflow(target: Path, env: dict[str, str]) -> Path:
+    target.mkdir()
+    (target / "Snakefile").write_text(ONE_RULE)
+    timed([sys.executable, "-m", "snakemake", "--cores", "1", "--quiet"], target, env)
+    return target
 
 
 def resign(csv: Path) -> None:
@@ -159,6 +172,7 @@ def main() -> None:
     env.pop("PYTHONPATH", None)
     try:
         version, floors, cold, noop, edit, edit_floors, big = [], [], [], [], [], [], []
+        smallest, small_noop = one_rule_workflow(work / "one-rule", env), []
         for i in range(args.repeat):
             project = copy_project(work / f"cold{i}")
             records = work / f"jobs{i}"
@@ -169,6 +183,8 @@ def main() -> None:
             noop.append(run(project, env))
             version.append(timed([sys.executable, "-m", "snakemake", "--version"], project, env))
             noop.append(run(project, env))
+            small_noop.append(timed([sys.executable, "-m", "snakemake", "--cores", "2",
+                                     "--quiet"], smallest, env))  # fmt: skip
             edit_events(project, i + 1)
             before = Path(shutil.copytree(project, work / f"before-edit{i}", symlinks=True))
             edited = work / f"edit-jobs{i}"
@@ -184,6 +200,8 @@ def main() -> None:
             ("cold build", cold_m, f"{cold_m / floor_m:.2f} x floor", "<= 2 x floor"),
             ("no-op run", median(noop), f"{median(noop) / version_m:.2f} x version",
              "<= 1.2 x version"),
+            ("  one-rule workflow", median(small_noop),
+             f"{median(small_noop) / version_m:.2f} x version", "(Snakemake's own no-op)"),
             ("edit one raw table", median(edit), f"{median(edit) / cold_m:.2f} x cold",
              "<= 0.35 x cold"),
             ("  its jobs, one process", median(edit_floors),

@@ -39,7 +39,7 @@ def pandoc_command(monkeypatch: pytest.MonkeyPatch, call) -> list[str]:
     """The pandoc command line a render function would run."""
     seen: list[list[str]] = []
 
-    def record(command: list[str], cwd: Path) -> None:
+    def record(command: list[str], cwd: Path, stdin: str | None = None) -> None:
         seen.append(command)
         for arg in command:
             path = Path(arg.partition("=")[2])

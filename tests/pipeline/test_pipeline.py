@@ -250,7 +250,7 @@ def test_a_failed_render_publishes_neither_html_nor_pdf(
 ) -> None:
     before, tables = report_pair(built_copy), processed_digests(built_project)
     qmd = built_copy / "reports/crackdown.qmd"
-    qmd.write_text(qmd.read_text() + "\n<!-- a new edition -->\n")
+    qmd.write_text(qmd.read_text() + "\nA new edition.\n")
     # The HTML renders; the PDF does not (as with a broken or missing Typst).
     header = built_copy / "reports/typst-header.typ"
     header.write_text(header.read_text() + "\n#let broken = (\n")

@@ -103,7 +103,7 @@ def test_a_run_after_kill_9_recovers_and_rebuilds(
     project = built_copy
     before = {n: (project / f"reports/crackdown.{n}").read_bytes() for n in ("html", "pdf")}
     qmd = project / "reports/crackdown.qmd"
-    qmd.write_text(qmd.read_text() + "\n<!-- edited -->\n")
+    qmd.write_text(qmd.read_text() + "\nEdited.\n")
     for old in (project / "logs/report").glob("render_*.log"):
         old.unlink()
     command = [sys.executable, "-m", "snakemake", "--cores", "2", "--config",
