@@ -66,6 +66,8 @@ class Words(Model):
         (Shares, "share", [0.0, 100.0], [-0.01], "greater_than_or_equal_to(0)"),
         (Months, "month", ["2021-12-01"], ["2022-01-01"], "less_than_or_equal_to(2021-12-01"),
         (Months, "month", ["2021-01-01"], ["2020-12-01"], "greater_than_or_equal_to(2021-01-01"),
+        # A month is its first day, in every model that has one.
+        (Months, "month", ["2021-02-01"], ["2021-02-15"], "first_day_of_month"),
         (Counts, "machines", [0, 5], [-1], "greater_than_or_equal_to(0)"),
         (Changes, "change", [-100.0, 250.0], [-100.5], "greater_than_or_equal_to(-100)"),
         # An id's digits are ASCII: Arabic-Indic digits match \d, not [0-9].
@@ -136,3 +138,22 @@ def test_every_table_level_check_of_a_raw_model_names_a_column_of_it() -> None:
         about = check_columns_of(model)
         assert {check.name for check in schema.checks} == set(about), table
         assert set(about.values()) <= set(schema.columns), table
+
+
+def test_every_month_column_of_every_model_holds_first_days() -> None:
+    from mining_report.catalog import PROCESSED_MODELS
+
+    months = [
+        (name, column)
+        for name, model in {**RAW_MODELS, **PROCESSED_MODELS}.items()
+        for column, field in model.to_schema().columns.items()
+        if "first_day_of_month" in [c.name for c in field.checks]
+    ]
+    # The two CCAF tables, the cleaned tables by month, and the month each measure's
+    # exposure is read from.
+    assert set(months) == {
+        ("cbeci_countries", "date"), ("cbeci_provinces", "date"),
+        ("hashrate_by_country", "month"), ("hashrate_by_province", "month"),
+        ("hashrate_migration", "month"), ("asic_prices", "month"),
+        ("shutdowns", "exposure_month"),
+    }  # fmt: skip

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
+from pandera import extensions
 
 from ..vocabularies import CITABLE_TABLES, DAILY_START, LATEST_POSSIBLE, PRESS_START, STUDY_END
 
@@ -130,6 +131,12 @@ def press_date(*, nullable: bool = True) -> Any:
     return _field(ge=PRESS_START, le=STUDY_END, nullable=nullable)
 
 
+@extensions.register_check_method(statistics=[], check_type="vectorized", supported_types=pd.Series)
+def first_day_of_month(dates: pd.Series) -> pd.Series:
+    """Each date is the first day of its month (registered, so a field can name it)."""
+    return dates.dt.is_month_start
+
+
 def month_start(
     ge: pd.Timestamp | None = None,
     le: pd.Timestamp | None = None,
@@ -137,7 +144,7 @@ def month_start(
     description: str | None = FIRST_DAY_OF_MONTH,
 ) -> Any:
     """A month, as its first day, within ``ge``..``le`` when given."""
-    return _field(ge=ge, le=le, description=description)
+    return _field(ge=ge, le=le, description=description, first_day_of_month=())
 
 
 def coin_metrics_day(

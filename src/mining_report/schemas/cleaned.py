@@ -163,9 +163,10 @@ class Shutdowns(Model):
     source_url: Series[str] = pa.Field(
         str_matches=r"^https?://", description="Primary source (http or https)"
     )
-    exposure_month: Series[pd.Timestamp] = pa.Field(
-        description="CCAF month the exposure is read from: the baseline month"
-    )
+    exposure_month: Series[pd.Timestamp] = month_start(
+        STUDY_START, LATEST_POSSIBLE,
+        description="CCAF month the exposure is read from: the baseline month",
+    )  # fmt: skip
     exposure_share_of_china_pct: Series[float] = share_pct(
         "Jurisdiction's share of China's hashrate in the baseline month", nullable=True
     )
@@ -403,10 +404,6 @@ class AsicPrices(Model):
     class Config:
         ordered = True
         unique = ["month", "efficiency_class"]
-
-    @pa.check("month", name="first_day_of_month")
-    def first_day_of_month(cls, dates: Series[pd.Timestamp]) -> Series[bool]:
-        return dates.dt.is_month_start
 
     @pa.dataframe_check(name="median_only_with_listings")
     def median_only_with_listings(cls, df: pd.DataFrame) -> Series[bool]:

@@ -134,10 +134,6 @@ class CbeciCountriesRaw(Model):
     class Config:
         unique = ["date", "country"]
 
-    @pa.check("date", name="first_day_of_month")
-    def first_day_of_month(cls, dates: Series[pd.Timestamp]) -> Series[bool]:
-        return dates.dt.is_month_start
-
     @table_check("monthly_shares_sum_to_100", about="share_pct")
     def monthly_shares_sum_to_100(cls, df: pd.DataFrame) -> Series[bool]:
         return (_month_sums(df, "date", "share_pct") - 100).abs() <= SHARE_SUM_TOLERANCE
@@ -163,10 +159,6 @@ class CbeciProvincesRaw(Model):
 
     class Config:
         unique = ["date", "province"]
-
-    @pa.check("date", name="first_day_of_month")
-    def first_day_of_month(cls, dates: Series[pd.Timestamp]) -> Series[bool]:
-        return dates.dt.is_month_start
 
     @table_check("monthly_shares_sum_to_100_or_documented_gap", about="share_of_china_pct")
     def monthly_shares_sum_to_100(cls, df: pd.DataFrame) -> Series[bool]:
