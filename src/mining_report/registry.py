@@ -63,8 +63,17 @@ DAILY_SOURCE = "btc_daily_source_fields"
 Option = str | Callable[[Mapping[str, Any]], Any]
 
 
+class _Options:
+    """An entry whose function takes keyword arguments from the config."""
+
+    options: Mapping[str, Option]
+
+    def option_values(self, config: Mapping[str, Any]) -> dict[str, Any]:
+        return {name: config_value(config, option) for name, option in self.options.items()}
+
+
 @dataclass(frozen=True)
-class Table:
+class Table(_Options):
     """A cleaned table: ``derive`` and ``model`` are "module:name" in the package."""
 
     name: str
@@ -75,9 +84,6 @@ class Table:
     options: Mapping[str, Option] = field(default_factory=dict)
     #: Waits for CCAF's EH/s to agree with Coin Metrics' hashrate (the cross-check).
     checked: bool = False
-
-    def option_values(self, config: Mapping[str, Any]) -> dict[str, Any]:
-        return {name: config_value(config, option) for name, option in self.options.items()}
 
 
 @dataclass(frozen=True)
@@ -91,7 +97,7 @@ class Chart:
 
 
 @dataclass(frozen=True)
-class Numbers:
+class Numbers(_Options):
     """A group of the numbers the report's prose quotes, computed by one job with the
     lineage of each: ``compute`` is "module:name" in the package, called with the
     ``inputs`` (each named after its argument), the ``options`` and, where
@@ -103,9 +109,6 @@ class Numbers:
     inputs: Mapping[str, Source]
     options: Mapping[str, Option] = field(default_factory=dict)
     validations: bool = False
-
-    def option_values(self, config: Mapping[str, Any]) -> dict[str, Any]:
-        return {name: config_value(config, option) for name, option in self.options.items()}
 
     def raw_tables(self) -> list[str]:
         """The raw tables its numbers come from: their lines and sources are named."""
