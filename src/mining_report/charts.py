@@ -233,7 +233,14 @@ def crackdown_timeline(shutdowns: pd.DataFrame) -> alt.TopLevelMixin:
         alt.Chart(data)
         .mark_point(filled=True, opacity=0.85, stroke="#333333", strokeWidth=0.5)
         .encode(
-            x=alt.X("date_announced:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0)),
+            # The largest symbols are some 30 px wide: padding keeps the first and last
+            # measures clear of the jurisdictions' names and of the chart's edge.
+            x=alt.X(
+                "date_announced:T",
+                title=None,
+                scale=alt.Scale(padding=16),
+                axis=alt.Axis(format="%b %Y", labelAngle=0),
+            ),
             y=alt.Y("where:N", title=None, sort=order),
             color=alt.Color(
                 "kind:N", title="Measure", scale=alt.Scale(domain=kinds, range=CATEGORICAL)
