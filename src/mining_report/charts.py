@@ -239,7 +239,8 @@ def crackdown_timeline(shutdowns: pd.DataFrame) -> alt.TopLevelMixin:
                 "date_announced:T",
                 title=None,
                 scale=alt.Scale(padding=16),
-                axis=alt.Axis(format="%b %Y", labelAngle=0),
+                # Months closer than this drop every other label, as on a phone.
+                axis=alt.Axis(format="%b %Y", labelAngle=0, labelSeparation=8),
             ),
             y=alt.Y("where:N", title=None, sort=order),
             color=alt.Color(
