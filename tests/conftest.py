@@ -15,6 +15,7 @@ The tests come in layers, one folder each (see "Tests" in the README):
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 import shutil
@@ -28,7 +29,7 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
-from mining_report.provenance import Sidecar
+from mining_report.provenance import Sidecar, sidecar_path
 
 ROOT = Path(__file__).resolve().parents[1]
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -127,6 +128,34 @@ def snakemake(project: Path, *args: str, env: dict[str, str]) -> subprocess.Comp
     """Run Snakemake (from this interpreter's environment) inside ``project``."""
     command = [sys.executable, "-m", "snakemake", "--cores", "2", *args]
     return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
+
+
+def resign(csv: Path) -> None:
+    """Write the CSV's present sha256 into its sidecar's checksum line, the rest of the
+    sidecar as it is (a test's own edit, valid or not: ``make resign`` validates)."""
+    meta = sidecar_path(csv)
+    digest = hashlib.sha256(csv.read_bytes()).hexdigest()
+    signed, found = re.subn(r"(?m)^sha256: .*$", f"sha256: {digest}", meta.read_text("utf-8"))
+    assert found == 1, f"{meta}: no sha256 line to re-sign"
+    meta.write_text(signed, encoding="utf-8")
+
+
+def start_rendering(project: Path, env: dict[str, str], **popen: Any) -> subprocess.Popen:
+    """Start a `snakemake` run on a new edition of the report (a sentence added, so that
+    both render jobs, and only they, run again); return it once a render has begun."""
+    qmd = project / "reports/crackdown.qmd"
+    qmd.write_text(qmd.read_text() + "\nEdited.\n")
+    for old_log in (project / "logs/report").glob("render_*.log"):
+        old_log.unlink()
+    command = [sys.executable, "-m", "snakemake", "--cores", "2", "--config",
+               "render_engine=pandoc"]  # fmt: skip
+    run = subprocess.Popen(command, cwd=project, env=env, **popen)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and run.poll() is None:
+        if list((project / "logs/report").glob("render_*.log")):
+            break
+        time.sleep(0.05)
+    return run
 
 
 def layer_of(path: Path) -> str | None:

@@ -7,13 +7,13 @@ sha256, so that the schema, not the checksum, has to catch the fault.
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mining_report.provenance import sidecar_path
+
+from conftest import resign
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -454,13 +454,7 @@ def break_snapshot(case: Case, project: Path) -> Path:
     if "no_sidecar" in case.tags:
         meta_path.unlink()
     elif case.resign:
-        # The sidecar's checksum line rewritten in place, the rest of it as committed.
-        text = meta_path.read_text(encoding="utf-8")
-        signed, found = re.subn(
-            r"(?m)^sha256: .*$", f"sha256: {hashlib.sha256(data).hexdigest()}", text
-        )
-        assert found == 1, f"{meta_path}: no sha256 line to re-sign"
-        meta_path.write_text(signed, encoding="utf-8")
+        resign(csv)
     if case.edit_sidecar is not None:
         meta_path.write_text(case.edit_sidecar(meta_path.read_text(encoding="utf-8")))
     return csv

@@ -5,10 +5,11 @@ A variable of the report is a :class:`Quoted` string: it compares equal to the t
 the prose prints, and carries a :class:`Lineage` saying, in a closed vocabulary, how
 to get that text again from the cleaned tables: which rows (a filter), which column,
 which operation (``value``, ``max``, ``argmax``, ``sum``, ``count`` ...) and which
-formatting. ``report_variables`` collects the records into ``reports/_lineage.json``
-after recomputing every one of them (a record that does not give its number back
-stops the build), and adds the keys of the rows used, the raw lines behind them
-(:mod:`.raw_lines`) and what a reader is shown (:mod:`.lineage_reader`).
+formatting. Each ``numbers`` job recomputes the records of its group (a record that
+does not give its number back stops the build) and adds the keys of the rows used,
+the raw lines behind them (:mod:`.raw_lines`) and what a reader is shown
+(:mod:`.lineage_reader`); ``report_variables`` joins the groups' records into
+``reports/_lineage.json``.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -110,8 +110,11 @@ class Numbers(_Options):
     options: Mapping[str, Option] = field(default_factory=dict)
     validations: bool = False
 
-    def raw_tables(self) -> list[str]:
-        """The raw tables its numbers come from: their lines and sources are named."""
+    def raw_tables(self, every: Iterable[str]) -> list[str]:
+        """The raw tables its numbers come from, whose lines and sources they name: of
+        ``every`` raw table, all where the group reports on the validation of all."""
+        if self.validations:
+            return sorted(every)
         found: set[str] = set()
         for source in self.inputs.values():
             found.update([source.name] if source.kind == "raw" else raw_sources(source.name))

@@ -17,7 +17,7 @@ import pandas as pd
 import yaml
 
 from .formatting import day_text, month_text, number, percent, with_unit
-from .lineage import Format, LineageFile, Quoted, Selection, pick, quote
+from .lineage import Format, Quoted, Selection, pick, quote
 from .provenance import Sidecar
 from .vocabularies import (
     CCAF_LAUNCH_LAST_MONTH,
@@ -1140,44 +1140,3 @@ def data_numbers(
 ) -> dict[str, str]:
     """What the validation checked, and the licence the text names."""
     return data_variables(validations, sidecars)
-
-
-def report_variables(
-    tables: dict[str, pd.DataFrame],
-    validations: list[dict[str, object]],
-    sidecars: Mapping[str, Sidecar],
-    analysis: dict[str, object],
-) -> dict[str, str]:
-    """Every number the report quotes, from the cleaned tables and validation records:
-    the groups of numbers merged, as the report's jobs compute them one group each."""
-    t = tables
-    return merge(
-        hashrate_numbers(
-            t["hashrate_by_country"], t["hashrate_by_province"], t["hashrate_migration"],
-            baseline_month=str(analysis["baseline_month"]),
-        ),
-        shutdown_numbers(t["shutdowns"], t["shutdown_exposure"]),
-        price_numbers(
-            t["price_recovery"], t["price_trends"], t["difficulty_adjustments"], t["asic_prices"]
-        ),
-        machine_numbers(
-            t["machine_exports"], t["machine_exports_by_destination"], t["source_conflicts"]
-        ),
-        press_numbers(t["machine_flows"]),
-        data_numbers(validations, sidecars),
-    )  # fmt: skip
-
-
-def report_lineage(
-    variables: Mapping[str, str],
-    tables: dict[str, pd.DataFrame],
-    validations: list[dict[str, object]],
-    sidecars: Mapping[str, Sidecar],
-    raw_csvs: Mapping[str, str],
-    analysis: dict[str, object],
-) -> LineageFile:
-    """The lineage record of every variable, each recomputed from the rows it names."""
-    from .lineage_records import lineage_records
-
-    named = dict(tables) | {RAW_TABLES: raw_tables_frame(validations, sidecars)}
-    return lineage_records(variables, named, raw_csvs, sidecars, str(analysis["baseline_month"]))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from mining_report import recovery
 
-from conftest import ROOT, killed_run
+from conftest import ROOT, killed_run, start_rendering
 
 
 @contextlib.contextmanager
@@ -102,19 +102,8 @@ def test_a_run_after_kill_9_recovers_and_rebuilds(
 
     project = built_copy
     before = {n: (project / f"reports/crackdown.{n}").read_bytes() for n in ("html", "pdf")}
-    qmd = project / "reports/crackdown.qmd"
-    qmd.write_text(qmd.read_text() + "\nEdited.\n")
-    for old in (project / "logs/report").glob("render_*.log"):
-        old.unlink()
-    command = [sys.executable, "-m", "snakemake", "--cores", "2", "--config",
-               "render_engine=pandoc"]  # fmt: skip
-    run = subprocess.Popen(command, cwd=project, env=built_env, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and run.poll() is None:
-        if list((project / "logs/report").glob("render_*.log")):
-            break
-        time.sleep(0.05)
+    run = start_rendering(project, built_env, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
     time.sleep(0.3)
     import os
 
@@ -129,7 +118,7 @@ def test_a_run_after_kill_9_recovers_and_rebuilds(
     done = subprocess.run([sys.executable, "-m", "mining_report.recovery"], cwd=project,
                           env=env, capture_output=True, text=True)  # fmt: skip
     assert done.returncode == 0, done.stderr
-    done = subprocess.run([*command, "--rerun-incomplete"], cwd=project, env=built_env,
+    done = subprocess.run([*run.args, "--rerun-incomplete"], cwd=project, env=built_env,
                           capture_output=True, text=True)  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Published reports/crackdown.html" in done.stderr

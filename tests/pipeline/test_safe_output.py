@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 from pypdf import PdfReader
 
-from conftest import snakemake
+from conftest import resign, snakemake
 
 HOSTILE = (
     "</script><script>window.pwned=1</script> #set page(fill: red) $x^2$ "
@@ -39,10 +37,7 @@ def hostile_build(
     )
     assert HOSTILE.encode() in data
     raw.write_bytes(data)
-    meta_path = raw.with_name("source_conflicts.meta.yml")
-    meta = yaml.safe_load(meta_path.read_text())
-    meta["sha256"] = hashlib.sha256(data).hexdigest()
-    meta_path.write_text(yaml.safe_dump(meta, allow_unicode=True))
+    resign(raw)
     done = snakemake(project, "--config", f"render_engine={render_engine}", env=built_env)
     assert done.returncode == 0, done.stderr[-3000:]
     return project

@@ -147,15 +147,21 @@ CROSS_CHECK = "data/processed/validation/network_hashrate.cross_check.json"
 BTC_DAILY = DAILY.path
 
 
+def table_inputs(sources):
+    """The files of a registry entry's inputs, each named after its argument: a raw
+    table as validated, any other table where its rule writes it."""
+    return {
+        argument: interim(source.name) if source.kind == "raw" else source.path
+        for argument, source in sources.items()
+    }
+
+
 def derive_inputs(wildcards):
     """A cleaned table's inputs, as the registry declares them: each named after the
     argument of its function it becomes; then the code, and the cross-check it awaits.
     """
     table = TABLES[wildcards.cleaned]
-    inputs = {
-        argument: interim(source.name) if source.kind == "raw" else source.path
-        for argument, source in table.inputs.items()
-    }
+    inputs = table_inputs(table.inputs)
     inputs["code"] = job_code(
         "jobs.derive", module_of(table.derive), module_of(table.model)
     )
@@ -172,22 +178,13 @@ def chart_inputs(wildcards):
     return inputs
 
 
-def numbers_raw_tables(group):
-    """The raw tables a group's numbers come from; every one for the group that
-    reports on the validation of all."""
-    return list(RAW_TABLES) if group.validations else group.raw_tables()
-
-
 def numbers_inputs(wildcards):
     """A group's tables, each named after its argument; the raw CSVs and sidecars its
     numbers' lineage names; the validation records where it reports on them; its code.
     """
     group = NUMBERS[wildcards.numbers]
-    inputs = {
-        argument: interim(source.name) if source.kind == "raw" else source.path
-        for argument, source in group.inputs.items()
-    }
-    raw = [RAW_TABLES[table] for table in numbers_raw_tables(group)]
+    inputs = table_inputs(group.inputs)
+    raw = [RAW_TABLES[table] for table in group.raw_tables(RAW_TABLES)]
     inputs["raw"] = raw
     inputs["meta"] = [sidecar(csv) for csv in raw]
     if group.validations:
@@ -196,7 +193,3 @@ def numbers_inputs(wildcards):
         )
     inputs["code"] = job_code("jobs.numbers", module_of(group.compute))
     return inputs
-
-
-def numbers_raw_csvs(wildcards):
-    return [RAW_TABLES[t] for t in numbers_raw_tables(NUMBERS[wildcards.numbers])]

@@ -20,7 +20,6 @@ rule numbers:
         compute=lambda wildcards: NUMBERS[wildcards.numbers].compute,
         options=lambda wildcards: NUMBERS[wildcards.numbers].option_values(config),
         baseline_month=config["analysis"]["baseline_month"],
-        raw_csvs=numbers_raw_csvs,
     message:
         "Computing the report's numbers on {wildcards.numbers} and where each comes from"
     run:

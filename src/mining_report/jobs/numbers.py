@@ -21,8 +21,8 @@ def main(job: Any) -> None:
     group = NUMBERS[job.wildcards.numbers]
     frames = read_tables({argument: job.input[argument] for argument in group.inputs})
     # Only the raw tables the group's numbers come from: their sidecars name the sources.
-    sidecars = load_sidecars(job.params.raw_csvs)
-    raw_csvs = {Path(csv).stem: csv for csv in job.params.raw_csvs}
+    sidecars = load_sidecars(job.input.raw)
+    raw_csvs = {Path(csv).stem: csv for csv in job.input.raw}
     named = {source.name: frames[argument] for argument, source in group.inputs.items()}
     arguments: dict[str, Any] = dict(frames) | dict(job.params.options)
     if group.validations:
