@@ -521,8 +521,8 @@ def network_hashrate(
         .properties(
             title=_title(
                 "Network hashrate through the crackdown",
-                f"Weekly mean of daily hashrate estimates, {first} to {last}; dashed: main "
-                "crackdown measures. " + SOURCE_COINMETRICS,
+                f"Weekly mean of daily hashrate estimates, {day_text(first)} to "
+                f"{day_text(last)}; dashed: main crackdown measures. " + SOURCE_COINMETRICS,
             ),
             description=(
                 f"Line chart of Bitcoin's weekly mean hashrate from {day_text(first)} to "
@@ -600,7 +600,8 @@ def prices_indexed(price_trends: pd.DataFrame) -> alt.TopLevelMixin:
     chart = (hundred + week + lines).properties(
         title=_title(
             "Bitcoin's price and miners' revenue per unit of hashrate",
-            f"Weekly, indexed to the week of {base:%d %B %Y} = 100, {first} to {last}. "
+            f"Weekly, indexed to the week of {day_text(base)} = 100, {day_text(first)} to "
+            f"{day_text(last)}. "
             "Hashprice: miner revenue per TH/s per day. " + SOURCE_COINMETRICS,
         ),
         description=(

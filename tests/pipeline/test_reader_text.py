@@ -289,3 +289,22 @@ def test_a_quoted_value_is_found_as_printed() -> None:
 )
 def test_the_dates_a_reference_may_not_hide(key: str, day: str | None) -> None:
     assert _own_date(ROOT, key) == day
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return []
+
+
+def test_chart_titles_write_their_dates_in_words(built_project: Path) -> None:
+    # A title or subtitle is read like the prose: "6 January 2020", never "2020-01-06".
+    specs = sorted((built_project / "reports/figures").glob("*.vl.json"))
+    assert len(specs) == 8
+    for spec in specs:
+        title = " ".join(_strings(json.loads(spec.read_text(encoding="utf-8"))["title"]))
+        assert title and not re.search(r"\d{4}-\d{2}-\d{2}", title), f"{spec.name}: {title}"
