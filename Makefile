@@ -23,8 +23,16 @@ help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' \
 	  $(MAKEFILE_LIST)
 
-report: $(STAMP) ## build the report: reports/<name>.html and .pdf (progress shown, log in logs/)
-	PYTHONPATH=src $(BIN)/python -m mining_report.launcher --cores $(CORES)
+# RENDER=quarto requires Quarto on PATH, RENDER=pandoc forces the portable fallback;
+# unset, the config's render_engine decides (auto: Quarto when it is on PATH).
+RENDER ?=
+ifneq ($(filter-out auto quarto pandoc,$(RENDER)),)
+$(error RENDER must be auto, quarto or pandoc, not '$(RENDER)')
+endif
+RENDER_CONFIG := $(if $(RENDER),--config render_engine=$(RENDER))
+
+report: $(STAMP) ## build the report: reports/<name>.html and .pdf (RENDER=quarto|pandoc picks the renderer)
+	PYTHONPATH=src $(BIN)/python -m mining_report.launcher --cores $(CORES) $(RENDER_CONFIG)
 
 run-report: $(STAMP) ## write Snakemake's own run report (every output, its rule, code and runtime)
 	PYTHONPATH=src $(BIN)/python -m mining_report.launcher --cores $(CORES) --quiet-success

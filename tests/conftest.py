@@ -22,7 +22,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,10 @@ settings.load_profile("suite")
 #: The folders the tests are layered in; a test's layer is the first folder under tests/.
 LAYERS = ("unit", "data", "pipeline", "cluster")
 #: Fixtures that build, render or browse: the pipeline layer's alone.
-PIPELINE_FIXTURES = {"built_project", "built_copy", "second_build", "built_env", "site", "browser"}
+PIPELINE_FIXTURES = {
+    "built_project", "built_copy", "second_build", "built_env", "site", "site_of",
+    "quarto_project", "browser",
+}  # fmt: skip
 
 #: What the pipeline writes, or caches; never copied into a test's project copy.
 GENERATED = {
@@ -52,6 +55,8 @@ GENERATED = {
     ".venv",
     ".lock-venv",
     ".tools",
+    ".quarto-cli",
+    ".quarto",
     ".snakemake",
     ".pytest_cache",
     ".ruff_cache",
@@ -142,17 +147,16 @@ def resign(csv: Path) -> None:
 
 def start_rendering(project: Path, env: dict[str, str], **popen: Any) -> subprocess.Popen:
     """Start a `snakemake` run on a new edition of the report (a sentence added, so that
-    both render jobs, and only they, run again); return it once a render has begun."""
+    the render job, and only it, runs again); return it once the render has begun."""
     qmd = project / "reports/crackdown.qmd"
     qmd.write_text(qmd.read_text() + "\nEdited.\n")
-    for old_log in (project / "logs/report").glob("render_*.log"):
-        old_log.unlink()
+    (project / "logs/report/render.log").unlink(missing_ok=True)
     command = [sys.executable, "-m", "snakemake", "--cores", "2", "--config",
                "render_engine=pandoc"]  # fmt: skip
     run = subprocess.Popen(command, cwd=project, env=env, **popen)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and run.poll() is None:
-        if list((project / "logs/report").glob("render_*.log")):
+        if (project / "logs/report/render.log").exists():
             break
         time.sleep(0.05)
     return run
@@ -229,8 +233,19 @@ class ColdBuild:
     claim it starts the run, and every worker waits for the exit status the run leaves
     in ``returncode``, so a run with workers still builds the project once."""
 
-    def __init__(self, base: Path, render_engine: str, after: ColdBuild | None = None) -> None:
+    def __init__(
+        self,
+        base: Path,
+        render_engine: str,
+        after: ColdBuild | None = None,
+        *,
+        rerender: bool = False,
+    ) -> None:
+        """``rerender``: copy the built project of ``after`` and render it again with
+        ``render_engine`` (only the render and what follows it run), instead of
+        building the project's sources from nothing."""
         self.base, self.render_engine, self.after = base, render_engine, after
+        self.rerender = rerender
         self.project = base / "project"
         self.returncode = base / "returncode"
         self.process: subprocess.Popen | None = None  # in the worker that started it
@@ -251,7 +266,11 @@ class ColdBuild:
             os.close(os.open(self.base / "claimed", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
         except FileExistsError:
             return  # another worker started it
-        copy_project(self.project)
+        if self.rerender:
+            assert self.after is not None and self.after.ended()
+            shutil.copytree(self.after.project, self.project, symlinks=True)
+        else:
+            copy_project(self.project)
         command = [sys.executable, "-m", "snakemake", "--cores", "2",
                    "--config", f"render_engine={self.render_engine}"]  # fmt: skip
         # The exit status is written by the shell that ran the build, whichever worker
@@ -304,15 +323,27 @@ def cold_builds(
     do (they use one core), and a second, independent one for the reproducibility test,
     started as soon as the first has ended."""
     used = {name for item in request.session.items for name in item.fixturenames}
-    if "site" in used and request.config.getoption("--site") is None:
-        used.add("built_project")
+    engines = {
+        item.callspec.params.get("engine")
+        for item in request.session.items
+        if hasattr(item, "callspec")
+    }
+    if request.config.getoption("--site") is None:
+        if "engine" in used or "site_of" in used:
+            used.add("built_project")
+        if "quarto" in engines or "site_of" in used or "quarto_project" in used:
+            used.add("quarto_project")
     shared = shared_temp(tmp_path_factory) / "cold-builds"
     builds: dict[str, ColdBuild] = {}
-    if used & {"built_project", "built_copy", "second_build"}:
+    if used & {"built_project", "built_copy", "second_build", "quarto_project"}:
         builds["built_project"] = ColdBuild(shared / "built", render_engine)
     if "second_build" in used:
         builds["second_build"] = ColdBuild(
             shared / "second-build", render_engine, after=builds["built_project"]
+        )
+    if "quarto_project" in used and shutil.which("quarto"):
+        builds["quarto_project"] = ColdBuild(
+            shared / "quarto-render", "quarto", after=builds["built_project"], rerender=True
         )
     for build in builds.values():
         build.start_when_ready()
@@ -345,19 +376,64 @@ def second_build(cold_builds: dict[str, ColdBuild]) -> Path:
     return cold_builds["second_build"].wait()
 
 
+#: The engines whose renders the acceptance tests check (see ``site``).
+ENGINES = ("pandoc", "quarto")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test of what a render published runs on each engine's render (it asks for
+    ``engine``, itself or through ``site``): the pandoc fallback's and Quarto's; with
+    --site, on the site given (of --render-engine) alone."""
+    if "engine" in metafunc.fixturenames:
+        given = metafunc.config.getoption("--site") is not None
+        engines = [metafunc.config.getoption("--render-engine")] if given else list(ENGINES)
+        metafunc.parametrize("engine", engines, scope="session")
+
+
+def quarto_path() -> str | None:
+    """The quarto on PATH (.ci/run puts Quarto 1.7.34 there)."""
+    return shutil.which("quarto")
+
+
 @pytest.fixture(scope="session")
-def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The published site the acceptance tests check: the one given with --site (the
-    Quarto rendering, in the report workflow), else one laid out from a built project
-    exactly as the workflow lays out GitHub Pages."""
+def quarto_project(cold_builds: dict[str, ColdBuild]) -> Path:
+    """The shared built project rendered again by the real Quarto: the same numbers,
+    charts and tables as ``built_project``, the report rendered by Quarto."""
+    require(quarto_path(), "Quarto 1.7.34 on PATH (.ci/run installs it), for its render")
+    return cold_builds["quarto_project"].wait()
+
+
+@pytest.fixture(scope="session")
+def site_of(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[str], Path]:
+    """The published site of an engine's render, laid out exactly as the report
+    workflow lays out GitHub Pages (index.html, the PDF and data/ beside it)."""
+    from mining_report.site import lay_out_site
+
+    sites: dict[str, Path] = {}
+
+    def site_of_engine(engine: str) -> Path:
+        if engine not in sites:
+            project = request.getfixturevalue(
+                "quarto_project" if engine == "quarto" else "built_project"
+            )
+            folder = tmp_path_factory.mktemp(f"site-{engine}") / "_site"
+            sites[engine] = lay_out_site(project / "reports", folder)
+        return sites[engine]
+
+    return site_of_engine
+
+
+@pytest.fixture(scope="session")
+def site(request: pytest.FixtureRequest, engine: str, site_of: Callable[[str], Path]) -> Path:
+    """The published site the acceptance tests check, once per engine (the pandoc
+    render and the Quarto one), or the one given with --site (the report workflow's)."""
     given = request.config.getoption("--site")
     if given is not None:
         assert (given / "index.html").is_file(), f"{given} holds no index.html"
         return given.resolve()
-    from mining_report.site import lay_out_site
-
-    project = request.getfixturevalue("built_project")
-    return lay_out_site(project / "reports", tmp_path_factory.mktemp("site") / "_site")
+    return site_of(engine)
 
 
 @pytest.fixture

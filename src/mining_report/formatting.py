@@ -37,8 +37,9 @@ def number(value: float, decimals: int = 0) -> str:
 
 
 def with_unit(value: float, unit: str, decimals: int = 0) -> str:
-    """'93.68 USD per TH/s': a number, a non-breaking space, its unit."""
-    return f"{number(value, decimals)}{NBSP}{unit}"
+    """'93.68 USD per TH/s': a number and its unit, joined by non-breaking spaces, so
+    that no line ends inside them."""
+    return f"{number(value, decimals)}{NBSP}{unit.replace(' ', NBSP)}"
 
 
 def typographic(text: str) -> str:

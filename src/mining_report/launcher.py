@@ -10,6 +10,7 @@ are passed to Snakemake unchanged.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -167,14 +168,32 @@ def _size(path: Path) -> str:
     raise AssertionError("unreachable")
 
 
+def rendered_by(project: Path) -> str | None:
+    """What rendered the published report, as its manifest records it."""
+    try:
+        record = json.loads((project / "reports" / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    found = record.get("rendered_by") if isinstance(record, dict) else None
+    return found if isinstance(found, str) else None
+
+
 def success_lines(project: Path, report_name: str) -> list[str]:
-    """Where the report is, how large, and how to open it."""
+    """Where the report is, how large, what rendered it and how to open it."""
     html = Path("reports") / f"{report_name}.html"
     pdf = Path("reports") / f"{report_name}.pdf"
     lines = ["The report is ready:"]
     for path, what in ((html, "interactive, works offline"), (pdf, "for print")):
         if (project / path).is_file():
             lines.append(f"  {path}  ({_size(project / path)}, {what})")
+    renderer = rendered_by(project)
+    if renderer and renderer.startswith("Quarto"):
+        lines.append(f"Rendered by {renderer}.")
+    elif renderer:
+        lines.append(
+            f"Rendered by {renderer}, the portable fallback (no quarto on PATH, or "
+            "RENDER=pandoc); install Quarto 1.7.34 to render with Quarto."
+        )
     lines.append(f"Open it with:  xdg-open {html}   (macOS: open {html})")
     lines.append("Step logs are in logs/; Snakemake's own log in .snakemake/log/.")
     return lines

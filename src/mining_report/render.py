@@ -1,16 +1,17 @@
 """Render the Quarto document to HTML and PDF, with Quarto or with pandoc + Typst.
 
-Quarto is the preferred engine. Where it is not installed, pandoc (shipped by the
-PyPI package pypandoc-binary) renders the same ``.qmd`` with the project's Lua
-filter, and the Typst compiler (PyPI package typst) turns pandoc's Typst output
-into the PDF. Both write through a temporary file, so a failed render never
+Quarto is the renderer: it renders the document in its project (reports/_quarto.yml,
+with the project's filters, format options and _variables.yml), both formats in one
+run. Where it is not installed, pandoc (shipped by the PyPI package pypandoc-binary)
+renders the same ``.qmd`` with the project's Lua filter, which supplies what Quarto
+would, and the Typst compiler (PyPI package typst) turns pandoc's Typst output into
+the PDF. Either way the report reaches its target only whole: a failed render never
 leaves a truncated report.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import os
 import re
 import shutil
@@ -22,6 +23,14 @@ from .errors import RenderError
 from .io import atomic_path, write_text
 
 ENGINES = ("auto", "quarto", "pandoc")
+
+#: The Quarto the project is tested with (.ci/run) and published with (report.yml).
+QUARTO_VERSION = "1.7.34"
+#: How a user gets it, said wherever it is missing.
+GET_QUARTO = (
+    f"install Quarto {QUARTO_VERSION} (https://quarto.org/docs/download/) and put it on "
+    "PATH, or render with the portable fallback: make report RENDER=pandoc"
+)
 
 #: How pandoc's citeproc (and Quarto, which runs it) reports a key with no reference:
 #: only a warning, after which the text shows "(key?)"; our render fails on it.
@@ -35,8 +44,23 @@ def choose_engine(setting: str) -> str:
     if setting == "auto":
         return "quarto" if shutil.which("quarto") else "pandoc"
     if setting == "quarto" and not shutil.which("quarto"):
-        raise RenderError("render_engine is 'quarto' but no quarto executable is on PATH")
+        raise RenderError(f"render_engine is 'quarto' but no quarto is on PATH: {GET_QUARTO}")
     return setting
+
+
+def engine_version(engine: str) -> str:
+    """The renderer as a reader of the log would name it: "Quarto 1.7.34", "pandoc 3.8"."""
+    if engine == "quarto":
+        command = [shutil.which("quarto") or "quarto", "--version"]
+        name = "Quarto"
+    else:
+        command, name = [pandoc_path(), "--version"], "pandoc"
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return f"{name} (version unknown)"
+    words = (done.stdout.splitlines() or [""])[0].split()
+    return f"{name} {words[-1]}" if words else f"{name} (version unknown)"
 
 
 def _inline_script(code: str) -> str:
@@ -83,9 +107,26 @@ def _run(command: list[str], cwd: Path, stdin: str | None = None) -> None:
     )
     if done.returncode != 0:
         raise RenderError(
-            f"{Path(command[0]).name} failed (exit {done.returncode}):\n{done.stderr.strip()}"
+            f"{Path(command[0]).name} failed (exit {done.returncode}): "
+            f"{failure_reason(done.stderr)}\n{done.stderr.strip()}"
         )
     check_citations(done.stderr)
+
+
+#: Colour codes Quarto puts around its messages.
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def failure_reason(messages: str) -> str:
+    """The line of a renderer's error output that says what went wrong: the project's
+    filter's own message, else the first error line, else the last line."""
+    lines = [_ANSI.sub("", line).strip() for line in messages.splitlines()]
+    lines = [line for line in lines if line]
+    for marks in (("report filter:",), ("ERROR", "error:", "Error")):
+        for line in lines:
+            if line.startswith(marks):
+                return line
+    return lines[-1] if lines else "no message"
 
 
 def check_citations(messages: str) -> None:
@@ -199,6 +240,7 @@ def pandoc_pdf(
             # The document's sections are ## headings (# is the title in Quarto).
             "--shift-heading-level-by=-1",
             "--metadata=chart-path-prefix:/",
+            f"--metadata=pdf-date:{date.isoformat()}",
             f"--include-in-header={(root / 'typst-header.typ').resolve()}",
             "--variable=papersize:a4",
             "--variable=section-numbering:1.1.",
@@ -224,53 +266,63 @@ def _epoch(date: dt.date) -> int:
     return int(dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC).timestamp())
 
 
-def quarto_render(qmd: Path, output: Path, to: str) -> None:
-    """Render with Quarto into ``output`` (its own filter list is in _quarto.yml).
+def quarto_render(
+    qmd: Path, outputs: dict[str, Path], metadata: dict[str, str] | None = None
+) -> None:
+    """Render ``qmd`` with Quarto in its own project, every format of the project's
+    _quarto.yml in one run (one Quarto start-up), then move each output to its target
+    in ``outputs`` (format → path: {"html": …, "typst": …}).
 
-    Two Quarto processes in one project folder race on its scratch files
-    (``.quarto/``, ``<name>_files/``), and Snakemake runs render_html and
-    render_pdf side by side; so each render holds an exclusive lock on the
-    document while Quarto runs, and the two take turns.
+    Quarto writes into the project's output-dir (the build folder), never beside the
+    document, so the published report is never overwritten by a render; the outputs
+    move to their targets only once every format has rendered.
     """
+    project = qmd.parent
+    config = quarto_project(project)
+    # Quarto renders a file its project does not list as a document of its own,
+    # without the project's filters, format options and _variables.yml.
+    if qmd.name not in config.get("project", {}).get("render", []):
+        raise RenderError(
+            f"{qmd} is not listed in project.render of {project / '_quarto.yml'}: Quarto "
+            "would render it without the project's filters and variables"
+        )
     quarto = shutil.which("quarto")
     if not quarto:
-        raise RenderError("quarto not found on PATH")
-    # Quarto writes into the project folder; a target elsewhere (the build folder) is
-    # rendered under a scratch name there and moved, so the published report in the
-    # project folder is never overwritten by a render.
-    elsewhere = output.parent.resolve() != qmd.parent.resolve()
-    name = f"_render-{output.name}" if elsewhere else output.name
-    # Quarto renders a copy whose numbers are marked for their lineage (mark_numbers).
-    marked = qmd.with_name(f"{qmd.stem}-marked-{to}.qmd")
-    with open(qmd, "rb") as document:
-        fcntl.flock(document, fcntl.LOCK_EX)
-        try:
-            marked.write_text(mark_numbers(qmd.read_text(encoding="utf-8")), encoding="utf-8")
-            _run([quarto, "render", marked.name, "--to", to, "--output", name], cwd=qmd.parent)
-            if elsewhere:
-                output.parent.mkdir(parents=True, exist_ok=True)
-                shutil.move(qmd.parent / name, output)
-        finally:
-            marked.unlink(missing_ok=True)
-            if elsewhere:
-                (qmd.parent / name).unlink(missing_ok=True)
+        raise RenderError(f"quarto not found on PATH: {GET_QUARTO}")
+    rendered = {fmt: quarto_output(project, config, qmd, fmt) for fmt in outputs}
+    for stale in rendered.values():
+        stale.unlink(missing_ok=True)
+    settings = [f"--metadata={key}:{value}" for key, value in (metadata or {}).items()]
+    _run([quarto, "render", qmd.name, "--to", "all", *settings], cwd=project)
+    for fmt in outputs:
+        if not rendered[fmt].is_file():
+            raise RenderError(f"quarto wrote no {fmt} output ({rendered[fmt]})")
+    for fmt, target in outputs.items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(rendered[fmt], target)
+
+
+#: The file extension of each format's output.
+EXTENSIONS = {"html": ".html", "typst": ".pdf"}
+
+
+def quarto_project(project: Path) -> dict:
+    """The settings of the Quarto project in ``project`` (its _quarto.yml)."""
+    import yaml
+
+    config = yaml.safe_load((project / "_quarto.yml").read_text(encoding="utf-8"))
+    return config if isinstance(config, dict) else {}
+
+
+def quarto_output(project: Path, config: dict, qmd: Path, fmt: str) -> Path:
+    """Where Quarto writes ``qmd`` rendered to ``fmt``: the project's output-dir."""
+    out_dir = config.get("project", {}).get("output-dir")
+    if not out_dir:
+        raise RenderError(f"{project / '_quarto.yml'}: project.output-dir is not set")
+    return project / out_dir / f"{qmd.stem}{EXTENSIONS[fmt]}"
 
 
 def write_header(path: Path, charts_js: Path | None = None, lineage_js: Path | None = None) -> None:
     """The page-header include that carries the vega bundle, the chart drawing and the
     numbers' popover."""
     write_text(path, vega_bundle_html(charts_js, lineage_js))
-
-
-#: A {{< var name >}} shortcode in the document.
-VAR_SHORTCODE = re.compile(r"\{\{< var ([\w-]+) >\}\}")
-
-
-def mark_numbers(text: str) -> str:
-    """Wrap every {{< var name >}} in [ ]{.lineage var="name"}.
-
-    Quarto resolves shortcodes before any user filter runs, so the filter could not
-    tell a number from the text around it; inside the span, the resolved value keeps
-    its name, and the filter shows its lineage as under the pandoc engine.
-    """
-    return VAR_SHORTCODE.sub(r'[{{< var \1 >}}]{.lineage var="\1"}', text)

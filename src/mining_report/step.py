@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .errors import EXPECTED_ERRORS
+from .errors import EXPECTED_ERRORS, ValidationFailed
 
 #: Each failed step of a run adds its one-line verdict here; the workflow's
 #: `onerror` prints them last, so a failure ends in a line that says what broke.
@@ -85,6 +85,8 @@ def one_line(err: BaseException) -> str:
     lines = [line for line in str(err).strip().splitlines() if line.strip()]
     if not lines:
         return type(err).__name__
+    if not isinstance(err, ValidationFailed):  # a renderer's output follows its first line
+        return lines[0]
     details = [line.strip()[2:] for line in lines[1:] if line.strip().startswith("- ")]
     if not details:
         return lines[0]

@@ -1,8 +1,7 @@
-"""The Quarto branch: the committed _quarto.yml agrees with the pandoc engine.
+"""The committed _quarto.yml agrees with the pandoc fallback's command line.
 
-Quarto itself cannot be installed on the development machines; the report workflow
-(.github/workflows/report.yml) renders with it. These tests check what can be
-checked without it.
+The renders themselves are tested in tests/pipeline/ (the real Quarto, installed by
+.ci/run, and the fallback); these check the settings without rendering.
 """
 
 from __future__ import annotations
@@ -140,14 +139,33 @@ def test_typst_format_matches_the_pandoc_pdf(
     assert not list(tmp_path.glob(".*.typ"))  # the intermediate is removed on failure too
 
 
-def test_the_project_filter_is_the_lua_filter_and_runs_before_quartos() -> None:
-    filters = PROJECT["filters"]
-    assert [(REPORTS / f).resolve() for f in filters] == [
-        (ROOT / "workflow/filters/report.lua").resolve()
-    ]
-    # Without a "quarto" entry, Quarto runs user filters before its own.
-    assert "quarto" not in filters
+def test_quarto_and_the_fallback_run_the_same_filters() -> None:
+    # Quarto: the report's blocks before it reads the figures (pre-ast), the lineage and
+    # the table labels once the document is final (post-render).
+    entries = {Path(f["path"]).name: f["at"] for f in PROJECT["filters"]}
+    assert entries == {
+        "report_blocks.lua": "pre-ast",
+        "report_lineage.lua": "post-render",
+        "report_table_labels.lua": "post-render",
+    }
+    fallback = (ROOT / "workflow/filters/report.lua").read_text()
+    for filter_file in PROJECT["filters"]:
+        path = (REPORTS / filter_file["path"]).resolve()
+        assert path.is_file(), path
+        # ... each of which the fallback's own filter runs too,
+        assert f'require("{path.stem}")' in fallback
+        # ... and whose edit renders the report again.
+        assert path.stem.removeprefix("report_") in RULES.split("REPORT_INPUTS = dict(")[1]
     assert 'lua_filter="workflow/filters/report.lua"' in RULES
+
+
+def test_quarto_renders_the_document_in_its_project_into_the_build_folder() -> None:
+    config = yaml.safe_load((ROOT / "config/config.yaml").read_text())
+    assert PROJECT["project"]["render"] == [f"{config['report']['name']}.qmd"]
+    # Never beside the document: the published report is replaced only by publishing.
+    assert PROJECT["project"]["output-dir"].startswith("_build/")
+    # Quarto writes its scratch folder here and a .gitignore naming it, unless one does.
+    assert "/.quarto/" in (REPORTS / ".gitignore").read_text().splitlines()
 
 
 def test_quarto_reads_the_variables_and_bibliography_the_dag_writes() -> None:

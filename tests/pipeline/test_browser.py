@@ -219,8 +219,3 @@ def test_printing_gives_a_clean_document(browser, html: Path) -> None:
     ):
         assert box["right"] <= width + 1
     page.close()
-
-
-def test_html_stays_small(html: Path) -> None:
-    size = html.stat().st_size
-    assert size <= 1.5 * 1024 * 1024, f"{size} bytes"

@@ -51,7 +51,7 @@ def test_slurm_profile_plans_the_whole_report(fresh_copy: tuple[Path, dict[str, 
     stats = job_stats(output)
     # Every rule of workflow/rules/ is planned: each feeds the report.
     assert set(stats) == set(rule_blocks()) | {"all"}
-    assert stats["render_html"] == stats["render_pdf"] == 1
+    assert stats["render"] == 1  # HTML and PDF, one Quarto run
     # One validation per raw table: a derive rule reads each of them.
     raw_tables = yaml.safe_load((project / "config/config.yaml").read_text())["raw_tables"]
     assert stats["validate_raw_table"] == len(raw_tables)
@@ -82,7 +82,7 @@ def test_layered_slurm_profiles_plan_the_report(
     output = done.stdout + done.stderr
     assert done.returncode == 0, output[-3000:]
     assert "Using profiles workflow/profiles/slurm and " in output
-    assert job_stats(output)["render_pdf"] == 1
+    assert job_stats(output)["render"] == 1
 
 
 @pytest.fixture
@@ -151,4 +151,4 @@ def test_every_job_announces_itself_and_writes_its_own_log(built_project: Path) 
     assert len(expected) >= 8 and len(set(expected)) == len(expected)
     written = [str(p.relative_to(built_project)) for p in (built_project / "logs").rglob("*")]
     assert sorted(p for p in written if p.endswith(".log")) == sorted(expected)
-    assert "with pandoc" in (built_project / "logs/report/render_html.log").read_text()
+    assert "with pandoc 3." in (built_project / "logs/report/render.log").read_text()

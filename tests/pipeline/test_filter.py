@@ -1,4 +1,4 @@
-"""The Lua filter's pandoc branch (and its Quarto switch), run through real pandoc."""
+"""The Lua filters as the pandoc fallback runs them (report.lua), through real pandoc."""
 
 from __future__ import annotations
 
@@ -99,18 +99,6 @@ def test_chart_paths_outside_the_report_are_refused(tmp_path: Path, path: str) -
     assert "outside the report folder" in done.stderr
 
 
-def test_under_quarto_only_charts_are_handled(tmp_path: Path) -> None:
-    # Quarto defines a global `quarto` table before user filters run.
-    wrapper = tmp_path / "as_quarto.lua"
-    wrapper.write_text(f'quarto = {{ version = "1.6.0" }}\ndofile("{FILTER}")\n')
-    done = pandoc(tmp_path, CHARTS + "\n{{< var share >}}\n", "html", lua=wrapper)
-    assert done.returncode == 0, done.stderr
-    html = done.stdout
-    assert "{{&lt; var share &gt;}}" in html or "{{< var share >}}" in html  # left to Quarto
-    assert "Figure\u00a01" not in html  # numbering left to Quarto
-    assert html.count("reportChart(") == 2  # charts still drawn
-
-
 TABLE = """\
 See @tbl-data.
 
@@ -171,7 +159,8 @@ def test_table_columns_align_numbers_right_and_label_cells(tmp_path: Path) -> No
     link = '<a href="data/tables/prices.csv">'
     assert f'<td style="text-align: left;" data-label="name">{link}' in html
     assert '<td style="text-align: right;" data-label="rows">1,234</td>' in html
-    assert '<td style="text-align: right;" data-label="share">12.5 %</td>' in html
+    # A number and its unit stay together in a table cell too.
+    assert '<td style="text-align: right;" data-label="share">12.5\u00a0%</td>' in html
     assert '<td style="text-align: left;" data-label="what">Weekly prices</td>' in html
     typ = pandoc(tmp_path, markdown, "typst").stdout
     assert "align: (left,left,right,right,)" in typ
@@ -194,6 +183,9 @@ def test_html_links_its_pdf_and_the_pdf_carries_its_metadata(tmp_path: Path) -> 
          f"--lua-filter={FILTER}"],
         cwd=tmp_path, capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
-    assert 'keywords: ("Bitcoin","mining")' in typst
-    assert '#set document(description: "A back\\\\slash subject")' in typst
+    assert 'keywords: ("Bitcoin","mining")' in typst  # pandoc's template, given strings
+    assert (
+        '#set document(title: "T", description: "A back\\\\slash subject", '
+        'keywords: ("Bitcoin", "mining"))'
+    ) in typst
     assert "PDF for print" not in typst

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+
+import pytest
 
 from mining_report.launcher import (
     failed_jobs,
@@ -102,6 +105,28 @@ def test_success_names_both_files_with_their_sizes(tmp_path: Path) -> None:
     assert "reports/r.html  (2.0 KiB" in text
     assert "reports/r.pdf  (300 bytes" in text
     assert "xdg-open reports/r.html" in text
+
+
+@pytest.mark.parametrize(
+    ("rendered_by", "said"),
+    [
+        ("Quarto 1.7.34", "Rendered by Quarto 1.7.34."),
+        ("pandoc 3.9", "Rendered by pandoc 3.9, the portable fallback"),
+        (None, None),
+    ],
+)
+def test_success_says_what_rendered_the_report(
+    tmp_path: Path, rendered_by: str | None, said: str | None
+) -> None:
+    (tmp_path / "reports").mkdir()
+    if rendered_by:
+        record = {"outputs": {}, "rendered_by": rendered_by}
+        (tmp_path / "reports/manifest.json").write_text(json.dumps(record))
+    lines = success_lines(tmp_path, "r")
+    told = [line for line in lines if line.startswith("Rendered by")]
+    assert len(told) == (0 if said is None else 1)
+    if said:
+        assert told[0].startswith(said)
 
 
 def test_verdicts_and_run_logs_of_an_earlier_run_are_not_this_runs(tmp_path: Path) -> None:

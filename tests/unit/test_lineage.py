@@ -13,7 +13,6 @@ import yaml
 from mining_report.lineage import Format, pick, quote, recompute
 from mining_report.lineage_records import lineage_records
 from mining_report.raw_lines import line_ranges, read_with_lines
-from mining_report.render import mark_numbers
 
 from conftest import sidecar
 
@@ -135,10 +134,3 @@ def test_line_ranges_read_as_a_reader_writes_them() -> None:
     assert line_ranges([126, 124, 125, 130]) == "lines 124\u2013126, 130"
     many = line_ranges(list(range(2, 200, 2)))
     assert many.startswith("lines 2, 4, 6, 8, 10, 12, \u2026") and "(99 lines in all)" in many
-
-
-def test_quarto_sees_each_number_marked_with_its_name() -> None:
-    text = "China held {{< var china_share_baseline >}} of it."
-    assert mark_numbers(text) == (
-        'China held [{{< var china_share_baseline >}}]{.lineage var="china_share_baseline"} of it.'
-    )

@@ -23,6 +23,46 @@ def test_quarto_requested_but_missing_is_an_error(monkeypatch: pytest.MonkeyPatc
         render.choose_engine("quarto")
 
 
+def test_quarto_missing_says_how_to_get_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(render.shutil, "which", lambda name: None)
+    with pytest.raises(render.RenderError) as raised:
+        render.choose_engine("quarto")
+    message = str(raised.value)
+    assert "\n" not in message
+    assert "Quarto 1.7.34" in message and "RENDER=pandoc" in message
+
+
+def test_quarto_renders_only_a_document_its_project_lists(tmp_path) -> None:
+    # Quarto would render an unlisted file standalone: no filters, no _variables.yml.
+    (tmp_path / "_quarto.yml").write_text(
+        "project:\n  render: [report.qmd]\n  output-dir: _build/quarto\n"
+    )
+    (tmp_path / "copy.qmd").write_text("---\ntitle: x\n---\n")
+    with pytest.raises(render.RenderError, match=r"not listed in project\.render"):
+        render.quarto_render(tmp_path / "copy.qmd", {"html": tmp_path / "out.html"})
+
+
+def test_quarto_writes_into_the_projects_output_folder(tmp_path) -> None:
+    (tmp_path / "_quarto.yml").write_text("project:\n  output-dir: _build/quarto\n")
+    config = render.quarto_project(tmp_path)
+    qmd = tmp_path / "report.qmd"
+    assert render.quarto_output(tmp_path, config, qmd, "typst") == (
+        tmp_path / "_build/quarto/report.pdf"
+    )
+    with pytest.raises(render.RenderError, match="output-dir is not set"):
+        render.quarto_output(tmp_path, {}, qmd, "html")
+
+
+def test_a_failed_render_is_told_by_its_own_line() -> None:
+    messages = (
+        "\x1b[1mpandoc\x1b[22m\n  to: html\nWARNING: ?var:nowhere\n"
+        "report filter: unknown variable 'nowhere' in {{< var nowhere >}}\nERROR: exit 1\n"
+    )
+    assert render.failure_reason(messages).startswith("report filter: unknown variable")
+    assert render.failure_reason("x\nERROR: Typst failed\n") == "ERROR: Typst failed"
+    assert render.failure_reason("") == "no message"
+
+
 def test_unknown_engine_is_rejected() -> None:
     with pytest.raises(ValueError, match="auto, quarto, pandoc"):
         render.choose_engine("latex")

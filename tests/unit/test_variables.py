@@ -72,8 +72,9 @@ def test_numbers_have_thousands_separators_and_fixed_decimals() -> None:
 
 
 def test_a_unit_follows_a_non_breaking_space() -> None:
-    assert with_unit(93.675001, "USD per TH/s", 2) == "93.68\u00a0USD per TH/s"
-    assert with_unit(1500, "CNY per TH/s") == "1,500\u00a0CNY per TH/s"
+    # No line may end inside a number and its unit: "per" and "TH/s" stay together.
+    assert with_unit(93.675001, "USD per TH/s", 2) == "93.68\u00a0USD\u00a0per\u00a0TH/s"
+    assert with_unit(1500, "CNY per TH/s") == "1,500\u00a0CNY\u00a0per\u00a0TH/s"
 
 
 def test_days_read_9_june_2021_and_months_june_2021() -> None:
@@ -614,12 +615,12 @@ def test_asking_prices_first_and_last_efficient_months_and_the_gap() -> None:
         "asic_gap_first": "April 2021",
         "asic_gap_last": "May 2021",
         "asic_first_month": "March 2021",
-        "asic_first_efficient_median": "88.46\u00a0USD per TH/s",
+        "asic_first_efficient_median": "88.46\u00a0USD\u00a0per\u00a0TH/s",
         # The first efficient price after the gap (April and May): June, not July.
         "asic_resumed_month": "June 2021",
-        "asic_resumed_efficient_median": "35.93\u00a0USD per TH/s",
+        "asic_resumed_efficient_median": "35.93\u00a0USD\u00a0per\u00a0TH/s",
         "asic_last_month": "July 2021",
-        "asic_last_efficient_median": "30.00\u00a0USD per TH/s",
+        "asic_last_efficient_median": "30.00\u00a0USD\u00a0per\u00a0TH/s",
         "asic_listing_count": "13",  # 4 + 3 + 2 + 1 + 2 + 1
     }
 
@@ -717,7 +718,7 @@ def test_press_figures_as_quoted() -> None:
     assert press_figure_variables(machine_flows()) == {
         "machines_idle_in_storage": "700,000",
         "machines_stuck_in_sichuan": "2,000,000",
-        "mega_farms_expanded": "8\u00a0of the 10 largest",  # the row's own unit
+        "mega_farms_expanded": "8\u00a0of\u00a0the\u00a010\u00a0largest",  # the row's own unit
         "marathon_bitmain_machines": "30,000",
         "bitriver_machines": "200,000",
         "bitcluster_machines": "5,000",
@@ -725,11 +726,11 @@ def test_press_figures_as_quoted() -> None:
         "bit_mining_kazakhstan_machines": "7,849",
         "s19_price_fall": "41.7\u00a0%",
         "top_tier_price_fall": "75\u00a0%",
-        "secondhand_cny_april": "600\u00a0CNY per TH/s",
-        "secondhand_cny_june": "150\u00a0CNY per TH/s",
-        "luxor_summer_high": "119.25\u00a0USD per TH/s",
-        "luxor_summer_low": "62.04\u00a0USD per TH/s",
-        "luxor_q3_close": "93.68\u00a0USD per TH/s",
+        "secondhand_cny_april": "600\u00a0CNY\u00a0per\u00a0TH/s",
+        "secondhand_cny_june": "150\u00a0CNY\u00a0per\u00a0TH/s",
+        "luxor_summer_high": "119.25\u00a0USD\u00a0per\u00a0TH/s",
+        "luxor_summer_low": "62.04\u00a0USD\u00a0per\u00a0TH/s",
+        "luxor_q3_close": "93.68\u00a0USD\u00a0per\u00a0TH/s",
         "kazakh_facility_rigs": "2,500",
         "bitmain_countries": "the United States, Canada and Russia",
         "bitmain_suspension_day": "23 June 2021",

@@ -17,6 +17,8 @@ put_package_on_pythonpath(str(Path(workflow.basedir) / "src"))
 from mining_report.planning import check_citations, check_config, check_raw_inputs
 from mining_report.provenance import sidecar_path
 from mining_report.publish import NotPublished, out_of_date, publish_report
+from mining_report.errors import RenderError
+from mining_report.render import choose_engine
 
 REPORT = config["report"]["name"]
 REPORT_QMD = f"reports/{REPORT}.qmd"
@@ -122,6 +124,18 @@ refuse_to_plan(
     + check_raw_snapshots(RAW_TABLES)
     + check_citations(REPORT_QMD, RAW_TABLES)
 )
+
+
+def render_engine(setting):
+    """The engine this run renders with: ``auto`` is Quarto when it is on PATH. A
+    Quarto asked for but missing stops the run here, before any job starts."""
+    try:
+        return choose_engine(setting)
+    except RenderError as err:
+        refuse_to_plan([str(err)])
+
+
+RENDER_ENGINE = render_engine(config["render_engine"])
 
 
 def interim(table):

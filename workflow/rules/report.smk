@@ -141,6 +141,11 @@ REPORT_INPUTS = dict(
     page_script="reports/pandoc-page.js",
     typst_header="reports/typst-header.typ",
     lua_filter="workflow/filters/report.lua",
+    # The filters Quarto runs itself, which report.lua runs for the fallback.
+    filters=expand(
+        "workflow/filters/report_{name}.lua", name=["blocks", "lineage", "table_labels"]
+    ),
+    filter_helpers="workflow/filters/report_common.lua",
     variables="reports/_variables.yml",
     lineage="reports/_lineage.json",
     bibliography="reports/_build/references.json",
@@ -152,42 +157,23 @@ REPORT_INPUTS = dict(
 )
 
 
-# The self-contained, offline HTML page.
-rule render_html:
+# The self-contained, offline HTML page and the PDF publication, typeset by Typst:
+# one Quarto run renders both (or the pandoc fallback, side by side).
+rule render:
     input:
         **REPORT_INPUTS,
     output:
-        report(BUILD_HTML, caption="../report/report.rst", category="Report"),
+        html=report(BUILD_HTML, caption="../report/report.rst", category="Report"),
+        pdf=report(BUILD_PDF, caption="../report/report.rst", category="Report"),
     log:
-        "logs/report/render_html.log",
+        "logs/report/render.log",
     conda:
         "../envs/pipeline.yaml"
     params:
-        engine=config["render_engine"],
-        format="html",
+        engine=RENDER_ENGINE,
         date=config["report"]["date"],
     message:
-        "Rendering {output}"
-    script:
-        "../scripts/render.py"
-
-
-# The PDF publication, typeset by Typst.
-rule render_pdf:
-    input:
-        **REPORT_INPUTS,
-    output:
-        report(BUILD_PDF, caption="../report/report.rst", category="Report"),
-    log:
-        "logs/report/render_pdf.log",
-    conda:
-        "../envs/pipeline.yaml"
-    params:
-        engine=config["render_engine"],
-        format="typst",
-        date=config["report"]["date"],
-    message:
-        "Rendering {output}"
+        "Rendering {output.html} and {output.pdf} with {params.engine}"
     script:
         "../scripts/render.py"
 
@@ -221,6 +207,7 @@ rule manifest:
         "logs/report/manifest.log",
     params:
         published=PUBLISHED,
+        engine=RENDER_ENGINE,
     message:
         "Writing the manifest of the build"
     run:

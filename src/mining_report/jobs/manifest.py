@@ -6,7 +6,7 @@ from typing import Any
 
 from ..io import write_text
 from ..manifest import manifest, tool_versions
-from ..render import pandoc_path
+from ..render import engine_version, pandoc_path
 
 
 def main(job: Any) -> None:
@@ -14,4 +14,5 @@ def main(job: Any) -> None:
     outputs = [Path(p) for p in job.input.outputs]
     published = dict(job.params.published)
     record = manifest(raw, outputs, tool_versions(pandoc_path()), published)
+    record["rendered_by"] = engine_version(job.params.engine)
     write_text(job.output[0], json.dumps(record, indent=1, sort_keys=True) + "\n")

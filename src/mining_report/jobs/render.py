@@ -1,11 +1,13 @@
-"""Render the report to HTML or PDF with the configured engine.
+"""Render the report to HTML and PDF with the engine the run was planned with.
 
 Run as a script of its own (workflow/scripts/render.py) in the rules' conda
-environment, which brings Quarto where it is the engine.
+environment, which brings Quarto where it is the engine. Quarto renders both
+formats in one run; the pandoc fallback renders them side by side.
 """
 
 import datetime as dt
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +16,14 @@ from .. import render
 
 def main(job: Any) -> None:
     engine = render.choose_engine(job.params.engine)
-    target = Path(job.output[0])
-    fmt = job.params.format
-    logging.getLogger("render").info("rendering %s with %s", target, engine)
+    html, pdf = Path(job.output.html), Path(job.output.pdf)
     qmd = Path(job.input.qmd)
+    date = dt.date.fromisoformat(job.params.date)
+    logging.getLogger("render").info(
+        "rendering %s and %s with %s", html, pdf, render.engine_version(engine)
+    )
     if engine == "quarto":
-        render.quarto_render(qmd, target, to=fmt)
+        render.quarto_render(qmd, {"html": html, "typst": pdf}, {"pdf-date": date.isoformat()})
         return
     common = dict(
         lua_filter=Path(job.input.lua_filter),
@@ -27,15 +31,19 @@ def main(job: Any) -> None:
         variables=Path(job.input.variables),
         lineage=Path(job.input.lineage),
     )
-    if fmt == "html":
-        render.pandoc_html(
-            qmd,
-            target,
-            header=Path(job.input.header),
-            css=Path(job.input.css),
-            page_css=Path(job.input.page_css),
-            page_script=Path(job.input.page_script),
-            **common,
-        )
-    else:
-        render.pandoc_pdf(qmd, target, date=dt.date.fromisoformat(job.params.date), **common)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        renders = [
+            pool.submit(
+                render.pandoc_html,
+                qmd,
+                html,
+                header=Path(job.input.header),
+                css=Path(job.input.css),
+                page_css=Path(job.input.page_css),
+                page_script=Path(job.input.page_script),
+                **common,
+            ),
+            pool.submit(render.pandoc_pdf, qmd, pdf, date=date, **common),
+        ]
+        for done in renders:
+            done.result()  # the first failure is raised, after both have ended
