@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from mining_report.render import QUARTO_VERSION
+
 from conftest import CLUSTER_PROFILES, ROOT, SLURM_HELPER, rule_blocks
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
@@ -104,7 +106,7 @@ def test_pages_deployment_has_the_permissions_and_environment_it_needs() -> None
     test_run = render["steps"][tested]
     assert test_run["env"]["CI"] == "true"
     acceptance = ("test_browser.py", "test_accessibility.py", "test_links.py", "test_pdf.py",
-                  "test_safe_output.py")  # fmt: skip
+                  "test_safe_output.py", "test_lineage_page.py")  # fmt: skip
     for part in (*(f"tests/pipeline/{name}" for name in acceptance), "--site _site",
                  "--render-engine quarto"):  # fmt: skip
         assert part in test_run["run"], part
@@ -199,3 +201,19 @@ def test_every_raw_snapshot_is_configured_with_a_sidecar_and_a_model() -> None:
         assert path.stem == table, csv
         assert (ROOT / path.with_name(f"{table}.meta.yml")).is_file(), csv
         assert table in RAW_MODELS, f"no pandera model for {table} in RAW_MODELS"
+
+
+@pytest.mark.parametrize("workflow", ["report.yml", "tests.yml"])
+def test_github_renders_with_the_quarto_tested_here(workflow: str) -> None:
+    # The version .ci/run installs and the render tests check, and a Typst that can
+    # place the charts' vector PDFs (Quarto 1.7 ships 0.13).
+    spec = yaml.safe_load((ROOT / ".github/workflows" / workflow).read_text())
+    steps = [step for job in spec["jobs"].values() for step in job["steps"]]
+    (quarto,) = [
+        s for s in steps if s.get("uses", "").startswith("quarto-dev/quarto-actions/setup")
+    ]
+    assert str(quarto["with"]["version"]) == QUARTO_VERSION
+    (typst,) = [s for s in steps if s.get("uses", "").startswith("typst-community/setup-typst")]
+    assert str(typst["with"]["typst-version"]) >= "0.14"
+    assert any("QUARTO_TYPST=" in s.get("run", "") for s in steps)
+    assert f"QUARTO_VERSION={QUARTO_VERSION}" in (ROOT / ".ci/run").read_text()

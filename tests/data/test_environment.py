@@ -10,6 +10,8 @@ from pathlib import Path
 
 import yaml
 
+from mining_report.render import QUARTO_VERSION
+
 from conftest import ROOT, require
 
 
@@ -64,6 +66,9 @@ def test_environment_yml_lists_the_locked_packages_at_locked_versions() -> None:
     locked = lock()
     assert {name: locked[name] for name in env} == env
     assert {"python", "pip", "quarto"} <= conda_packages(ROOT / "environment.yml")
+    # The Quarto the render tests run (.ci/run) and the report workflow publishes with.
+    spec = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert f"quarto={QUARTO_VERSION}" in spec["dependencies"]
 
 
 def test_rule_environment_matches_environment_yml() -> None:
