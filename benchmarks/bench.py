@@ -15,6 +15,11 @@ in the working tree), with HOME pointed at a temporary folder, on the pandoc eng
              jobs it reran replayed in one process, beside the floor (how much of a
              cold build's work an edit must redo);
 - suite:     the README's test command (`pytest`, with CI=true), once;
+- render:    the render job of the cold build replayed alone with each engine: Quarto
+             (both formats in one run), beside the pandoc fallback's render of the
+             report and Quarto's render of a one-paragraph document to both formats
+             (its own fixed start-up); and the sizes of both engines' HTML and PDF
+             (only where quarto is on PATH);
 - rows x100: the daily Coin Metrics fields grown to 100 times their rows with
              synthetic earlier days (the real rows repeated, dates moved back; the
              daily window in the copy's vocabularies widened to admit them, and the
@@ -22,8 +27,9 @@ in the working tree), with HOME pointed at a temporary folder, on the pandoc eng
              with it), then a full build (--rows; off by default, it takes minutes).
 
 Targets on 2 cores: cold <= 2 x floor, edit <= 0.35 x cold, no-op <= 1.2 x
-`snakemake --version`, suite <= 120 s; rows x100 <= 1.5 x cold with the HTML at most
-5 % larger.
+`snakemake --version`, suite <= 120 s; Quarto's render <= 1.2 x (one-paragraph
+render + pandoc render); the pandoc HTML <= 1.5 MiB; rows x100 <= 1.5 x cold with the
+HTML at most 5 % larger.
 """
 
 from __future__ import annotations
@@ -118,6 +124,40 @@ def grow_daily(project: Path, factor: int) -> None:
     schemas.write_text(schemas.read_text().replace(old, "NETWORK_HASHRATE_TOLERANCE = 100.0"))
 
 
+#: A one-paragraph Quarto document in both of the report's formats: Quarto's own
+#: fixed cost of a render.
+ONE_PARAGRAPH = "---\ntitle: One paragraph\nformat: [html, typst]\n---\n\nOne paragraph.\n"
+
+
+def render_rows(project: Path, records: Path, work: Path, env: dict[str, str], repeat: int):
+    """The render job of a cold build replayed with each engine; Quarto's one paragraph."""
+    one = work / "one-paragraph"
+    one.mkdir()
+    (one / "one.qmd").write_text(ONE_PARAGRAPH)
+    replay = [sys.executable, str(ROOT / "benchmarks/floor.py"), str(records), "--only", "render"]
+    quarto, pandoc, paragraph, sizes = [], [], [], {}
+    for _ in range(repeat):
+        pandoc.append(timed([*replay, "--set", "engine=pandoc"], project, env))
+        sizes["pandoc"] = [(project / f"reports/_build/crackdown.{x}").stat().st_size
+                           for x in ("html", "pdf")]  # fmt: skip
+        quarto.append(timed([*replay, "--set", "engine=quarto"], project, env))
+        sizes["Quarto"] = [(project / f"reports/_build/crackdown.{x}").stat().st_size
+                           for x in ("html", "pdf")]  # fmt: skip
+        paragraph.append(timed(["quarto", "render", "one.qmd", "--to", "all"], one, env))
+    yardstick = median(paragraph) + median(pandoc)
+    rows = [
+        ("render, Quarto", median(quarto), f"{median(quarto) / yardstick:.2f} x (1 + 2)",
+         "<= 1.2 x (one paragraph + pandoc)"),
+        ("  1 one paragraph", median(paragraph), "", "(Quarto's own start-up)"),
+        ("  2 pandoc render", median(pandoc), "", "(the fallback, both formats)"),
+    ]  # fmt: skip
+    for engine, (html, pdf) in sizes.items():
+        target = "HTML <= 1.5 MiB" if engine == "pandoc" else "(Quarto's theme inlined)"
+        rows.append((f"  size, {engine}", None, f"HTML {html / 2**20:.2f} MiB, PDF "
+                     f"{pdf / 2**10:.0f} KiB", target))  # fmt: skip
+    return rows
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values)
 
@@ -207,6 +247,10 @@ def main() -> None:
             ("  its jobs, one process", median(edit_floors),
              f"{median(edit_floors) / floor_m:.2f} x floor", "(the edit's own work)"),
         ]  # fmt: skip
+        if shutil.which("quarto"):
+            rows += render_rows(work / "cold0", work / "jobs0", work, env, args.repeat)
+        else:
+            rows.append(("render, Quarto", None, "not measured: no quarto on PATH", ""))
         if not args.no_suite:
             suite_env = dict(os.environ, CI="true")
             suite_env.pop("PYTHONPATH", None)
@@ -224,7 +268,8 @@ def main() -> None:
                          "<= 1.5 x cold, HTML <= +5 %"))  # fmt: skip
         print(f"{'case':<22}{'median s':>10}  {'ratio':<28}target")
         for name, seconds, ratio, target in rows:
-            print(f"{name:<22}{seconds:>10.2f}  {ratio:<28}{target}")
+            shown = "" if seconds is None else f"{seconds:.2f}"
+            print(f"{name:<22}{shown:>10}  {ratio:<28}{target}")
         print(f"\nHTML {html / 1024:.0f} KiB, PDF {pdf / 1024:.0f} KiB")
         print(f"runs per case: {args.repeat} (no-op and --version: {len(noop)})")
     finally:

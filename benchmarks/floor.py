@@ -5,10 +5,15 @@ and its input, output, params, wildcards and log). Run from a fresh copy of the
 project, this calls the same job functions with the same arguments, one after another
 in this one process, so it pays each import once and no scheduler at all: the time
 the work itself takes. Usage: python benchmarks/floor.py <folder>
+
+With ``--only KIND`` it replays the jobs of that kind alone, and ``--set NAME=VALUE``
+changes a parameter of theirs (the render job with another engine: ``--only render
+--set engine=quarto``).
 """
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import pickle
 import sys
@@ -42,14 +47,17 @@ class Job:
             setattr(self, part, Named(*record[part]))
 
 
-def main(folder: Path) -> None:
+def main(folder: Path, only: str | None = None, settings: dict[str, str] | None = None) -> None:
     start = time.perf_counter()
     sys.path.insert(0, "src")
     records = sorted(folder.glob("*.pickle"), key=lambda p: int(p.name.split("-")[0]))
+    records = [path for path in records if only is None or path.stem.endswith(f"-{only}")]
     times = []
     for path in records:
         record = pickle.loads(path.read_bytes())
         job = Job(record)
+        for name, value in (settings or {}).items():
+            setattr(job.params, name, value)
         for output in job.output:
             Path(output).parent.mkdir(parents=True, exist_ok=True)
         Path(job.log[0]).parent.mkdir(parents=True, exist_ok=True)
@@ -63,4 +71,10 @@ def main(folder: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path, help="the jobs a build recorded")
+    parser.add_argument("--only", help="replay the jobs of this kind alone")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="change a parameter of the jobs replayed")  # fmt: skip
+    args = parser.parse_args()
+    main(args.folder, args.only, dict(item.split("=", 1) for item in args.set))
