@@ -126,7 +126,9 @@ def grow_daily(project: Path, factor: int) -> None:
 
 #: A one-paragraph Quarto document in both of the report's formats: Quarto's own
 #: fixed cost of a render.
-ONE_PARAGRAPH = "---\ntitle: One paragraph\nformat: [html, typst]\n---\n\nOne paragraph.\n"
+ONE_PARAGRAPH = (
+    "---\ntitle: One paragraph\nformat:\n  html: default\n  typst: default\n---\n\nOne paragraph.\n"
+)
 
 
 def render_rows(project: Path, records: Path, work: Path, env: dict[str, str], repeat: int):

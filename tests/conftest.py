@@ -148,7 +148,7 @@ def resign(csv: Path) -> None:
 def start_rendering(project: Path, env: dict[str, str], **popen: Any) -> subprocess.Popen:
     """Start a `snakemake` run on a new edition of the report (a sentence added, so that
     the render job, and only it, runs again); return it once the render has begun."""
-    qmd = project / "reports/crackdown.qmd"
+    qmd = project / "reports/index.qmd"
     qmd.write_text(qmd.read_text() + "\nEdited.\n")
     (project / "logs/report/render.log").unlink(missing_ok=True)
     command = [sys.executable, "-m", "snakemake", "--cores", "2", "--config",
@@ -480,8 +480,18 @@ def browser(tmp_path_factory: pytest.TempPathFactory):
 # The HTML report in the browser ------------------------------------------------
 
 
+#: A {{< var name >}} shortcode of the document, in either spelling: spaced in the
+#: front matter, compact ({{<var name >}}) in the body.
+VAR_SHORTCODE = re.compile(r"\{\{<\s*var\s+([\w-]+)\s*>\}\}")
+
+
+def quoted_variables() -> list[str]:
+    """The name of every number the document quotes, in the order of the text."""
+    return VAR_SHORTCODE.findall((ROOT / "reports/index.qmd").read_text(encoding="utf-8"))
+
+
 def chart_ids() -> list[str]:
-    qmd = (ROOT / "reports/crackdown.qmd").read_text()
+    qmd = (ROOT / "reports/index.qmd").read_text()
     return re.findall(r"::: \{#(fig-[\w-]+) \.chart", qmd)
 
 

@@ -74,17 +74,16 @@ def _inline_style(path: Path) -> str:
     return f"<style>\n{css}\n</style>\n"
 
 
-def vega_bundle_html(charts_js: Path | None = None, lineage_js: Path | None = None) -> str:
+def vega_bundle_html(*scripts: Path) -> str:
     """vega, vega-lite and vega-embed as one inline <script>, for the page header,
-    followed by the report's own chart drawing (``charts_js``) and the popover that
-    shows where each number comes from (``lineage_js``), when given: the header is
-    the one include both engines put in the page."""
+    followed by the report's own ``scripts`` (the chart drawing, the popover showing
+    where each number comes from, the page's furniture), each inline: the header is the
+    one include both engines put in the page."""
     import vl_convert
 
     html = _inline_script(vl_convert.javascript_bundle())
-    for script in (charts_js, lineage_js):
-        if script is not None:
-            html += _inline_script(script.read_text(encoding="utf-8"))
+    for script in scripts:
+        html += _inline_script(script.read_text(encoding="utf-8"))
     return html
 
 
@@ -159,10 +158,10 @@ def _pandoc_common(
     return [
         pandoc_path(),
         "-",  # the document, from document_text(qmd)
-        # Without raw HTML: pandoc reads each {{< var name >}} as the start of an HTML
-        # <var> element and searches the rest of the text for its end, which took 0.4 s
-        # of each render. The document has no raw HTML (a test keeps it so) and its
-        # comments are removed before pandoc reads it (document_text).
+        # Without raw HTML: pandoc would read each {{<var name >}} as an HTML <var> tag
+        # (and the spaced {{< var name >}} costs it 0.4 s a render to rule one out). The
+        # document has no raw HTML (a test keeps it so) and its comments are removed
+        # before pandoc reads it (document_text).
         "--from=markdown-raw_html",
         "--wrap=none",
         "--standalone",
@@ -187,29 +186,19 @@ def pandoc_html(
     variables: Path,
     header: Path,
     css: Path,
-    page_css: Path,
-    page_script: Path,
     lineage: Path | None = None,
 ) -> None:
-    """Self-contained HTML: the page, its style and the vega bundle in one file.
-
-    ``page_css`` and ``page_script`` give the page what Quarto's HTML format gives
-    its readers (a centred column, the contents in a sidebar, heading anchors, hover
-    previews of citations and cross-references); Quarto needs neither.
-    """
+    """Self-contained HTML: the page, its style and the header's scripts in one file."""
     with atomic_path(html) as tmp, tempfile.TemporaryDirectory() as scratch:
-        after_body = Path(scratch) / "page-script.html"
-        after_body.write_text(_inline_script(page_script.read_text(encoding="utf-8")))
-        # The style sheets go in inline, as the scripts do: the page links no file, so
+        # The style sheet goes in inline, as the scripts do: the page links no file, so
         # pandoc's --embed-resources, which takes a second to read through the 1.4 MB
         # header for resources to embed, has nothing to do and is not asked for.
         styles = Path(scratch) / "styles.html"
-        styles.write_text("".join(_inline_style(path) for path in (css, page_css)))
+        styles.write_text(_inline_style(css))
         command = _pandoc_common(lua_filter, bibliography, variables, lineage) + [
             "--to=html5",
             f"--include-in-header={styles}",
             f"--include-in-header={header.resolve()}",
-            f"--include-after-body={after_body}",
             f"--output={tmp.resolve()}",
         ]
         _run(command, cwd=qmd.parent, stdin=document_text(qmd))
@@ -322,7 +311,6 @@ def quarto_output(project: Path, config: dict, qmd: Path, fmt: str) -> Path:
     return project / out_dir / f"{qmd.stem}{EXTENSIONS[fmt]}"
 
 
-def write_header(path: Path, charts_js: Path | None = None, lineage_js: Path | None = None) -> None:
-    """The page-header include that carries the vega bundle, the chart drawing and the
-    numbers' popover."""
-    write_text(path, vega_bundle_html(charts_js, lineage_js))
+def write_header(path: Path, *scripts: Path) -> None:
+    """The page-header include: the vega bundle and the report's own scripts."""
+    write_text(path, vega_bundle_html(*scripts))

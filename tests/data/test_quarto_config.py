@@ -81,37 +81,30 @@ def test_html_format_matches_the_pandoc_html(
     command = pandoc_command(
         monkeypatch,
         lambda: render.pandoc_html(
-            REPORTS / "crackdown.qmd",
-            tmp_path / "out.html",
-            header=header,
-            css=css,
-            page_css=REPORTS / "pandoc-page.css",
-            page_script=REPORTS / "pandoc-page.js",
+            REPORTS / "index.qmd", tmp_path / "out.html", header=header, css=css,
             **report_inputs(),
         ),
-    )
+    )  # fmt: skip
     given = options(command)
-    # Quarto embeds the resources; the pandoc page has none to embed: it links no file.
-    # Its style sheets are inline in the header, the shared style first, then the page
-    # layout Quarto has itself; then the header Quarto includes.
-    assert html["embed-resources"] is True
+    # One page under both engines: Quarto's without its theme, laid out by the one style
+    # sheet; both embed it, Quarto as a resource, the fallback inline in the header,
+    # before the header both include (the charts', the lineage's and the page's code).
+    assert html["minimal"] is True and html["embed-resources"] is True
     assert not any(arg.startswith("--css") for arg in command)
     headers = [a.partition("=")[2] for a in command if a.startswith("--include-in-header=")]
     assert headers[1:] == [str(header)]
-    styles = INCLUDED[headers[0]]
-    shared, page = css.read_text(), (REPORTS / "pandoc-page.css").read_text()
-    assert shared.strip() in styles and page.strip() in styles
-    assert styles.index(shared.strip()) < styles.index(page.strip())
-    assert styles.count("<style>") == 2
-    # ... and its script (pandoc-page.js, wrapped in a <script> element) after the body.
-    assert given["include-after-body"].endswith("page-script.html")
-    assert "include-after-body" not in html
+    assert INCLUDED[headers[0]].count("<style>") == 1
+    assert css.read_text().strip() in INCLUDED[headers[0]]
+    assert not any(arg.startswith("--include-after-body") for arg in command)
     assert PROJECT["toc"] is True and "toc" in given
     assert PROJECT["number-sections"] is True and "number-sections" in given
     # The files named are the ones the DAG writes and the render rules take as input.
     assert f'header="reports/{html["include-in-header"]}"' in RULES
     assert f'css="reports/{html["css"]}"' in RULES
-    assert f'"reports/{html["include-in-header"]}"' in RULES.split("rule vega_bundle:", 1)[1]
+    bundle = RULES.split("rule vega_bundle:", 1)[1].split("\nrule ", 1)[0]
+    assert f'"reports/{html["include-in-header"]}"' in bundle
+    for script in ("charts.js", "lineage.js", "page.js"):
+        assert f'"reports/{script}"' in bundle
 
 
 def test_typst_format_matches_the_pandoc_pdf(
@@ -119,7 +112,7 @@ def test_typst_format_matches_the_pandoc_pdf(
 ) -> None:
     typst = PROJECT["format"]["typst"]
     qmd = tmp_path / "crackdown.qmd"
-    qmd.write_text((REPORTS / "crackdown.qmd").read_text())
+    qmd.write_text((REPORTS / "index.qmd").read_text())
     command = pandoc_command(
         monkeypatch,
         lambda: render.pandoc_pdf(
@@ -160,8 +153,8 @@ def test_quarto_and_the_fallback_run_the_same_filters() -> None:
 
 
 def test_quarto_renders_the_document_in_its_project_into_the_build_folder() -> None:
-    config = yaml.safe_load((ROOT / "config/config.yaml").read_text())
-    assert PROJECT["project"]["render"] == [f"{config['report']['name']}.qmd"]
+    assert PROJECT["project"]["render"] == ["index.qmd"]
+    assert 'REPORT_QMD = "reports/index.qmd"' in (ROOT / "workflow/rules/common.smk").read_text()
     # Never beside the document: the published report is replaced only by publishing.
     assert PROJECT["project"]["output-dir"].startswith("_build/")
     # Quarto writes its scratch folder here and a .gitignore naming it, unless one does.
@@ -172,5 +165,5 @@ def test_quarto_reads_the_variables_and_bibliography_the_dag_writes() -> None:
     # Quarto's var shortcode reads _variables.yml from the project folder.
     assert '"reports/_variables.yml"' in RULES.split("rule report_variables:", 1)[1]
     assert (REPORTS / "_quarto.yml").parent == (ROOT / "reports/_variables.yml").parent
-    bibliography = front_matter(REPORTS / "crackdown.qmd")["bibliography"]
+    bibliography = front_matter(REPORTS / "index.qmd")["bibliography"]
     assert f'"reports/{bibliography}"' in RULES.split("rule bibliography:", 1)[1]

@@ -13,6 +13,8 @@ from mining_report.render import pandoc_path
 from conftest import ROOT
 
 FILTER = ROOT / "workflow" / "filters" / "report.lua"
+#: How the renderer reads the document (src/mining_report/render.py).
+READER = "markdown-raw_html"
 
 CHARTS = """\
 See @fig-one and @fig-two.
@@ -38,7 +40,7 @@ def pandoc(
         pandoc_path(),
         "doc.md",
         "-f",
-        "markdown",
+        READER,
         "-t",
         to,
         "--wrap=none",
@@ -47,10 +49,23 @@ def pandoc(
     return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True)
 
 
-def test_variables_are_resolved_with_punctuation_kept(tmp_path: Path) -> None:
-    done = pandoc(tmp_path, "China held {{< var share >}}% in ({{< var country >}}).", "plain")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "China held {{< var share >}}% in ({{< var country >}}).",  # the front matter's
+        "China held {{<var share >}}% in ({{<var country >}}).",  # the body's
+    ],
+)
+def test_variables_are_resolved_with_punctuation_kept(tmp_path: Path, text: str) -> None:
+    done = pandoc(tmp_path, text, "plain")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "China held 46.04% in (United States)."
+
+
+def test_a_shortcode_that_is_not_a_var_fails(tmp_path: Path) -> None:
+    done = pandoc(tmp_path, "Value {{<var >}} and {{< env HOME >}}.", "plain")
+    assert done.returncode != 0
+    assert "malformed shortcode" in done.stderr
 
 
 def test_unknown_variable_fails_with_its_name(tmp_path: Path) -> None:
@@ -137,14 +152,14 @@ def test_chart_text_alternative_comes_from_the_spec_description(tmp_path: Path) 
     assert done.returncode == 0, done.stderr
     (tmp_path / "one.vl.json").write_text(json.dumps({"description": "Line chart of <x> & y."}))
     html = subprocess.run(
-        [pandoc_path(), "doc.md", "-f", "markdown", "-t", "html", f"--lua-filter={FILTER}"],
+        [pandoc_path(), "doc.md", "-f", READER, "-t", "html", f"--lua-filter={FILTER}"],
         cwd=tmp_path, capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     assert 'id="fig-one-view" role="img" aria-label="Line chart of &lt;x&gt; &amp; y."' in html
     assert 'id="fig-two-view" role="img" aria-label="Second caption."' in html  # no description
     assert '<a href="data/one.csv" download>Data for this chart (CSV)</a>' in html
     typ = subprocess.run(
-        [pandoc_path(), "doc.md", "-f", "markdown", "-t", "typst", f"--lua-filter={FILTER}"],
+        [pandoc_path(), "doc.md", "-f", READER, "-t", "typst", f"--lua-filter={FILTER}"],
         cwd=tmp_path, capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     assert '#image("one.pdf", width: 100%, alt: "Line chart of <x> & y.")' in typ
@@ -179,7 +194,7 @@ def test_html_links_its_pdf_and_the_pdf_carries_its_metadata(tmp_path: Path) -> 
     html = pandoc(tmp_path, front, "html").stdout
     assert '<a href="report.pdf">PDF for print</a>' in html
     typst = subprocess.run(
-        [pandoc_path(), "doc.md", "-f", "markdown", "-t", "typst", "--standalone",
+        [pandoc_path(), "doc.md", "-f", READER, "-t", "typst", "--standalone",
          f"--lua-filter={FILTER}"],
         cwd=tmp_path, capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip

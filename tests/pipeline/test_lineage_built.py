@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -23,12 +22,7 @@ from mining_report.formatting import day_text, month_text, number, percent, with
 from mining_report.lineage_records import read_lineage
 from mining_report.vocabularies import CCAF_COUNTRIES, ORDINALS
 
-from conftest import ROOT
-
-
-def used_variables() -> list[str]:
-    qmd = (ROOT / "reports/crackdown.qmd").read_text(encoding="utf-8")
-    return re.findall(r"\{\{< var ([\w-]+) >\}\}", qmd)
+from conftest import ROOT, quoted_variables
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +146,7 @@ KEYS_OF = {
 
 def test_every_number_the_document_quotes_has_a_record(records: dict, built_project: Path) -> None:
     variables = yaml.safe_load((built_project / "reports/_variables.yml").read_text("utf-8"))
-    used = set(used_variables())
+    used = set(quoted_variables())
     assert len(used) > 100
     assert sorted(used - set(records)) == []
     assert set(records) == set(variables)  # and every variable has one

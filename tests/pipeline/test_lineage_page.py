@@ -12,14 +12,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT, open_report, serious_violations
+from conftest import open_report, quoted_variables, serious_violations
 
 APPENDIX = "Where each number comes from"
-
-
-def used_variables() -> list[str]:
-    qmd = (ROOT / "reports/crackdown.qmd").read_text(encoding="utf-8")
-    return re.findall(r"\{\{< var ([\w-]+) >\}\}", qmd)
 
 
 @pytest.fixture(scope="module")
@@ -73,9 +68,9 @@ def test_no_line_starts_with_the_comma_after_a_number(browser, html: Path) -> No
 def test_every_number_opens_where_it_comes_from(browser, html: Path, width: int) -> None:
     page, requests, errors = open_report(browser, html, width=width)
     numbers = page.locator("button.lineage-num")
-    assert numbers.count() == len(used_variables())
+    assert numbers.count() == len(quoted_variables())
     data = json.loads(page.inner_text("#lineage-data"))
-    assert set(data) == set(used_variables())
+    assert set(data) == set(quoted_variables())
 
     number = page.locator('button.lineage-num[data-var="china_share_baseline"]').first
     number.scroll_into_view_if_needed()
@@ -146,7 +141,7 @@ def test_the_pdf_appendix_lists_every_number_and_the_text_links_to_it(site: Path
     texts = [page.extract_text() or "" for page in reader.pages]
     start = max(i for i, text in enumerate(texts) if APPENDIX in text)
     appendix = " ".join(" ".join(texts[start:]).split())
-    distinct = list(dict.fromkeys(used_variables()))
+    distinct = list(dict.fromkeys(quoted_variables()))
     # One entry per number, each with the pages it is on.
     entries = re.findall(r"\((?:p|pp)\. \d+(?:, \d+)*\) \u2014 ", appendix)
     assert len(entries) == len(distinct)

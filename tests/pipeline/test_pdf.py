@@ -28,7 +28,7 @@ def text_of(pdf: Path) -> str:
 
 def captions(project: Path) -> list[str]:
     """The first words of every figure and table caption in the document."""
-    qmd = (project / "reports/crackdown.qmd").read_text()
+    qmd = (project / "reports/index.qmd").read_text()
     found = re.findall(r"^::: \{#(?:fig|tbl)-[^\n]*\}\n([^\n{]+)", qmd, flags=re.M)
     return [" ".join(caption.split()[:5]) for caption in found]
 

@@ -255,7 +255,7 @@ def test_a_failed_render_publishes_neither_html_nor_pdf(
     built_copy: Path, built_project: Path, built_env: dict[str, str]
 ) -> None:
     before, tables = report_pair(built_copy), processed_digests(built_project)
-    qmd = built_copy / "reports/crackdown.qmd"
+    qmd = built_copy / "reports/index.qmd"
     qmd.write_text(qmd.read_text() + "\nA new edition.\n")
     # The HTML renders; the PDF does not (as with a broken or missing Typst).
     header = built_copy / "reports/typst-header.typ"

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT, isolated_env, snakemake
+from conftest import ROOT, isolated_env, quoted_variables, snakemake
 
 #: A number of the page: its lineage button, its name and the value it shows.
 NUMBER = re.compile(r'<button type="button" class="lineage-num" data-var="(\w+)"[^>]*>([^<]*)<')
@@ -44,17 +44,12 @@ def appendix_text(pdf: Path) -> str:
     return "".join(re.sub(r"\((?:p|pp)\. \d+(?:, \d+)*\)", "", appendix).split())
 
 
-def shortcodes() -> list[str]:
-    qmd = (ROOT / "reports/crackdown.qmd").read_text(encoding="utf-8")
-    return re.findall(r"\{\{< var ([\w-]+) >\}\}", qmd)
-
-
 def test_both_engines_quote_the_same_numbers_in_the_same_order(site_of) -> None:
     pandoc = quoted_numbers(site_of("pandoc") / "index.html")
     quarto = quoted_numbers(site_of("quarto") / "index.html")
     # Every {{< var >}} of the document is a number of the page, in the document's order
     # (the abstract first: it is the front matter's).
-    assert [name for name, _ in pandoc] == shortcodes()
+    assert [name for name, _ in pandoc] == quoted_variables()
     assert quarto == pandoc
     assert not [value for _, value in quarto if not value or value.startswith("?")]
 
@@ -63,7 +58,7 @@ def test_both_pdfs_list_the_same_numbers_in_the_same_order(site_of) -> None:
     pandoc = appendix_text(site_of("pandoc") / "crackdown.pdf")
     quarto = appendix_text(site_of("quarto") / "crackdown.pdf")
     # One entry per number quoted, each ending with its sources, in the same words.
-    assert pandoc.count("Source:") == len(dict.fromkeys(shortcodes()))
+    assert pandoc.count("Source:") == len(dict.fromkeys(quoted_variables()))
     assert quarto == pandoc
 
 
@@ -97,7 +92,7 @@ def test_a_failed_quarto_render_publishes_nothing_and_says_why(quarto_copy) -> N
     project, env = quarto_copy
     published = {name: (project / "reports" / name).read_bytes() for name in ("crackdown.html",
                  "crackdown.pdf", "manifest.json")}  # fmt: skip
-    qmd = project / "reports/crackdown.qmd"
+    qmd = project / "reports/index.qmd"
     qmd.write_text(qmd.read_text() + "\nA number nobody computed: {{< var nowhere >}}.\n")
     command = [sys.executable, "-m", "mining_report.launcher", "--cores", "2",
                "--config", "render_engine=quarto"]  # fmt: skip
@@ -110,6 +105,27 @@ def test_a_failed_quarto_render_publishes_nothing_and_says_why(quarto_copy) -> N
     for name, data in published.items():
         assert (project / "reports" / name).read_bytes() == data, name
     assert not list((project / "reports/_build/quarto").glob("crackdown.*"))
+
+
+def test_a_run_failing_after_quarto_rendered_keeps_the_published_pair(quarto_copy) -> None:
+    # Quarto writes <stem>.typ and <stem>.pdf beside the document whatever the output's
+    # name: were the document's stem the report's, the render would overwrite the
+    # published PDF before the run is known to succeed.
+    project, env = quarto_copy
+    published = {name: (project / "reports" / name).read_bytes() for name in ("crackdown.html",
+                 "crackdown.pdf", "manifest.json")}  # fmt: skip
+    qmd = project / "reports/index.qmd"
+    qmd.write_text(qmd.read_text() + "\nA new edition.\n")
+    manifest = project / "src/mining_report/jobs/manifest.py"
+    manifest.write_text(
+        manifest.read_text() + "\n\ndef main(job):\n    raise OSError('disk full')\n"
+    )
+    done = snakemake(project, "--config", "render_engine=quarto", env=env)
+    assert done.returncode != 0
+    assert "FAILED" in done.stderr or "disk full" in done.stderr
+    assert (project / "logs/report/render.log").read_text().count("with Quarto") == 1
+    for name, data in published.items():
+        assert (project / "reports" / name).read_bytes() == data, name
 
 
 def test_quarto_asked_for_but_missing_stops_before_any_step(built_copy: Path, tmp_path) -> None:

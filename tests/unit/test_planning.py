@@ -82,9 +82,9 @@ def test_a_raw_table_without_a_model_is_refused() -> None:
 
 def test_a_cited_table_removed_from_the_config_is_refused() -> None:
     tables = {k: v for k, v in CONFIG["raw_tables"].items() if k != "events"}
-    problems = check_citations(ROOT / "reports/crackdown.qmd", tables)
+    problems = check_citations(ROOT / "reports/index.qmd", tables)
     assert len(problems) == 1 and problems[0].startswith("config key raw_tables.events: missing")
-    assert check_citations(ROOT / "reports/crackdown.qmd", CONFIG["raw_tables"]) == []
+    assert check_citations(ROOT / "reports/index.qmd", CONFIG["raw_tables"]) == []
 
 
 @pytest.fixture
@@ -151,3 +151,17 @@ def test_an_unquoted_impossible_date_is_named_before_yaml_fails(tmp_path: Path) 
     config.write_text(text.replace("report:", "report: [", 1))
     (problem,) = check_config_file(config)
     assert problem.startswith(f"{config}: not readable as YAML") and "\n" not in problem
+
+
+def test_the_report_may_not_be_named_as_its_document() -> None:
+    # A render writes index.typ and index.pdf beside reports/index.qmd: a report
+    # published as reports/index.pdf would be overwritten by every render.
+    from snakemake.exceptions import WorkflowError
+    from snakemake.utils import validate
+
+    schema = str(ROOT / "workflow/schemas/config.schema.yaml")
+    validate(copy.deepcopy(CONFIG), schema)
+    renamed = copy.deepcopy(CONFIG)
+    renamed["report"]["name"] = "index"
+    with pytest.raises(WorkflowError, match="report"):
+        validate(renamed, schema)

@@ -12,7 +12,6 @@ lacks:
      number marked with its name for its lineage;
   2. numbering of figures (#fig-…) and tables (#tbl-…) and @fig-…/@tbl-…
      references ("Figure 1"; in Typst, native figures and references);
-  3. in HTML, the text as the page's main landmark.
 
 Run it before --citeproc: citeproc would otherwise read @fig-x as a citation.
 --]]
@@ -143,12 +142,5 @@ function Pandoc(doc)
   doc = report_blocks(doc)
   number_targets(doc)
   doc = doc:walk({ Div = pandoc_div, Cite = pandoc_cite })
-  doc = report_lineage(doc):walk(report_table_labels)
-  if is_html then
-    -- The text is the page's main landmark (title and contents are outside it), as in
-    -- a Quarto page; screen-reader users jump to it.
-    doc.blocks:insert(1, pandoc.RawBlock("html", '<main id="content">'))
-    doc.blocks:insert(pandoc.RawBlock("html", "</main>"))
-  end
-  return doc
+  return report_lineage(doc):walk(report_table_labels)
 end

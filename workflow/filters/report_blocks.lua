@@ -12,8 +12,8 @@ understand (a #fig-/#tbl- div holding the content and a last caption paragraph):
      PDF; with a link to the chart's data under it;
   2. the table block: ::: {#tbl-x .data-table src="…csv"} caption ::: holds the CSV
      (written by the DAG) as a table whose cells are plain text, numbers set right;
-  3. the HTML page links its PDF (report-pdf in the front matter), and the PDF
-     carries the document's subject (and, under pandoc, its keywords as strings);
+  3. the HTML page links its PDF (report-pdf in the front matter), and its text is
+     the page's main landmark; the PDF carries the document's metadata;
   4. under Quarto, each {{< var name >}} shortcode is wrapped in a span that keeps
      its name once Quarto has put the value in its place, for report_lineage.lua
      (the pandoc fallback marks the numbers as it resolves them, in report.lua).
@@ -353,12 +353,22 @@ local function report_blocks(doc)
     -- resolves them: each is wrapped as it stands.
     doc = doc:walk({
       Inlines = function(inlines)
-        return common.replace_var_shortcodes(inlines, common.number_span)
+        return common.replace_var_shortcodes(inlines, function(name)
+          local spaced = pandoc.Inlines({ pandoc.Str("{{<"), pandoc.Space(), pandoc.Str("var"),
+            pandoc.Space(), pandoc.Str(name), pandoc.Space(), pandoc.Str(">}}") })
+          return common.number_span(name, spaced)
+        end)
       end,
     })
   end
-  doc = typst_metadata(link_pdf(doc))
-  return doc:walk({ Div = blocks })
+  doc = typst_metadata(link_pdf(doc)):walk({ Div = blocks })
+  if is_html then
+    -- The text is the page's main landmark (title and contents are outside it);
+    -- screen-reader users jump to it.
+    doc.blocks:insert(1, pandoc.RawBlock("html", '<main id="content">'))
+    doc.blocks:insert(pandoc.RawBlock("html", "</main>"))
+  end
+  return doc
 end
 
 -- A filter list: Quarto runs it as a filter file, report.lua requires it.

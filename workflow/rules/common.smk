@@ -21,7 +21,9 @@ from mining_report.errors import RenderError
 from mining_report.render import choose_engine
 
 REPORT = config["report"]["name"]
-REPORT_QMD = f"reports/{REPORT}.qmd"
+# The document: its stem is not the report's, so that no render (Quarto writes
+# <stem>.typ and <stem>.pdf beside the document) ever touches the published pair.
+REPORT_QMD = "reports/index.qmd"
 # The report is rendered into the build folder and published to reports/ (HTML, PDF
 # and manifest together) only when the whole run succeeded: see `onsuccess`.
 REPORT_HTML = f"reports/{REPORT}.html"

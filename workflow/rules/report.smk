@@ -89,13 +89,15 @@ rule bibliography:
 
 
 # vega + vega-lite + vega-embed as one inline script, built once and cached, the
-# report's chart drawing (each chart laid out for the width of its column) and the
-# popover that shows where each number comes from.
+# report's chart drawing (each chart laid out for the width of its column), the
+# popover that shows where each number comes from and the page's furniture (heading
+# anchors, the current section, hover previews of references).
 rule vega_bundle:
     input:
         code=code("jobs.vega_bundle"),
         charts_js="reports/charts.js",
         lineage_js="reports/lineage.js",
+        page_js="reports/page.js",
     output:
         "reports/_build/vega-bundle.html",
     log:
@@ -137,8 +139,6 @@ REPORT_INPUTS = dict(
     qmd=REPORT_QMD,
     quarto_project="reports/_quarto.yml",
     css="reports/report.css",
-    page_css="reports/pandoc-page.css",
-    page_script="reports/pandoc-page.js",
     typst_header="reports/typst-header.typ",
     lua_filter="workflow/filters/report.lua",
     # The filters Quarto runs itself, which report.lua runs for the fallback.

@@ -39,8 +39,6 @@ def main(job: Any) -> None:
                 html,
                 header=Path(job.input.header),
                 css=Path(job.input.css),
-                page_css=Path(job.input.page_css),
-                page_script=Path(job.input.page_script),
                 **common,
             ),
             pool.submit(render.pandoc_pdf, qmd, pdf, date=date, **common),

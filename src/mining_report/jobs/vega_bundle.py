@@ -1,5 +1,5 @@
-"""Build the page-header include: vega, vega-lite, vega-embed, the chart drawing and
-the popover showing where each number comes from."""
+"""Build the page-header include: vega, vega-lite, vega-embed, the chart drawing,
+the popover showing where each number comes from, and the page's furniture."""
 
 from pathlib import Path
 from typing import Any
@@ -10,6 +10,7 @@ from ..render import write_header
 def main(job: Any) -> None:
     write_header(
         Path(job.output[0]),
-        charts_js=Path(job.input.charts_js),
-        lineage_js=Path(job.input.lineage_js),
+        Path(job.input.charts_js),
+        Path(job.input.lineage_js),
+        Path(job.input.page_js),
     )

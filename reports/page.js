@@ -1,7 +1,8 @@
-// What a Quarto HTML document does for its readers, for the pandoc engine: heading
-// anchors, the current section marked in the contents, and citations and
-// cross-references that show their target on hover or keyboard focus.
-(function () {
+// The page's furniture under both render engines: heading anchors, the current
+// section marked in the contents, and citations and cross-references that show their
+// target on hover or keyboard focus. In the page header with the charts' code, it
+// runs once the page has been read.
+document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   const toc = document.getElementById("TOC");
   const headings = [...document.querySelectorAll("h2[id], h3[id]")].filter(
@@ -84,4 +85,4 @@
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape") hide();
   });
-})();
+});
