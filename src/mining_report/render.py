@@ -74,14 +74,16 @@ def _inline_style(path: Path) -> str:
     return f"<style>\n{css}\n</style>\n"
 
 
-def vega_bundle_html(*scripts: Path) -> str:
-    """vega, vega-lite and vega-embed as one inline <script>, for the page header,
-    followed by the report's own ``scripts`` (the chart drawing, the popover showing
-    where each number comes from, the page's furniture), each inline: the header is the
-    one include both engines put in the page."""
+def page_header_html(style: Path, *scripts: Path) -> str:
+    """What the page carries inline in its header, under both engines: its ``style``
+    sheet, then vega, vega-lite and vega-embed as one script, then the report's own
+    ``scripts`` (the chart drawing, the popover showing where each number comes from,
+    the page's furniture). The page then links no file: it is whole offline, and no
+    pass that embeds linked files (a second a render, through the header's 1.4 MB) is
+    needed."""
     import vl_convert
 
-    html = _inline_script(vl_convert.javascript_bundle())
+    html = _inline_style(style) + _inline_script(vl_convert.javascript_bundle())
     for script in scripts:
         html += _inline_script(script.read_text(encoding="utf-8"))
     return html
@@ -185,19 +187,12 @@ def pandoc_html(
     bibliography: Path,
     variables: Path,
     header: Path,
-    css: Path,
     lineage: Path | None = None,
 ) -> None:
-    """Self-contained HTML: the page, its style and the header's scripts in one file."""
-    with atomic_path(html) as tmp, tempfile.TemporaryDirectory() as scratch:
-        # The style sheet goes in inline, as the scripts do: the page links no file, so
-        # pandoc's --embed-resources, which takes a second to read through the 1.4 MB
-        # header for resources to embed, has nothing to do and is not asked for.
-        styles = Path(scratch) / "styles.html"
-        styles.write_text(_inline_style(css))
+    """Self-contained HTML: the page, with its style sheet and scripts in its header."""
+    with atomic_path(html) as tmp:
         command = _pandoc_common(lua_filter, bibliography, variables, lineage) + [
             "--to=html5",
-            f"--include-in-header={styles}",
             f"--include-in-header={header.resolve()}",
             f"--output={tmp.resolve()}",
         ]
@@ -262,9 +257,9 @@ def quarto_render(
     _quarto.yml in one run (one Quarto start-up), then move each output to its target
     in ``outputs`` (format → path: {"html": …, "typst": …}).
 
-    Quarto writes into the project's output-dir (the build folder), never beside the
-    document, so the published report is never overwritten by a render; the outputs
-    move to their targets only once every format has rendered.
+    Quarto writes into the project's output-dir, a scratch folder of the build; the
+    outputs move to their targets only once every format has rendered, and the
+    folder is removed (it also gets copies of the files the page links).
     """
     project = qmd.parent
     config = quarto_project(project)
@@ -278,17 +273,18 @@ def quarto_render(
     quarto = shutil.which("quarto")
     if not quarto:
         raise RenderError(f"quarto not found on PATH: {GET_QUARTO}")
-    rendered = {fmt: quarto_output(project, config, qmd, fmt) for fmt in outputs}
-    for stale in rendered.values():
-        stale.unlink(missing_ok=True)
+    out_dir = quarto_output_dir(project, config)
+    shutil.rmtree(out_dir, ignore_errors=True)  # nothing of an earlier render stays
     settings = [f"--metadata={key}:{value}" for key, value in (metadata or {}).items()]
     _run([quarto, "render", qmd.name, "--to", "all", *settings], cwd=project)
-    for fmt in outputs:
-        if not rendered[fmt].is_file():
-            raise RenderError(f"quarto wrote no {fmt} output ({rendered[fmt]})")
+    rendered = {fmt: out_dir / f"{qmd.stem}{EXTENSIONS[fmt]}" for fmt in outputs}
+    for fmt, path in rendered.items():
+        if not path.is_file():
+            raise RenderError(f"quarto wrote no {fmt} output ({path})")
     for fmt, target in outputs.items():
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(rendered[fmt], target)
+    shutil.rmtree(out_dir)
 
 
 #: The file extension of each format's output.
@@ -303,14 +299,14 @@ def quarto_project(project: Path) -> dict:
     return config if isinstance(config, dict) else {}
 
 
-def quarto_output(project: Path, config: dict, qmd: Path, fmt: str) -> Path:
-    """Where Quarto writes ``qmd`` rendered to ``fmt``: the project's output-dir."""
+def quarto_output_dir(project: Path, config: dict) -> Path:
+    """Where Quarto writes what it renders: the project's output-dir."""
     out_dir = config.get("project", {}).get("output-dir")
     if not out_dir:
         raise RenderError(f"{project / '_quarto.yml'}: project.output-dir is not set")
-    return project / out_dir / f"{qmd.stem}{EXTENSIONS[fmt]}"
+    return project / out_dir
 
 
-def write_header(path: Path, *scripts: Path) -> None:
-    """The page-header include: the vega bundle and the report's own scripts."""
-    write_text(path, vega_bundle_html(*scripts))
+def write_header(path: Path, style: Path, *scripts: Path) -> None:
+    """The page-header include both engines put in the page (see page_header_html)."""
+    write_text(path, page_header_html(style, *scripts))

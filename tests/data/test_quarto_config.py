@@ -77,34 +77,28 @@ def test_html_format_matches_the_pandoc_html(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     html = PROJECT["format"]["html"]
-    header, css = REPORTS / html["include-in-header"], REPORTS / html["css"]
+    header = REPORTS / html["include-in-header"]
     command = pandoc_command(
         monkeypatch,
         lambda: render.pandoc_html(
-            REPORTS / "index.qmd", tmp_path / "out.html", header=header, css=css,
-            **report_inputs(),
+            REPORTS / "index.qmd", tmp_path / "out.html", header=header, **report_inputs()
         ),
-    )  # fmt: skip
+    )
     given = options(command)
-    # One page under both engines: Quarto's without its theme, laid out by the one style
-    # sheet; both embed it, Quarto as a resource, the fallback inline in the header,
-    # before the header both include (the charts', the lineage's and the page's code).
-    assert html["minimal"] is True and html["embed-resources"] is True
-    assert not any(arg.startswith("--css") for arg in command)
-    headers = [a.partition("=")[2] for a in command if a.startswith("--include-in-header=")]
-    assert headers[1:] == [str(header)]
-    assert INCLUDED[headers[0]].count("<style>") == 1
-    assert css.read_text().strip() in INCLUDED[headers[0]]
-    assert not any(arg.startswith("--include-after-body") for arg in command)
+    # One page under both engines: Quarto's without its theme, and both with the one
+    # header the DAG writes (the style sheet and every script inline), so that the page
+    # links no file and neither engine needs a pass that embeds them.
+    assert html["minimal"] is True and not html.get("embed-resources")
+    assert [a.partition("=")[2] for a in command if a.startswith("--include-")] == [str(header)]
+    assert not any(arg.startswith(("--css", "--embed-resources")) for arg in command)
     assert PROJECT["toc"] is True and "toc" in given
     assert PROJECT["number-sections"] is True and "number-sections" in given
-    # The files named are the ones the DAG writes and the render rules take as input.
+    # The header is the file the DAG writes, from the style sheet and the scripts.
     assert f'header="reports/{html["include-in-header"]}"' in RULES
-    assert f'css="reports/{html["css"]}"' in RULES
-    bundle = RULES.split("rule vega_bundle:", 1)[1].split("\nrule ", 1)[0]
-    assert f'"reports/{html["include-in-header"]}"' in bundle
-    for script in ("charts.js", "lineage.js", "page.js"):
-        assert f'"reports/{script}"' in bundle
+    writer = RULES.split("rule page_header:", 1)[1].split("\nrule ", 1)[0]
+    assert f'"reports/{html["include-in-header"]}"' in writer
+    for source in ("report.css", "charts.js", "lineage.js", "page.js"):
+        assert f'"reports/{source}"' in writer
 
 
 def test_typst_format_matches_the_pandoc_pdf(

@@ -40,12 +40,9 @@ def test_the_report_engine_never_prints_an_authors_comment(tmp_path) -> None:
     lua = Path(__file__).resolve().parents[2] / "workflow/filters/report.lua"
     common = dict(lua_filter=lua, bibliography=tmp_path / "refs.json",
                   variables=tmp_path / "_variables.yml")  # fmt: skip
-    for name in ("header", "css"):
-        (tmp_path / name).write_text("")
-    render.pandoc_html(
-        tmp_path / "doc.qmd", tmp_path / "doc.html", header=tmp_path / "header",
-        css=tmp_path / "css", **common,
-    )  # fmt: skip
+    (tmp_path / "header").write_text("")
+    render.pandoc_html(tmp_path / "doc.qmd", tmp_path / "doc.html", header=tmp_path / "header",
+                       **common)  # fmt: skip
     html = (tmp_path / "doc.html").read_text()
     assert "China held 46.04" in html and "The end." in html
     assert "check the month" not in html and "of notes" not in html and "&lt;!" not in html

@@ -45,12 +45,9 @@ def test_quarto_renders_only_a_document_its_project_lists(tmp_path) -> None:
 def test_quarto_writes_into_the_projects_output_folder(tmp_path) -> None:
     (tmp_path / "_quarto.yml").write_text("project:\n  output-dir: _build/quarto\n")
     config = render.quarto_project(tmp_path)
-    qmd = tmp_path / "report.qmd"
-    assert render.quarto_output(tmp_path, config, qmd, "typst") == (
-        tmp_path / "_build/quarto/report.pdf"
-    )
+    assert render.quarto_output_dir(tmp_path, config) == tmp_path / "_build/quarto"
     with pytest.raises(render.RenderError, match="output-dir is not set"):
-        render.quarto_output(tmp_path, {}, qmd, "html")
+        render.quarto_output_dir(tmp_path, {})
 
 
 def test_a_failed_render_is_told_by_its_own_line() -> None:
@@ -68,11 +65,15 @@ def test_unknown_engine_is_rejected() -> None:
         render.choose_engine("latex")
 
 
-def test_bundle_is_one_script_that_cannot_end_early() -> None:
-    html = render.vega_bundle_html()
-    assert html.startswith("<script>") and html.rstrip().endswith("</script>")
-    assert html.lower().count("</script") == 1
-    assert "vegaEmbed" in html
+def test_the_header_carries_the_style_then_scripts_that_cannot_end_early(tmp_path) -> None:
+    (tmp_path / "page.css").write_text("p { color: red; } /* </style> */")
+    (tmp_path / "page.js").write_text('const s = "</script><b>";')
+    html = render.page_header_html(tmp_path / "page.css", tmp_path / "page.js")
+    assert html.startswith("<style>") and html.rstrip().endswith("</script>")
+    # One style element, then the vega bundle and the page's script: two scripts, each
+    # ending only where it ends.
+    assert html.lower().count("</style") == 1 and html.lower().count("</script") == 2
+    assert html.index("vegaEmbed") < html.index('const s = "<\\/script><b>";')
 
 
 def test_comments_are_removed_and_every_line_keeps_its_number(tmp_path) -> None:

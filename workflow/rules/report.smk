@@ -88,24 +88,26 @@ rule bibliography:
         run_in_process("bibliography", input, output, params, wildcards, log)
 
 
-# vega + vega-lite + vega-embed as one inline script, built once and cached, the
-# report's chart drawing (each chart laid out for the width of its column), the
-# popover that shows where each number comes from and the page's furniture (heading
-# anchors, the current section, hover previews of references).
-rule vega_bundle:
+# What the HTML page carries inline in its header, under both engines: the style sheet,
+# vega + vega-lite + vega-embed as one script (built once and cached), the report's
+# chart drawing (each chart laid out for the width of its column), the popover that
+# shows where each number comes from and the page's furniture (heading anchors, the
+# current section, hover previews of references). The page then links no file.
+rule page_header:
     input:
-        code=code("jobs.vega_bundle"),
+        code=code("jobs.page_header"),
+        css="reports/report.css",
         charts_js="reports/charts.js",
         lineage_js="reports/lineage.js",
         page_js="reports/page.js",
     output:
-        "reports/_build/vega-bundle.html",
+        "reports/_build/page-header.html",
     log:
-        "logs/report/vega_bundle.log",
+        "logs/report/page_header.log",
     message:
-        "Bundling the chart library for the HTML page"
+        "Inlining the page's style sheet and scripts"
     run:
-        run_in_process("vega_bundle", input, output, params, wildcards, log)
+        run_in_process("page_header", input, output, params, wildcards, log)
 
 
 # The cleaned tables, their data dictionary and data package, published beside the
@@ -138,7 +140,6 @@ REPORT_INPUTS = dict(
     site_tables=list(rules.site_tables.output),
     qmd=REPORT_QMD,
     quarto_project="reports/_quarto.yml",
-    css="reports/report.css",
     typst_header="reports/typst-header.typ",
     lua_filter="workflow/filters/report.lua",
     # The filters Quarto runs itself, which report.lua runs for the fallback.
@@ -149,7 +150,7 @@ REPORT_INPUTS = dict(
     variables="reports/_variables.yml",
     lineage="reports/_lineage.json",
     bibliography="reports/_build/references.json",
-    header="reports/_build/vega-bundle.html",
+    header="reports/_build/page-header.html",
     charts=expand(
         "reports/figures/{chart}.{ext}", chart=CHARTS, ext=["vl.json", "pdf"]
     ),

@@ -38,7 +38,6 @@ def main(job: Any) -> None:
                 qmd,
                 html,
                 header=Path(job.input.header),
-                css=Path(job.input.css),
                 **common,
             ),
             pool.submit(render.pandoc_pdf, qmd, pdf, date=date, **common),
