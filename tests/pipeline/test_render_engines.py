@@ -76,9 +76,9 @@ def test_quarto_leaves_the_checkout_as_it_found_it(quarto_project: Path) -> None
     # Quarto renders into the build folder: beside the document only its scratch folder
     # (.quarto/, ignored by that .gitignore) and what publishing put there.
     sources = {p.name for p in (ROOT / "reports").iterdir()}
-    published = {"crackdown.html", "crackdown.pdf", "manifest.json", "_build", "figures", "data"}
+    outputs = {"crackdown.html", "crackdown.pdf", "manifest.json", "_build", "figures", "data"}
     generated = {"_variables.yml", "_lineage.json", ".quarto"}
-    assert {p.name for p in reports.iterdir()} <= sources | published | generated
+    assert {p.name for p in reports.iterdir()} <= sources | outputs | generated
     assert not (reports / "_build/quarto").exists()  # both outputs moved out, the rest gone
 
 
@@ -88,12 +88,21 @@ def quarto_copy(quarto_project: Path, tmp_path: Path) -> tuple[Path, dict[str, s
     return project, isolated_env(tmp_path / "home")
 
 
+def published(project: Path) -> dict[str, bytes]:
+    """The published report: the HTML, the PDF and their manifest, as bytes."""
+    names = ("crackdown.html", "crackdown.pdf", "manifest.json")
+    return {name: (project / "reports" / name).read_bytes() for name in names}
+
+
+def add_to_the_document(project: Path, text: str) -> None:
+    qmd = project / "reports/index.qmd"
+    qmd.write_text(qmd.read_text() + f"\n{text}\n")
+
+
 def test_a_failed_quarto_render_publishes_nothing_and_says_why(quarto_copy) -> None:
     project, env = quarto_copy
-    published = {name: (project / "reports" / name).read_bytes() for name in ("crackdown.html",
-                 "crackdown.pdf", "manifest.json")}  # fmt: skip
-    qmd = project / "reports/index.qmd"
-    qmd.write_text(qmd.read_text() + "\nA number nobody computed: {{< var nowhere >}}.\n")
+    before = published(project)
+    add_to_the_document(project, "A number nobody computed: {{<var nowhere >}}.")
     command = [sys.executable, "-m", "mining_report.launcher", "--cores", "2",
                "--config", "render_engine=quarto"]  # fmt: skip
     env["PYTHONPATH"] = str(project / "src")
@@ -102,9 +111,8 @@ def test_a_failed_quarto_render_publishes_nothing_and_says_why(quarto_copy) -> N
     last = done.stderr.strip().splitlines()[-1]
     assert last.startswith("FAILED at render: quarto failed"), last
     assert "unknown variable 'nowhere'" in last and "logs/report/render.log" in last
-    for name, data in published.items():
-        assert (project / "reports" / name).read_bytes() == data, name
-    assert not list((project / "reports/_build/quarto").glob("crackdown.*"))
+    assert published(project) == before
+    assert not (project / "reports/_build/crackdown.html").exists()
 
 
 def test_a_run_failing_after_quarto_rendered_keeps_the_published_pair(quarto_copy) -> None:
@@ -112,10 +120,8 @@ def test_a_run_failing_after_quarto_rendered_keeps_the_published_pair(quarto_cop
     # name: were the document's stem the report's, the render would overwrite the
     # published PDF before the run is known to succeed.
     project, env = quarto_copy
-    published = {name: (project / "reports" / name).read_bytes() for name in ("crackdown.html",
-                 "crackdown.pdf", "manifest.json")}  # fmt: skip
-    qmd = project / "reports/index.qmd"
-    qmd.write_text(qmd.read_text() + "\nA new edition.\n")
+    before = published(project)
+    add_to_the_document(project, "A new edition.")
     manifest = project / "src/mining_report/jobs/manifest.py"
     manifest.write_text(
         manifest.read_text() + "\n\ndef main(job):\n    raise OSError('disk full')\n"
@@ -124,8 +130,7 @@ def test_a_run_failing_after_quarto_rendered_keeps_the_published_pair(quarto_cop
     assert done.returncode != 0
     assert "FAILED" in done.stderr or "disk full" in done.stderr
     assert (project / "logs/report/render.log").read_text().count("with Quarto") == 1
-    for name, data in published.items():
-        assert (project / "reports" / name).read_bytes() == data, name
+    assert published(project) == before
 
 
 def test_quarto_asked_for_but_missing_stops_before_any_step(built_copy: Path, tmp_path) -> None:
