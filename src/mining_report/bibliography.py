@@ -1,17 +1,22 @@
-"""A CSL-JSON bibliography: the raw snapshots, every press source and the seed articles.
+"""A CSL-JSON bibliography: one entry per source the report draws on.
 
-Keys: a raw table by its name (``events``); a press source by its table and row
-(``events-E08``, ``machine_flows-M30``, ``published_figures-P03``); a seed article as
-``seed-003``. Every fact comes from a table or a sidecar; a date is printed only
-where the data give the page's own date, so pandoc prints "n.d." only for a page
-whose date is unknown.
+A raw table is cited by its name (``[@cbeci_countries]``); a table the project compiled
+links to its published copy, not to any one of the pages its rows name. Every page the
+press tables cite (every row of events, machine_flows, published_figures and
+source_statements, and the seed articles) is one entry however many rows cite it,
+keyed by its outlet, year and title (``coindesk-2021-sichuan-becomes-latest``), so
+that several figures from one article cite one reference. Every fact comes from a
+table or a sidecar: a page is dated by its own date where the data give it (the day,
+or only the year), and pandoc prints "n.d." only for a page whose date is unknown.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -19,13 +24,12 @@ import pandas as pd
 from .formatting import day_text
 from .provenance import Sidecar
 
-#: The press tables with one reference per row: table -> (id column, own-date column).
-#: The date is the cited page's publication date (events' source_date, the
-#: source_date of machine_flows and published_figures), not the date of the figure.
-PRESS_TABLES: dict[str, tuple[str, str]] = {
-    "events": ("event_id", "source_date"),
-    "machine_flows": ("figure_id", "source_date"),
-    "published_figures": ("figure_id", "source_date"),
+#: The press tables whose rows cite pages: table -> the row's id column.
+PRESS_TABLES: dict[str, str] = {
+    "events": "event_id",
+    "machine_flows": "figure_id",
+    "published_figures": "figure_id",
+    "source_statements": "statement_id",
 }
 
 #: A title the compiler wrote in parentheses is a description, not the page's title.
@@ -33,6 +37,15 @@ DESCRIBED = re.compile(r"^\((.+)\)$")
 
 #: "Nasdaq.com (syndicated CoinDesk article)": the outlet, then what the page is.
 OUTLET = re.compile(r"^(?P<outlet>.+?)(?: \((?P<detail>[^()]+)\))?$")
+
+#: How the press tables name an outlet that could not be identified (seed 000's).
+UNIDENTIFIED = "unidentified outlet"
+
+#: Words a citation key leaves out of a title.
+SMALL_WORDS = frozenset(
+    ("a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "is", "of", "on", "or",
+     "the", "to", "with")
+)  # fmt: skip
 
 
 def _date_parts(value: Any) -> dict[str, list[list[int]]]:
@@ -50,10 +63,19 @@ def licence_text(meta: Sidecar) -> str:
     return meta.licence_short
 
 
+def person(name: str) -> dict[str, str]:
+    """A person's name as a reference list sorts it: "Arya M Nair" -> Nair, Arya M."""
+    *given, family = name.split()
+    return {"family": family, "given": " ".join(given)} if given else {"literal": name}
+
+
 def csl_entry(table: str, meta: Sidecar) -> dict[str, Any]:
     """One CSL-JSON dataset entry; the citation key is the raw table's name.
 
-    Dated by its publication date, or else by the snapshot used (the access date).
+    Dated by its publication date, or else by the snapshot used (the access date). A
+    table the project compiled (``compiled: true``) is published with the report, and
+    its rows name their own sources: its reference links to none of them (and prints no
+    file name; the report's table of sources and each number's lineage link the file).
     """
     entry: dict[str, Any] = {
         "id": table,
@@ -61,10 +83,14 @@ def csl_entry(table: str, meta: Sidecar) -> dict[str, Any]:
         "title": meta.title,
         "author": [{"literal": meta.creator}],
         "publisher": meta.producer,
-        "URL": meta.url,
         "accessed": _date_parts(meta.accessed),
         "note": f"Licence: {licence_text(meta)}",
     }
+    if not meta.compiled:
+        entry["URL"] = meta.url
+    about = ["compiled from the sources each row names; published with this report"] if (
+        meta.compiled
+    ) else []  # fmt: skip
     if meta.series:
         entry["container-title"] = meta.series
     if meta.published:
@@ -73,7 +99,10 @@ def csl_entry(table: str, meta: Sidecar) -> dict[str, Any]:
         # A dataset without a publication date is cited by the version used: the
         # snapshot taken on the access date, so the citation carries that year.
         entry["issued"] = _date_parts(meta.accessed)
-        entry["version"] = f"snapshot of {day_text(str(meta.accessed))}"
+        about.append(f"snapshot of {day_text(str(meta.accessed))}")
+    if about:
+        text = "; ".join(about)
+        entry["genre"] = text[0].upper() + text[1:]
     return entry
 
 
@@ -88,111 +117,154 @@ def _text(value: Any) -> str | None:
     return None if value is None or pd.isna(value) or not str(value).strip() else str(value)
 
 
-def web_entry(
-    key: str,
-    *,
-    title: str | None,
-    publisher: str | None,
-    url: str | None,
-    accessed: Any,
-    issued: Any = None,
-    author: str | None = None,
-    relays: str | None = None,
-    written: Any = None,
-    unknown: str | None = None,
-) -> dict[str, Any]:
-    """One web page: the outlet as container, the page's own date only when known.
+def _slug(text: str, words: int | None = None) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    plain = plain.replace("'", "")  # Tom's Hardware -> toms-hardware
+    parts = [part for part in re.split(r"[^a-z0-9]+", plain) if part]
+    if words is not None:
+        kept = [part for part in parts if part not in SMALL_WORDS] or parts
+        parts = kept[:words]
+    return "-".join(parts)
 
-    ``relays`` (what the page passes on) and a title the compiler described in
-    parentheses go to ``genre``, which the citation style prints after the title.
-    ``written`` is a day the text fixes itself when the page shows no date: it is
-    printed as an inferred year ("[2021?]") with the day in words. ``unknown`` says
-    what could not be identified.
+
+@dataclass
+class Page:
+    """One cited page, as the rows citing it record it."""
+
+    url: str | None
+    title: str | None
+    publisher: str | None
+    author: str | None
+    day: dt.date | None
+    year: int | None
+    written: dt.date | None
+    relays: str | None
+    accessed: dt.date | None = None
+    rows: list[str] = field(default_factory=list)
+
+    @property
+    def outlet(self) -> str | None:
+        """The outlet's name; None where it was not identified."""
+        name = outlet(self.publisher)[0] if self.publisher else None
+        return None if name == UNIDENTIFIED else name
+
+    def key(self) -> str:
+        """The citation key: outlet, year (or "nd") and the title's first words."""
+        title = DESCRIBED.sub(r"\1", self.title or "")
+        title = re.sub(r"^title not shown;?\s*((address|url slug):\s*)?", "", title, flags=re.I)
+        when = self.day.year if self.day else self.year or (self.written and self.written.year)
+        name = self.outlet if self.outlet and self.outlet != UNIDENTIFIED else "unidentified"
+        parts = [_slug(name), str(when or "nd"), _slug(title, 3)]
+        return "-".join(part for part in parts if part)
+
+    def entry(self) -> dict[str, Any]:
+        """The page as a CSL-JSON entry: an unsigned page is cited by its outlet."""
+        entry: dict[str, Any] = {"id": self.key(), "type": "webpage"}
+        about = []
+        described = DESCRIBED.match(self.title or "")
+        if described:
+            about.append(described[1])
+        elif self.title:
+            entry["title"] = self.title
+        else:
+            about.append("page title not shown")
+        if self.outlet:
+            name, detail = outlet(self.publisher)
+            entry["container-title"] = name
+            if detail and not self.relays and detail.lower() not in " ".join(about).lower():
+                about.insert(0, detail)
+        entry["author"] = [person(self.author)] if self.author else (
+            [{"literal": self.outlet}] if self.outlet else []
+        )  # fmt: skip
+        if not entry["author"]:
+            del entry["author"]
+            about.append("outlet, author and address not identified")
+        if self.relays:
+            about.insert(0, f"relays {self.relays}")
+        if self.url:
+            entry["URL"] = self.url
+        if self.day:
+            entry["issued"] = _date_parts(self.day)
+        elif self.written:
+            # The page shows no date; its text dates itself.
+            entry["issued"] = _date_parts(self.written)
+            about.append("dated by its text")
+        elif self.year:
+            entry["issued"] = {"date-parts": [[self.year]]}
+        if about:
+            text = "; ".join(about)
+            entry["genre"] = text[0].upper() + text[1:]
+        if self.accessed:
+            entry["accessed"] = _date_parts(self.accessed)
+        return entry
+
+
+def _day(value: Any) -> dt.date | None:
+    return None if _text(value) is None else pd.Timestamp(value).date()
+
+
+def _year(value: Any) -> int | None:
+    return None if _text(value) is None else int(value)
+
+
+def pages(
+    press: Mapping[str, pd.DataFrame],
+    seeds: pd.DataFrame | None = None,
+    accessed: Mapping[str, dt.date] | None = None,
+) -> list[Page]:
+    """Every page the press tables and the seed articles cite, once each, with the rows
+    that cite it (``events-E08``, ``seed-003``), in the order of their keys.
+
+    A page is its address; a seed article without one is matched by its title. A day
+    or year one row gives dates every row of that page. ``accessed`` maps a table to
+    the day its pages were read; a page is dated as read by the earliest.
     """
-    entry: dict[str, Any] = {"id": key, "type": "webpage"}
-    about = []
-    described = DESCRIBED.match(title or "")
-    if described:
-        about.append(described[1])
-    elif title:
-        entry["title"] = title
-    else:
-        about.append("page title not shown")
-    if publisher:
-        name, detail = outlet(publisher)
-        entry["container-title"] = name
-        if detail and not relays:
-            about.insert(0, detail)
-    if author:
-        entry["author"] = [{"literal": author}]
-    if relays:
-        about.insert(0, f"relays {relays}")
-    if url:
-        entry["URL"] = url
-    if issued is not None:
-        entry["issued"] = _date_parts(issued)
-    elif written is not None:
-        day = pd.Timestamp(written)
-        # Only the year, marked inferred; the day is said in words below.
-        entry["issued"] = {"date-parts": [[day.year]], "circa": True}
-        about.append(f"the page shows no date; its text says it was written on {day_text(day)}")
-    if unknown:
-        about.append(unknown)
-    if about:
-        text = "; ".join(about)
-        entry["genre"] = text[0].upper() + text[1:]
-    entry["accessed"] = _date_parts(accessed)
-    return entry
+    found: dict[str, Page] = {}
+    read = accessed or {}
+
+    def add(table: str, row_key: str, values: dict[str, Any]) -> None:
+        ident = _text(values["url"]) or f"title:{_text(values['title'])}"
+        page = found.setdefault(ident, Page(*(None,) * 8))
+        page.rows.append(row_key)
+        page.url = page.url or _text(values["url"])
+        page.title = page.title or _text(values["title"])
+        page.publisher = page.publisher or _text(values["publisher"])
+        page.author = page.author or _text(values["author"])
+        page.relays = page.relays or _text(values["relays"])
+        page.day = page.day or _day(values["day"])
+        page.year = page.year or _year(values["year"])
+        page.written = page.written or _day(values["written"])
+        if read.get(table) and (page.accessed is None or read[table] < page.accessed):
+            page.accessed = read[table]
+
+    if seeds is not None:
+        for row in seeds.sort_values("seed_id").to_dict("records"):
+            add("seed_articles", f"seed-{row['seed_id']}", dict(
+                url=row["url"], title=row["title"], publisher=row["outlet"],
+                author=row["author"], day=row["date_published"], year=None,
+                written=row["date_written"], relays=row["relays"],
+            ))  # fmt: skip
+    for table, id_column in PRESS_TABLES.items():
+        for row in press.get(table, pd.DataFrame()).to_dict("records"):
+            add(table, f"{table}-{row[id_column]}", dict(
+                url=row.get("source_url"), title=row.get("source_title"),
+                publisher=row.get("source_publisher"), author=row.get("source_author"),
+                day=row.get("source_date"), year=row.get("source_year"), written=None,
+                relays=row.get("relays"),
+            ))  # fmt: skip
+    listed = sorted(found.values(), key=Page.key)
+    keys = [page.key() for page in listed]
+    repeated = sorted({key for key in keys if keys.count(key) > 1})
+    if repeated:
+        raise ValueError(f"two pages share the citation key(s): {', '.join(repeated)}")
+    for page in listed:
+        page.rows.sort()
+    return listed
 
 
-def press_entries(
-    table: str,
-    rows: pd.DataFrame,
-    meta: Sidecar,
-    written: Mapping[str, Any] | None = None,
-) -> list[dict[str, Any]]:
-    """One entry per row of a press table, keyed ``<table>-<row id>``.
-
-    ``written`` maps a seed article's address to the day its text fixes itself, so a
-    row citing that page is dated as the seed is.
-    """
-    id_column, date_column = PRESS_TABLES[table]
-    entries = []
-    for row in rows.to_dict("records"):
-        entries.append(
-            web_entry(
-                f"{table}-{row[id_column]}",
-                title=_text(row.get("source_title")),
-                publisher=_text(row.get("source_publisher")),
-                url=_text(row.get("source_url")),
-                accessed=meta.accessed,
-                issued=row[date_column] if _text(row.get(date_column)) else None,
-                author=_text(row.get("source_author")),
-                relays=_text(row.get("relays")),
-                written=(written or {}).get(_text(row.get("source_url")) or ""),
-            )
-        )
-    return entries
-
-
-def seed_entries(seeds: pd.DataFrame, meta: Sidecar) -> list[dict[str, Any]]:
-    """One entry per seed article, keyed ``seed-<seed id>``; an unidentified one says so."""
-    entries = []
-    for row in seeds.to_dict("records"):
-        entry = web_entry(
-            f"seed-{row['seed_id']}",
-            title=_text(row["title"]),
-            publisher=_text(row["outlet"]),
-            url=_text(row["url"]),
-            accessed=meta.accessed,
-            issued=row["date_published"] if _text(row["date_published"]) else None,
-            author=_text(row["author"]),
-            relays=_text(row["relays"]),
-            written=row["date_written"] if _text(row["date_written"]) else None,
-            unknown=None if _text(row["outlet"]) else "outlet, author and address not identified",
-        )
-        entries.append(entry)
-    return entries
+def citation_keys(listed: Iterable[Page]) -> dict[str, str]:
+    """Row (``machine_flows-M30``, ``seed-003``) -> the citation key of its page."""
+    return {row: page.key() for page in listed for row in page.rows}
 
 
 def bibliography(
@@ -200,21 +272,35 @@ def bibliography(
     press: Mapping[str, pd.DataFrame] | None = None,
     seeds: pd.DataFrame | None = None,
 ) -> list[dict[str, Any]]:
-    """Entries for every raw table, press row and seed article, sorted by key.
+    """Entries for every raw table and every page its rows cite, sorted by key.
 
     ``press`` maps a table of :data:`PRESS_TABLES` to its validated rows; its sidecar
-    gives the date the pages were read. ``seeds`` is the validated seed_articles table.
+    gives the date the pages were read.
     """
-    entries = [csl_entry(table, sidecars[table]) for table in sidecars]
-    written = {}
-    if seeds is not None:
-        entries += seed_entries(seeds, sidecars["seed_articles"])
-        dated = seeds[seeds["url"].notna() & seeds["date_written"].notna()]
-        written = dict(zip(dated["url"], dated["date_written"], strict=True))
-    for table, rows in (press or {}).items():
-        entries += press_entries(table, rows, sidecars[table], written)
+    entries = [csl_entry(table, meta) for table, meta in sidecars.items()]
+    read = {table: meta.accessed for table, meta in sidecars.items()}
+    entries += [page.entry() for page in pages(press or {}, seeds, read)]
     keys = [entry["id"] for entry in entries]
     repeated = sorted({key for key in keys if keys.count(key) > 1})
     if repeated:
         raise ValueError(f"bibliography keys used twice: {', '.join(repeated)}")
     return sorted(entries, key=lambda entry: entry["id"])
+
+
+def ledger_rows(ledger: pd.DataFrame) -> list[str]:
+    """The press rows the conflict ledger's claims name (``machine_flows:M06`` ->
+    ``machine_flows-M06``); a claim on a cleaned table names no page."""
+    rows = []
+    for claim in (*ledger["claim_a"], *ledger["claim_b"]):
+        table, _, rest = str(claim).partition(":")
+        if table in PRESS_TABLES:
+            rows.append(f"{table}-{rest.split(':')[0]}")
+    return rows
+
+
+def uncited(sidecars: Mapping[str, Sidecar], ledger: pd.DataFrame, keys: Mapping[str, str]) -> str:
+    """A metadata file listing what the references hold without a citation in the text:
+    every raw table (the report's table of sources lists them all) and every page the
+    conflict ledger's claims come from (its table names their outlets)."""
+    cited = sorted(sidecars) + sorted({keys[row] for row in ledger_rows(ledger)})
+    return "nocite: |\n  " + ", ".join(f"@{key}" for key in cited) + "\n"

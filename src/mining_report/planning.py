@@ -35,6 +35,7 @@ MODELLED_TABLES: tuple[str, ...] = (
     "machine_flow_entities",
     "published_figures",
     "source_conflicts",
+    "source_statements",
     "seed_articles",
     "btc_daily_source_fields",
     "asic_models",

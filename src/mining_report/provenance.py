@@ -50,6 +50,9 @@ class Sidecar:
     #: The licence as the source states it ("CC BY-NC 4.0"), which the report prints.
     licence_short: str | None = dataclasses.field(default=None, metadata={"kind": "text or null"})
     table: str | None = dataclasses.field(default=None, metadata={"kind": "text or null"})
+    #: The table is the project's own compilation from the sources its rows name: its
+    #: reference points at the published copy, not at any one of those sources.
+    compiled: bool = dataclasses.field(default=False, metadata={"kind": "yes or no"})
     #: Column → what it holds, in the compiler's words.
     columns: Mapping[str, str] = dataclasses.field(
         default_factory=_empty_mapping, metadata={"kind": "descriptions or null"}
@@ -209,6 +212,8 @@ def check_sidecar(meta: Any, raw: Mapping[str, str], meta_path: Path) -> Sidecar
             problems.append(
                 f"field '{field}': expected a mapping of names to descriptions, found {value!r}"
             )
+        elif kind == "yes or no" and not isinstance(value, bool):
+            problems.append(f"field '{field}': expected true or false, found {value!r}")
         elif kind.startswith("list of text") and not (
             isinstance(value, list) and all(isinstance(item, str) for item in value)
         ):

@@ -154,9 +154,16 @@ def document_text(qmd: Path) -> str:
 
 
 def _pandoc_common(
-    lua_filter: Path, bibliography: Path, variables: Path, lineage: Path | None = None
+    lua_filter: Path,
+    bibliography: Path,
+    variables: Path,
+    lineage: Path | None = None,
+    metadata: Path | None = None,
 ) -> list[str]:
     where = [f"--metadata=lineage-file:{lineage.resolve()}"] if lineage is not None else []
+    # The references listed without a citation in the text (nocite), as Quarto reads them.
+    if metadata is not None:
+        where.append(f"--metadata-file={metadata.resolve()}")
     return [
         pandoc_path(),
         "-",  # the document, from document_text(qmd)
@@ -188,10 +195,11 @@ def pandoc_html(
     variables: Path,
     header: Path,
     lineage: Path | None = None,
+    metadata: Path | None = None,
 ) -> None:
     """Self-contained HTML: the page, with its style sheet and scripts in its header."""
     with atomic_path(html) as tmp:
-        command = _pandoc_common(lua_filter, bibliography, variables, lineage) + [
+        command = _pandoc_common(lua_filter, bibliography, variables, lineage, metadata) + [
             "--to=html5",
             f"--include-in-header={header.resolve()}",
             f"--output={tmp.resolve()}",
@@ -208,6 +216,7 @@ def pandoc_pdf(
     variables: Path,
     date: dt.date,
     lineage: Path | None = None,
+    metadata: Path | None = None,
 ) -> None:
     """PDF through Typst: pandoc writes Typst source, the typst package compiles it."""
     import typst
@@ -219,7 +228,7 @@ def pandoc_pdf(
     os.close(fd)
     typ = Path(typ_name)
     try:
-        command = _pandoc_common(lua_filter, bibliography, variables, lineage) + [
+        command = _pandoc_common(lua_filter, bibliography, variables, lineage, metadata) + [
             "--to=typst",
             # The document's sections are ## headings (# is the title in Quarto).
             "--shift-heading-level-by=-1",

@@ -131,6 +131,14 @@ STAGES: tuple[str, ...] = ("draft", "final")
 #: How well a date or a figure is attested (see each press table's sidecar).
 CONFIDENCE_LEVELS: tuple[str, ...] = ("confirmed", "single source", "uncertain")
 
+#: What a quoted statement (source_statements.csv) is about.
+STATEMENT_TOPICS: tuple[str, ...] = ("how CCAF locates hashrate", "energy", "pushback")
+#: The earliest page the press tables may cite: the Mining Map's launch coverage (2020).
+STATEMENTS_START = pd.Timestamp("2020-01-01")
+PAGE_YEAR_START = STATEMENTS_START.year
+#: The longest quote a statement keeps: a sentence, as a citation may carry.
+QUOTE_MAX = 300
+
 #: Where a reported machine count puts the machines (machine_flow_entities.csv, flow).
 #: Read from each figure's metric wording; the definitions are the vocabulary's contract.
 MACHINE_FLOWS: dict[str, str] = {

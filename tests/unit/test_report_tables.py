@@ -76,7 +76,8 @@ def test_the_sources_table_shows_titles_and_licences_as_stated() -> None:
     licences = dict(zip(table["What it is"], table["Licence"], strict=True))
     assert licences[sidecars["btc_daily_source_fields"].title] == "CC BY-NC 4.0"
     assert licences[sidecars["cbeci_countries"].title].startswith("not stated")
-    assert set(table["Accessed"]) == {"22 November 2026"}
+    # Each snapshot's access day, written out.
+    assert set(table["Accessed"]) == {"22 November 2026", "6 December 2026"}
     assert set(table["Rows"]) == {"12,345"}
     for cell in table.astype(str).to_numpy().ravel():
         assert not CODE.search(cell), cell

@@ -64,8 +64,9 @@ rule report_tables:
         run_in_process("report_tables", input, output, params, wildcards, log)
 
 
-# CSL-JSON references: the raw snapshots (from their sidecars), every press source
-# (one per row of the press tables) and the seed articles.
+# CSL-JSON references: the raw snapshots (from their sidecars) and every page the press
+# tables and the seed articles cite, once each; and the references the text does not
+# cite but lists (every raw table, the conflict ledger's sources).
 rule bibliography:
     input:
         code=code("jobs.bibliography"),
@@ -75,9 +76,12 @@ rule bibliography:
         events=interim("events"),
         machine_flows=interim("machine_flows"),
         published_figures=interim("published_figures"),
+        source_statements=interim("source_statements"),
+        source_conflicts=interim("source_conflicts"),
         seeds=interim("seed_articles"),
     output:
-        "reports/_build/references.json",
+        references="reports/_build/references.json",
+        nocite="reports/_build/nocite.yml",
     log:
         "logs/report/bibliography.log",
     params:
@@ -150,6 +154,7 @@ REPORT_INPUTS = dict(
     variables="reports/_variables.yml",
     lineage="reports/_lineage.json",
     bibliography="reports/_build/references.json",
+    nocite="reports/_build/nocite.yml",
     header="reports/_build/page-header.html",
     charts=expand(
         "reports/figures/{chart}.{ext}", chart=CHARTS, ext=["vl.json", "pdf"]

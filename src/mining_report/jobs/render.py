@@ -30,6 +30,7 @@ def main(job: Any) -> None:
         bibliography=Path(job.input.bibliography),
         variables=Path(job.input.variables),
         lineage=Path(job.input.lineage),
+        metadata=Path(job.input.nocite),
     )
     with ThreadPoolExecutor(max_workers=2) as pool:
         renders = [

@@ -17,7 +17,14 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera import extensions
 
-from ..vocabularies import CITABLE_TABLES, DAILY_START, LATEST_POSSIBLE, PRESS_START, STUDY_END
+from ..vocabularies import (
+    CITABLE_TABLES,
+    DAILY_START,
+    LATEST_POSSIBLE,
+    PAGE_YEAR_START,
+    PRESS_START,
+    STUDY_END,
+)
 
 #: A web link in a raw table: http or https, nothing else (no javascript:, data:, file:).
 HTTP_URL = r"^https?://[^\s<>\"']+$"
@@ -125,10 +132,17 @@ def one_of(
     return _field(isin=list(vocabulary), description=description, nullable=nullable)
 
 
-def press_date(*, nullable: bool = True) -> Any:
-    """A date in the press tables: from the crackdown year to the study's end; most may
-    be unknown."""
-    return _field(ge=PRESS_START, le=STUDY_END, nullable=nullable)
+def press_date(*, nullable: bool = True, start: pd.Timestamp = PRESS_START) -> Any:
+    """A date in the press tables: from the crackdown year (or ``start``) to the study's
+    end; most may be unknown."""
+    return _field(ge=start, le=STUDY_END, nullable=nullable)
+
+
+def page_year() -> Any:
+    """The year a page was published, where the page or the data give the year but not
+    the day (a quarterly report, "early 2022"): from the Mining Map's launch, 2020, to
+    the study's end."""
+    return _field(ge=PAGE_YEAR_START, le=STUDY_END.year, nullable=True)
 
 
 @extensions.register_check_method(statistics=[], check_type="vectorized", supported_types=pd.Series)

@@ -31,8 +31,11 @@ from ..vocabularies import (
     MEASURES,
     PROVINCE_MISSING_MONTHS,
     PROVINCE_MONTH_EXCEPTIONS,
+    QUOTE_MAX,
     SCOPES,
     STAGES,
+    STATEMENT_TOPICS,
+    STATEMENTS_START,
 )
 from .base import (
     CLAIM_REFERENCE,
@@ -42,6 +45,7 @@ from .base import (
     http_url,
     month_start,
     one_of,
+    page_year,
     press_date,
     share_pct,
     table_check,
@@ -217,9 +221,14 @@ class MachineFlowsRaw(Model):
     source_author: Series[str] = text(2, nullable=True)
     source_url: Series[str] = http_url()
     source_date: Series[pd.Timestamp] = press_date()
+    source_year: Series[pd.Int64Dtype] = page_year()
     relays: Series[str] = text(5, nullable=True)
     note: Series[str] = pa.Field(nullable=True)
     confidence: Series[str] = one_of(CONFIDENCE_LEVELS)
+
+    @table_check("a_page_is_dated_by_day_or_by_year", about="source_year")
+    def dated_once(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["source_date"].isna() | df["source_year"].isna()
 
     @table_check("machine_counts_are_whole_and_0_to_5_million", about="value")
     def machine_counts(cls, df: pd.DataFrame) -> Series[bool]:
@@ -255,9 +264,14 @@ class PublishedFiguresRaw(Model):
     # Empty only for a claim of a seed article whose address is unknown (seed 000).
     source_url: Series[str] = http_url(nullable=True)
     source_date: Series[pd.Timestamp] = press_date()
+    source_year: Series[pd.Int64Dtype] = page_year()
     relays: Series[str] = text(5, nullable=True)
     note: Series[str] = text(2)
     confidence: Series[str] = one_of(CONFIDENCE_LEVELS)
+
+    @table_check("a_page_is_dated_by_day_or_by_year", about="source_year")
+    def dated_once(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["source_date"].isna() | df["source_year"].isna()
 
 
 class SeedArticlesRaw(Model):
@@ -293,6 +307,24 @@ class SourceConflictsRaw(Model):
     @table_check("claims_differ", about="claim_b")
     def claims_differ(cls, df: pd.DataFrame) -> Series[bool]:
         return df["claim_a"] != df["claim_b"]
+
+
+class SourceStatementsRaw(Model):
+    """Statements the report quotes that are not figures, each with a short verbatim quote."""
+
+    statement_id: Series[str] = text_id("S")
+    topic: Series[str] = one_of(STATEMENT_TOPICS)
+    statement: Series[str] = text(10)
+    # A short quote, as a citation may carry: no longer than a long sentence.
+    quote: Series[str] = pa.Field(str_length={"min_value": 10, "max_value": QUOTE_MAX})
+    source_title: Series[str] = text(2)
+    source_publisher: Series[str] = text(2)
+    source_author: Series[str] = text(2, nullable=True)
+    source_url: Series[str] = http_url()
+    # A page may predate the crackdown: the map's launch coverage of 2020.
+    source_date: Series[pd.Timestamp] = press_date(start=STATEMENTS_START)
+    relays: Series[str] = text(5, nullable=True)
+    confidence: Series[str] = one_of(CONFIDENCE_LEVELS)
 
 
 class BtcDailyRaw(Model):
@@ -381,6 +413,7 @@ RAW_MODELS: dict[str, type[Model]] = {
     "machine_flow_entities": MachineFlowEntitiesRaw,
     "published_figures": PublishedFiguresRaw,
     "source_conflicts": SourceConflictsRaw,
+    "source_statements": SourceStatementsRaw,
     "seed_articles": SeedArticlesRaw,
     "btc_daily_source_fields": BtcDailySourceFieldsRaw,
     "asic_models": AsicModelsRaw,
