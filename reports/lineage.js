@@ -121,7 +121,16 @@ document.addEventListener("DOMContentLoaded", function () {
     if (open && !open.pinned) closing = setTimeout(hide, 300);
   }
 
-  for (const button of document.querySelectorAll("button.lineage-num")) {
+  // A long value is a span acting as a button (so that it wraps with the text):
+  // Enter and Space press it, as they press a button.
+  for (const button of document.querySelectorAll("span.lineage-num")) {
+    button.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter" && event.key !== " ") return;
+      event.preventDefault();
+      button.click();
+    });
+  }
+  for (const button of document.querySelectorAll(".lineage-num")) {
     button.addEventListener("mouseenter", () => show(button, false));
     button.addEventListener("mouseleave", later);
     button.addEventListener("focus", () => {

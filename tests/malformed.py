@@ -170,7 +170,7 @@ CASES: list[Case] = [
     Case("unknown_country", "cbeci_countries",
          lambda d: d.replace(b"2019-10-01,Other,", b"2019-10-01,Narnia,"),
          ("column 'country'", "isin", "'Narnia'")),
-    Case("unknown_confidence", "machine_flows", replace(",confirmed\r\n", ",probably\r\n"),
+    Case("unknown_confidence", "machine_flows", replace(",confirmed,\r\n", ",probably,\r\n"),
          ("column 'confidence'", "isin", "'probably'")),
     Case("javascript_link", "events",
          replace("https://www.nasdaq.com/articles/inner-mongolia-to-shut-down-crypto-mining-"

@@ -72,17 +72,18 @@ def person(name: str) -> dict[str, str]:
 def csl_entry(table: str, meta: Sidecar) -> dict[str, Any]:
     """One CSL-JSON dataset entry; the citation key is the raw table's name.
 
-    Dated by its publication date, or else by the snapshot used (the access date). A
-    table the project compiled (``compiled: true``) is published with the report, and
-    its rows name their own sources: its reference links to none of them (and prints no
-    file name; the report's table of sources and each number's lineage link the file).
+    Dated by its publication date; an undated source is "n.d." and names the snapshot
+    used (the access date). A table the project compiled (``compiled: true``) is
+    published with the report, so it is dated by that snapshot; its rows name their
+    own sources, and its reference links to none of them (and prints no file name; the
+    report's table of sources and each number's lineage link the file).
     """
     entry: dict[str, Any] = {
         "id": table,
         "type": "dataset",
         "title": meta.title,
         "author": [{"literal": meta.creator}],
-        "publisher": meta.producer,
+        "publisher": meta.producer[:1].upper() + meta.producer[1:],
         "accessed": _date_parts(meta.accessed),
         "note": f"Licence: {licence_text(meta)}",
     }
@@ -96,9 +97,11 @@ def csl_entry(table: str, meta: Sidecar) -> dict[str, Any]:
     if meta.published:
         entry["issued"] = _date_parts(meta.published)
     else:
-        # A dataset without a publication date is cited by the version used: the
-        # snapshot taken on the access date, so the citation carries that year.
-        entry["issued"] = _date_parts(meta.accessed)
+        # Undated: the reference says which version was used, the snapshot of the
+        # access date, and carries no year of publication it does not know ("n.d."),
+        # except a table compiled here, published with this report.
+        if meta.compiled:
+            entry["issued"] = _date_parts(meta.accessed)
         about.append(f"snapshot of {day_text(str(meta.accessed))}")
     if about:
         text = "; ".join(about)

@@ -75,6 +75,10 @@ def theme(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
 
 
 SOURCE_ROW = alt.Tooltip("source_row:N", title="Source row")
+#: What a screen reader says for one mark: the data's own ``description`` column,
+#: written in the words of the axes and legends (without it, Vega-Lite would read
+#: out field names).
+SAID = alt.Description("description:N")
 
 
 def with_source(chart: alt.TopLevelMixin, tables: str, rows: str) -> alt.TopLevelMixin:
@@ -115,10 +119,16 @@ def crackdown_window(shutdowns: pd.DataFrame) -> tuple[str, str]:
 
 def _window_band(start: str, end: str, label: str = "crackdown") -> alt.Chart:
     band = pd.DataFrame({"start": [start], "end": [end], "label": [label]})
-    rect = alt.Chart(band).mark_rect(color="#f2d7d5", opacity=0.6).encode(x="start:T", x2="end:T")
+    rect = (
+        alt.Chart(band)
+        .mark_rect(color="#f2d7d5", opacity=0.6, aria=False)
+        .encode(x="start:T", x2="end:T")
+    )
     text = (
         alt.Chart(band)
-        .mark_text(align="left", baseline="top", dx=3, dy=3, fontSize=10, color="#922b21")
+        .mark_text(
+            align="left", baseline="top", dx=3, dy=3, fontSize=10, color="#922b21", aria=False
+        )
         .encode(x="start:T", y=alt.value(0), text="label:N")
     )
     return rect + text
@@ -135,7 +145,17 @@ def china_vs_destinations(
         source_row=[
             f"CCAF country table: {country}, {month_text(month)}"
             for country, month in zip(chosen["country"], chosen["month"], strict=True)
-        ]
+        ],
+        description=[
+            f"{country}, {month_text(month)}: {share:.2f}{NBSP}% of global hashrate, {ehs:.2f} EH/s"
+            for country, month, share, ehs in zip(
+                chosen["country"],
+                chosen["month"],
+                chosen["share_pct"],
+                chosen["hashrate_ehs"],
+                strict=True,
+            )
+        ],
     )
     first, last = month_text(data["month"].min()), month_text(data["month"].max())
     start, end = crackdown_window(shutdowns)
@@ -165,6 +185,7 @@ def china_vs_destinations(
                 alt.Tooltip("hashrate_ehs:Q", title="Hashrate (EH/s)", format=".2f"),
                 SOURCE_ROW,
             ],
+            description=SAID,
         )
     )
     chart = with_source(
@@ -222,16 +243,32 @@ def crackdown_timeline(shutdowns: pd.DataFrame) -> alt.TopLevelMixin:
             dated["where"], dated["measure"], dated["date_announced"], strict=True
         )
     ]
+    dated["description"] = [
+        f"{where}: {kind.lower()} ({stage}), announced {day_text(day)}"
+        + (" (the day is uncertain)" if confidence == "uncertain" else "")
+        + f"; reach: {reach}; share of China's hashrate in {baseline}: {share}"
+        for where, kind, stage, day, confidence, reach, share in zip(
+            dated["where"],
+            dated["kind"],
+            dated["stage_text"],
+            dated["date_announced"],
+            dated["confidence"],
+            dated["reach"],
+            dated["exposure_text"],
+            strict=True,
+        )
+    ]
     order = dated.groupby("where")["date_announced"].min().sort_values().index.tolist()
     data = _iso(dated, "date_announced")[
         ["date_announced", "where", "kind", "reach", "stage_text", "authority", "summary",
-         "confidence", "exposure", "exposure_text", "source_publisher", "source_row"]
+         "confidence", "exposure", "exposure_text", "source_publisher", "source_row",
+         "description"]
     ]  # fmt: skip
     first, last = dated["date_announced"].min(), dated["date_announced"].max()
     kinds = [MEASURE_LABELS[m].capitalize() for m in MEASURES if m in set(dated["measure"])]
     chart = (
         alt.Chart(data)
-        .mark_point(filled=True, opacity=0.85, stroke="#333333", strokeWidth=0.5)
+        .mark_point(filled=True, stroke="#333333", strokeWidth=0.5)
         .encode(
             # The largest symbols are some 30 px wide: padding keeps the first and last
             # measures clear of the jurisdictions' names and of the chart's edge.
@@ -266,13 +303,19 @@ def crackdown_timeline(shutdowns: pd.DataFrame) -> alt.TopLevelMixin:
                 alt.Tooltip("source_publisher:N", title="Source"),
                 SOURCE_ROW,
             ],
+            # A measure whose day the sources dispute is drawn pale.
+            fillOpacity=alt.condition(
+                "datum.confidence === 'uncertain'", alt.value(0.2), alt.value(0.85)
+            ),
+            description=SAID,
         )
         .properties(
             height=340,
             title=_title(
                 "The crackdown, measure by measure",
                 f"Dated measures, {day_text(first)} to {day_text(last)}, by jurisdiction; size: "
-                f"the jurisdiction's share of China's hashrate in {baseline} (smallest: unknown)",
+                f"the jurisdiction's share of China's hashrate in {baseline} (smallest: unknown); "
+                "pale: the day is uncertain",
             ),
             description=(
                 f"Timeline of {len(data)} dated crackdown measures from {day_text(first)} to "
@@ -318,6 +361,17 @@ def provincial_composition(hashrate_by_province: pd.DataFrame) -> alt.TopLevelMi
         f"CCAF province table: {province}, {month_text(month)}"
         for province, month in zip(data["province"], data["month"], strict=True)
     ]
+    data["description"] = [
+        f"{province}, {month_text(month)}: {china:.2f}{NBSP}% of China's hashrate, "
+        f"{world:.2f}{NBSP}% of the world's"
+        for province, month, china, world in zip(
+            data["province"],
+            data["month"],
+            data["share_of_china_pct"],
+            data["share_of_global_pct"],
+            strict=True,
+        )
+    ]
     first, last = month_text(data["month"].min()), month_text(data["month"].max())
     provinces = (
         data.groupby("province")["share_of_china_pct"].mean().sort_values(ascending=False).index
@@ -345,6 +399,7 @@ def provincial_composition(hashrate_by_province: pd.DataFrame) -> alt.TopLevelMi
                 alt.Tooltip("share_of_china_pct:Q", title="Share of China (%)", format=".2f"),
                 alt.Tooltip("share_of_global_pct:Q", title="Share of world (%)", format=".2f"),
             ],
+            description=SAID,
         )
         .transform_calculate(province_order=f"indexof({json.dumps(order)}, datum.province)")
         .properties(
@@ -379,10 +434,16 @@ def migration(hashrate_migration: pd.DataFrame) -> alt.TopLevelMixin:
         f"CCAF country table: {country}, {month_text(month)}"
         for country, month in zip(data["country"], data["month"], strict=True)
     ]
+    data["description"] = [
+        f"{country}, {moment}: {share:.2f}{NBSP}% of global hashrate"
+        for country, moment, share in zip(
+            data["country"], data["moment"], data["share_pct"], strict=True
+        )
+    ]
     order = data[data["period"] == "latest"].sort_values("share_pct", ascending=False)["country"]
     moments = [labels[p] for p in ("before", "exodus", "latest")]
     base = alt.Chart(data).encode(y=alt.Y("country:N", title=None, sort=list(order)))
-    span = base.mark_rule(color="#bbbbbb", strokeWidth=2).encode(
+    span = base.mark_rule(color="#bbbbbb", strokeWidth=2, aria=False).encode(
         x=alt.X("min(share_pct):Q"), x2="max(share_pct):Q"
     )
     points = base.mark_circle(size=110, opacity=0.95).encode(
@@ -402,6 +463,7 @@ def migration(hashrate_migration: pd.DataFrame) -> alt.TopLevelMixin:
             alt.Tooltip("share_change_pts:Q", title="Change since before (points)", format="+.2f"),
             alt.Tooltip("hashrate_change_ehs:Q", title="Change since before (EH/s)", format="+.2f"),
         ],
+        description=SAID,
     )
     chart = (span + points).properties(
         title=_title(
@@ -459,9 +521,18 @@ def network_hashrate(
         f"Weekly price table: week of {day_text(week)} (Coin Metrics, seven daily rows)"
         for week in price_trends["week_start"]
     ]
+    data["description"] = [
+        f"Week of {day_text(week)}: hashrate {ehs:,.1f} EH/s (weekly mean)"
+        for week, ehs in zip(
+            price_trends["week_start"], price_trends["hashrate_ehs_7d"], strict=True
+        )
+    ]
     first, last = data["week_start"].min(), data["week_start"].max()
-    measures = _iso(main_measures(shutdowns), "date_announced")[
-        ["date_announced", "label", "summary"]
+    chosen = main_measures(shutdowns)
+    measures = _iso(chosen, "date_announced")[["date_announced", "label", "summary"]]
+    measures["description"] = [
+        f"{label}, announced {day_text(day)}"
+        for label, day in zip(chosen["label"], chosen["date_announced"], strict=True)
     ]
     measures["row"] = range(len(measures))
     drop = difficulty_adjustments.sort_values("change_pct").iloc[[0]].copy()
@@ -471,7 +542,13 @@ def network_hashrate(
     drop = _iso(drop, "date").assign(
         text=lambda d: (
             "difficulty " + d["change_pct"].map(lambda v: f"{v:+.1f}{NBSP}%".replace("-", "\u2212"))
-        )
+        ),
+        description=lambda d: (
+            "The largest difficulty adjustment: "
+            + d["text"].str.removeprefix("difficulty ")
+            + ", "
+            + pd.to_datetime(d["date"]).map(day_text)
+        ),
     )
     line = (
         alt.Chart(data)
@@ -485,6 +562,7 @@ def network_hashrate(
                 alt.Tooltip("difficulty:Q", title="Difficulty", format=".4~s"),
                 SOURCE_ROW,
             ],
+            description=SAID,
         )
     )
     rules = (
@@ -497,11 +575,12 @@ def network_hashrate(
                 alt.Tooltip("date_announced:T", title="Announced", format="%-d %B %Y"),
                 alt.Tooltip("summary:N", title="What it did"),
             ],
+            description=SAID,
         )
     )
-    labels = (
+    labels = (  # the rules say the same to a screen reader
         alt.Chart(measures)
-        .mark_text(align="left", angle=0, dx=3, fontSize=9, color="#922b21")
+        .mark_text(align="left", angle=0, dx=3, fontSize=9, color="#922b21", aria=False)
         .encode(
             x="date_announced:T",
             y=alt.Y("row:Q", scale=alt.Scale(domain=[-1, len(measures) + 6]), axis=None),
@@ -513,7 +592,7 @@ def network_hashrate(
         .mark_text(
             align="left", baseline="top", dx=4, fontSize=10, fontWeight="bold", color="#1f4e79"
         )
-        .encode(x="date:T", y=alt.value(4), text="text:N")
+        .encode(x="date:T", y=alt.value(4), text="text:N", description=SAID)
     )
     chart = (
         alt.layer(line, rules, labels.properties(), mark)
@@ -566,6 +645,12 @@ def prices_indexed(price_trends: pd.DataFrame) -> alt.TopLevelMixin:
         f"Weekly price table: week of {day_text(week)} (Coin Metrics, seven daily rows)"
         for week in data["week_start"]
     ]
+    data["description"] = [
+        f"{series}, week of {day_text(week)}: {index:,.1f} (week of {day_text(base)} = 100)"
+        for series, week, index in zip(
+            data["series"], data["week_start"], data["index"], strict=True
+        )
+    ]
     first, last = data["week_start"].min(), data["week_start"].max()
     lines = (
         alt.Chart(data)
@@ -589,12 +674,15 @@ def prices_indexed(price_trends: pd.DataFrame) -> alt.TopLevelMixin:
                 alt.Tooltip("index:Q", title="Index", format=".1f"),
                 SOURCE_ROW,
             ],
+            description=SAID,
         )
     )
-    hundred = alt.Chart(pd.DataFrame({"y": [100]})).mark_rule(color="#888888").encode(y="y:Q")
+    hundred = (
+        alt.Chart(pd.DataFrame({"y": [100]})).mark_rule(color="#888888", aria=False).encode(y="y:Q")
+    )
     week = (
         alt.Chart(pd.DataFrame({"x": [f"{base:%Y-%m-%d}"]}))
-        .mark_rule(color="#c0392b", strokeDash=[3, 3])
+        .mark_rule(color="#c0392b", strokeDash=[3, 3], aria=False)
         .encode(x="x:T")
     )
     chart = (hundred + week + lines).properties(
@@ -629,7 +717,23 @@ def asic_price_chart(asic_prices: pd.DataFrame) -> alt.TopLevelMixin:
             for efficiency, month, count in zip(
                 chosen["efficiency_class"], chosen["month"], chosen["listings"], strict=True
             )
-        ]
+        ],
+        description=[
+            f"Machines {efficiency}, {month_text(month)}: "
+            + (
+                "no listings"
+                if pd.isna(median)
+                else f"median asking price {median:,.2f} USD per TH/s from {count:,} "
+                + ("listing" if count == 1 else "listings")
+            )
+            for efficiency, month, median, count in zip(
+                chosen["efficiency_class"],
+                chosen["month"],
+                chosen["median_usd_per_th"],
+                chosen["listings"],
+                strict=True,
+            )
+        ],
     )
     per_month = asic_prices.groupby("month")["listings"].sum()
     empty = per_month[per_month == 0].index
@@ -641,10 +745,12 @@ def asic_price_chart(asic_prices: pd.DataFrame) -> alt.TopLevelMixin:
         }
     )
     first, last = month_text(data["month"].min()), month_text(data["month"].max())
-    band = alt.Chart(gap).mark_rect(color="#eeeeee").encode(x="start:T", x2="end:T")
+    band = alt.Chart(gap).mark_rect(color="#eeeeee", aria=False).encode(x="start:T", x2="end:T")
     band_text = (
         alt.Chart(gap)
-        .mark_text(align="left", baseline="top", dx=4, dy=4, fontSize=10, color="#555555")
+        .mark_text(
+            align="left", baseline="top", dx=4, dy=4, fontSize=10, color="#555555", aria=False
+        )
         .encode(x="start:T", y=alt.value(0), text="label:N")
     )
     lines = (
@@ -672,6 +778,7 @@ def asic_price_chart(asic_prices: pd.DataFrame) -> alt.TopLevelMixin:
                 alt.Tooltip("listings:Q", title="Listings"),
                 SOURCE_ROW,
             ],
+            description=SAID,
         )
     )
     chart = (band + band_text + lines).properties(
@@ -717,6 +824,11 @@ def _asking_finding(data: pd.DataFrame, efficient: str) -> str:
     )
 
 
+def _bounded(machines: int, qualifier: object) -> str:
+    """A count with the bound its source puts on it: 'at least 205,000'."""
+    return f"{machines:,}" if pd.isna(qualifier) else f"{qualifier} {machines:,}"
+
+
 def machines_chart(
     machine_exports: pd.DataFrame,
     machine_exports_by_destination: pd.DataFrame,
@@ -726,12 +838,21 @@ def machines_chart(
     rejected = rejected_claims(source_conflicts)
     tracked = machine_exports.set_index("figure_id").loc[FT_TRACKED_FIGURE, "machines"]
     destinations = machine_exports_by_destination.dropna(subset=["machines"])
+    # A destination's bar is as well attested as its own count; the share of the
+    # tracked total (in its detail) also rests on that total.
+    level = machine_exports.set_index("figure_id")["confidence"]
+    own = destinations["figure_ids"].map(
+        lambda ids: level.get(
+            next(i for i in ids.split(" ; ") if i.startswith("M") and i != FT_TRACKED_FIGURE),
+            None,
+        )
+    )
     dest = pd.DataFrame(
         {
             "label": destinations["destination_country"] + ": all companies",
             "group": "By destination (Financial Times survey)",
             "machines": destinations["machines"].astype(int),
-            "confidence": destinations["confidence"],
+            "confidence": own.fillna(destinations["confidence"]),
             "detail": destinations["machines"].map(
                 lambda n: (
                     f"about {n / tracked * 100:.0f}{NBSP}% of the more than "
@@ -743,6 +864,17 @@ def machines_chart(
             + " (Financial Times survey, as relayed)",
         }
     )
+    dest["description"] = [
+        f"{label}: {_bounded(n, bound)} machines ({detail}); attested by: {confidence}"
+        for label, n, bound, detail, confidence in zip(
+            dest["label"],
+            dest["machines"],
+            destinations["qualifier"],
+            dest["detail"],
+            dest["confidence"],
+            strict=True,
+        )
+    ]
     moved = machine_exports[
         machine_exports["flow"].isin(["left China", "arrived abroad"])
         & machine_exports["company"].notna()
@@ -760,6 +892,17 @@ def machines_chart(
             "source_row": "Press figures: " + moved["source_publisher"] + ", " + moved["metric"],
         }
     )
+    companies["description"] = [
+        f"{label}: {_bounded(n, bound)} machines ({detail}); attested by: {confidence}"
+        for label, n, bound, detail, confidence in zip(
+            companies["label"],
+            companies["machines"],
+            moved["qualifier"],
+            companies["detail"],
+            companies["confidence"],
+            strict=True,
+        )
+    ]
     data = pd.concat([dest, companies], ignore_index=True)
     data = data.sort_values(["group", "machines"], ascending=[False, False])
     order = data["label"].tolist()
@@ -794,13 +937,15 @@ def machines_chart(
                 alt.Tooltip("detail:N", title="What it counts"),
                 SOURCE_ROW,
             ],
+            description=SAID,
         )
         .properties(
             height=alt.Step(18),
             title=_title(
                 "Where the machines went",
-                "Machines reported moved out of China after May 2021: destination totals from "
-                "the Financial Times survey, then company figures. Without a count: "
+                "Machines reported moved out of China or set up abroad during the crackdown: "
+                "destination totals from the Financial Times survey, then company figures. "
+                "Without a count: "
                 f"{named}. Figures the conflict ledger sets aside are left out.",
             ),
             description=(

@@ -60,6 +60,10 @@ def explain(name: str, path: Path = LINEAGE) -> str:
         lines.append(f"  computed: ({parts[0]}) / ({parts[1]}) x 100")
     elif lineage.combine == "fall":
         lines.append(f"  computed: (1 - ({parts[0]}) / ({parts[1]})) x 100")
+    elif lineage.combine == "rise":
+        lines.append(f"  computed: (({parts[0]}) / ({parts[1]}) - 1) x 100")
+    elif lineage.combine == "difference":
+        lines.append(f"  computed: ({parts[0]}) - ({parts[1]})")
     else:
         lines.append(f"  computed: {parts[0]}")
     fmt = lineage.format

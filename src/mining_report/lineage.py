@@ -29,11 +29,11 @@ Operator = Literal["==", "!=", "<", "<=", ">", ">=", "in", "not in", "notna", "i
 Operation = Literal[
     "value", "min", "max", "sum", "count", "nunique", "argmin", "argmax", "first", "last", "list"
 ]
-#: How two selections combine: a / b x 100, or (1 - a / b) x 100.
-Combination = Literal["ratio", "fall"]
+#: How two selections combine: a / b x 100, (1 - a / b) x 100, (a / b - 1) x 100, or a - b.
+Combination = Literal["ratio", "fall", "rise", "difference"]
 FormatKind = Literal[
     "percent", "number", "count", "unit", "day", "month", "text", "label", "ordinal",
-    "names", "and_list", "month_list", "licence",
+    "names", "and_list", "month_list", "licence", "outlet",
 ]  # fmt: skip
 
 
@@ -64,6 +64,7 @@ class Selection(_Strict):
     op: Operation = "value"
     by: str | None = None
     order: list[str] = Field(default_factory=list)
+    descending: bool = False
     group_by: list[str] = Field(default_factory=list)
     group_agg: Literal["sum", "count"] = "sum"
     having: list[Condition] = Field(default_factory=list)
@@ -262,7 +263,7 @@ def evaluate(tables: Mapping[str, pd.DataFrame], part: Selection, key: list[str]
         rows = _grouped(rows, part)
         order = part.order or part.group_by
     elif order:
-        rows = rows.sort_values(order, kind="stable")
+        rows = rows.sort_values(order, kind="stable", ascending=not part.descending)
     column = part.column
     match part.op:
         case "count":
@@ -325,13 +326,16 @@ def format_value(value: Any, fmt: Format) -> str:
         case "ordinal":
             return ORDINALS[int(value)]
         case "names":
-            names = [part.strip() for part in str(value).split(";")]
+            names = items if isinstance(value, list) else str(value).split(";")
+            names = [str(part).strip() for part in names]
             names = [f"the {n}" if n == "United States" else n for n in names]
             return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
         case "and_list":
             return " and ".join(str(item) for item in items)
         case "month_list":
             return ", ".join(month_text(pd.Timestamp(m)) for m in items) or "none"
+        case "outlet":  # "Forkast.News, https://..." -> "Forkast.News"
+            return str(value).split(",", 1)[0]
         case "licence":
             parts = str(value).split("-")
             if parts[0] != "CC" or len(parts) < 3:
@@ -349,6 +353,10 @@ def recompute(
         value = float(values[0]) / float(values[1]) * 100
     elif lineage.combine == "fall":
         value = (1 - float(values[0]) / float(values[1])) * 100
+    elif lineage.combine == "rise":
+        value = (float(values[0]) / float(values[1]) - 1) * 100
+    elif lineage.combine == "difference":
+        value = float(values[0]) - float(values[1])
     else:
         value = values[0]
     return format_value(value, lineage.format)

@@ -38,7 +38,11 @@ from .report_tables import reader_value
 from .tables import key_of
 
 #: Tables a record may name that are not cleaned tables: their key and title.
-EXTRA_KEYS: dict[str, list[str]] = {"machine_flows": ["figure_id"], "raw_tables": ["table"]}
+EXTRA_KEYS: dict[str, list[str]] = {
+    "machine_flows": ["figure_id"],
+    "source_statements": ["statement_id"],
+    "raw_tables": ["table"],
+}
 RAW_TABLES_TITLE = "The raw tables, with the rows and checks their validation counted"
 RAW_TABLES_COLUMNS = {
     "title": "Raw table",
@@ -54,21 +58,28 @@ ROW_LABELS: dict[str, list[str]] = {
     "hashrate_by_province": ["province", "month"],
     "hashrate_migration": ["country", "period", "month"],
     "shutdowns": ["jurisdiction", "date_announced"],
-    "shutdown_exposure": ["date"],
+    "shutdown_exposure": ["weights", "date"],
     "price_trends": ["week_start"],
     "price_recovery": ["series"],
     "difficulty_adjustments": ["date"],
     "asic_prices": ["month", "efficiency_class"],
+    "asic_price_index_quotes": ["efficiency_class", "date"],
     "machine_exports": ["metric", "date_reported"],
     "machine_exports_by_destination": ["destination_country"],
     "source_conflicts": ["topic"],
     "machine_flows": ["metric", "date_reported"],
+    "source_statements": ["topic", "source_publisher"],
     "raw_tables": ["title"],
 }
 #: Columns that hold ids: kept in the record, never shown to a reader.
-HIDDEN_COLUMNS = {"event_id", "figure_id", "conflict_id", "figure_ids", "table"}
+HIDDEN_COLUMNS = {"event_id", "figure_id", "conflict_id", "figure_ids", "table", "statement_id"}
 #: The press tables with one cited source per row: table → id column.
-PRESS_ROWS = {"events": "event_id", "machine_flows": "figure_id", "published_figures": "figure_id"}
+PRESS_ROWS = {
+    "events": "event_id",
+    "machine_flows": "figure_id",
+    "published_figures": "figure_id",
+    "source_statements": "statement_id",
+}
 #: Rows and sources a reader sees at most; the rest are counted.
 SHOWN_ROWS = 5
 SHOWN_SOURCES = 3
@@ -296,7 +307,7 @@ def build_record(
             for item in raw
         ],
         "sources": [{"text": s.text, "href": s.url} for s in sources[:SHOWN_SOURCES]],
-        "short_sources": list(dict.fromkeys(_short(s) for s in sources)),
+        "short_sources": _first_few(list(dict.fromkeys(_short(s) for s in sources))),
         "more_sources": max(len(sources) - SHOWN_SOURCES, 0),
     }
     return Record(
@@ -311,6 +322,14 @@ def build_record(
         sources=sources,
         reader=reader,
     )
+
+
+def _first_few(names: list[str]) -> list[str]:
+    """The first sources by name, and how many more: a validation count rests on every
+    page the raw tables cite, which the appendix need not list line by line."""
+    if len(names) <= SHOWN_SOURCES + 1:
+        return names
+    return [*names[:SHOWN_SOURCES], f"{len(names) - SHOWN_SOURCES} more"]
 
 
 def _short(source: Source) -> str:

@@ -212,7 +212,9 @@ def machine_exports_by_destination(
             {
                 "destination_country": entities.loc[figure_id, "destination_country"],
                 "machines": machines,
-                "share_of_tracked_pct": round(machines / tracked * 100, 2),
+                "qualifier": unit_qualifier(row["unit"]),
+                # Of an approximate total ("over 430,000"): no finer than a whole percent.
+                "share_of_tracked_pct": round(machines / tracked * 100),
                 "ids": [figure_id, figures.tracked_total],
                 "levels": [row["confidence"], total["confidence"]],
             }
@@ -235,6 +237,7 @@ def machine_exports_by_destination(
             {
                 "destination_country": _country(row["entity"], figure_id),
                 "machines": None,
+                "qualifier": None,
                 "share_of_tracked_pct": None,
                 "rank": rank,
                 "ids": [figure_id],
@@ -250,6 +253,7 @@ def machine_exports_by_destination(
                 {
                     "destination_country": _country(name.strip(), figure_id),
                     "machines": None,
+                    "qualifier": None,
                     "share_of_tracked_pct": None,
                     "rank": last["rank"] + 1 if last else 1,
                     "ids": [*(last["ids"][:1] if last else []), figure_id],
@@ -261,6 +265,7 @@ def machine_exports_by_destination(
         {
             "destination_country": [r["destination_country"] for r in records],
             "machines": pd.array([r["machines"] for r in records], dtype="Int64"),
+            "qualifier": [r["qualifier"] for r in records],
             "rank": [r["rank"] for r in records],
             "share_of_tracked_pct": pd.array(
                 [r["share_of_tracked_pct"] for r in records], dtype="Float64"

@@ -58,7 +58,7 @@ class RawIndex:
     _raw: dict[str, pd.DataFrame] = field(default_factory=dict)
     _lookups: dict[tuple[str, ...], dict[tuple[str, ...], list[int]]] = field(default_factory=dict)
     _listings: pd.DataFrame | None = None
-    _exposure: dict[int, dict[str, list[int]]] = field(default_factory=dict)
+    _exposure: dict[tuple[pd.Timestamp, int], dict[str, list[int]]] = field(default_factory=dict)
 
     def raw(self, table: str) -> pd.DataFrame:
         if table not in self._raw:
@@ -161,19 +161,20 @@ def shutdown_exposure(index: RawIndex, row: Mapping[str, Any]) -> Lines:
     # The orders in force on a day are the first n by announcement, and every day
     # with the same n has the same lines: each n is worked out once.
     n = bisect.bisect_right(stops["announced"].array, pd.Timestamp(row["date"]))
-    if n not in index._exposure:
-        index._exposure[n] = _exposure_lines(index, stops.iloc[:n])
-    return {raw: list(lines) for raw, lines in index._exposure[n].items()}
+    key = (pd.Timestamp(row["weights_month"]), n)
+    if key not in index._exposure:
+        index._exposure[key] = _exposure_lines(index, stops.iloc[:n], key[0])
+    return {raw: list(lines) for raw, lines in index._exposure[key].items()}
 
 
-def _exposure_lines(index: RawIndex, orders: pd.DataFrame) -> Lines:
+def _exposure_lines(index: RawIndex, orders: pd.DataFrame, month: pd.Timestamp) -> Lines:
     out: Lines = {"events": orders["line"].tolist()}
     reached = set(orders["jurisdiction"])
     partial = set(orders.loc[~orders["scope"].isin(WHOLE_SCOPES), "jurisdiction"])
     provinces = sorted(where for where in reached if where in CCAF_PROVINCES)
     if any(where not in CCAF_PROVINCES and where != "national" for where in reached | partial):
         provinces.append("Other")
-    lines = [n for where in provinces for n in _province(index, index.baseline_month, where)]
+    lines = [n for where in provinces for n in _province(index, month, where)]
     if lines:
         out["cbeci_provinces"] = lines
     return out
@@ -229,6 +230,14 @@ def asic_prices(index: RawIndex, row: Mapping[str, Any]) -> Lines:
     return {"asic_prices": listings.loc[mask, "line"].tolist()}
 
 
+def asic_price_index_quotes(index: RawIndex, row: Mapping[str, Any]) -> Lines:
+    """A quoted index value is the raw row of its day and tier (rows without a vendor)."""
+    series = f"Hashrate Index ASIC Price Index: {row['efficiency_class']}"
+    return {
+        "asic_prices": index.lines("asic_prices", date=_iso(row["date"]), series=series, vendor="")
+    }
+
+
 def _figures(index: RawIndex, figure_ids: Iterable[str]) -> Lines:
     """Press figures by id: machine_flows (M..) with their annotation, if any, and
     published_figures (P..)."""
@@ -261,6 +270,10 @@ def machine_flows(index: RawIndex, row: Mapping[str, Any]) -> Lines:
     return {"machine_flows": index.lines("machine_flows", figure_id=row["figure_id"])}
 
 
+def source_statements(index: RawIndex, row: Mapping[str, Any]) -> Lines:
+    return {"source_statements": index.lines("source_statements", statement_id=row["statement_id"])}
+
+
 def raw_tables(index: RawIndex, row: Mapping[str, Any]) -> Lines:
     """A raw table's validation covers every one of its records."""
     return {str(row["table"]): index.raw(str(row["table"]))["line"].tolist()}
@@ -277,10 +290,12 @@ MAPPINGS: dict[str, Callable[[RawIndex, Mapping[str, Any]], Lines]] = {
     "price_recovery": price_recovery,
     "difficulty_adjustments": difficulty_adjustments,
     "asic_prices": asic_prices,
+    "asic_price_index_quotes": asic_price_index_quotes,
     "machine_exports": machine_exports,
     "machine_exports_by_destination": machine_exports_by_destination,
     "source_conflicts": source_conflicts,
     "machine_flows": machine_flows,
+    "source_statements": source_statements,
     "raw_tables": raw_tables,
 }
 

@@ -355,6 +355,7 @@ _NUMBERS = [
             "price_trends": cleaned("price_trends"),
             "difficulty_adjustments": cleaned("difficulty_adjustments"),
             "asic_prices": cleaned("asic_prices"),
+            "asic_price_index_quotes": cleaned("asic_price_index_quotes"),
         },
     ),
     Numbers(
@@ -369,9 +370,12 @@ _NUMBERS = [
     ),
     Numbers(
         "press",
-        "Single press figures as quoted.",
+        "Single press figures as quoted, and the sources' own words.",
         compute="variables:press_numbers",
-        inputs={"machine_flows": raw("machine_flows")},
+        inputs={
+            "machine_flows": raw("machine_flows"),
+            "source_statements": raw("source_statements"),
+        },
     ),
     Numbers(
         "data",

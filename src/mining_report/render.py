@@ -229,7 +229,7 @@ def pandoc_pdf(
     typ = Path(typ_name)
     try:
         command = _pandoc_common(lua_filter, bibliography, variables, lineage, metadata) + [
-            "--to=typst",
+            "--to=typst-smart",  # curly quotes stay curly (see _quarto.yml)
             # The document's sections are ## headings (# is the title in Quarto).
             "--shift-heading-level-by=-1",
             "--metadata=chart-path-prefix:/",

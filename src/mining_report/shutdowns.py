@@ -8,8 +8,11 @@ from .schemas.cleaned import ShutdownExposure, Shutdowns
 from .tables import finalize
 from .vocabularies import CCAF_PROVINCES, SCOPES
 
-#: Measures that order mining to stop: what `shutdown_exposure` counts.
-STOP_ORDERS = ("ban", "shutdown_order")
+#: Measures that stop mining: what `shutdown_exposure` counts. A cut-off of the
+#: miners' power stops them as surely as an order to close.
+STOP_ORDERS = ("ban", "shutdown_order", "power_cutoff")
+#: The province whose share of China swings most with the seasons (hydropower).
+WET_SEASON_PROVINCE = "Sichuan"
 #: Scopes of a measure that cover a whole province (or all of China) with certainty.
 WHOLE_SCOPES = ("national", "province")
 
@@ -93,14 +96,34 @@ def _joined(names: dict[str, None]) -> str | None:
     return " ; ".join(names) or None
 
 
-def shutdown_exposure(
-    events: pd.DataFrame, hashrate_by_province: pd.DataFrame, year: int, baseline_month: str
-) -> pd.DataFrame:
-    """Day by day, the share of China's baseline hashrate certainly and at most under order."""
+def wet_season_month(hashrate_by_province: pd.DataFrame, baseline_month: str) -> pd.Timestamp:
+    """The month of the year before the baseline in which Sichuan's share of China peaked.
+
+    The baseline month falls in the dry season, when Sichuan's hydropower is
+    scarce; weighting the provinces by this month as well shows how much the
+    choice of month moves the exposure bounds. Only months that list every
+    province of the baseline month qualify.
+    """
     month = pd.Timestamp(baseline_month)
-    check_baseline_precedes(events, month)
-    baseline = baseline_shares(hashrate_by_province, month, "province")["share_of_china_pct"]
-    orders = stop_orders(events)
+    provinces = set(baseline_shares(hashrate_by_province, month, "province").index)
+    listed = hashrate_by_province.groupby("month")["province"].agg(set)
+    whole = listed[listed.map(provinces.issubset)].index  # a month lacking a province is no weight
+    year_before = hashrate_by_province[
+        (hashrate_by_province["province"] == WET_SEASON_PROVINCE)
+        & hashrate_by_province["month"].isin(whole)
+        & (hashrate_by_province["month"] < month)
+        & (hashrate_by_province["month"] >= month - pd.DateOffset(years=1))
+    ]
+    if year_before.empty:
+        raise ValueError(
+            f"no CCAF shares for {WET_SEASON_PROVINCE} in the year before {month:%Y-%m}"
+        )
+    peak = year_before["share_of_china_pct"].idxmax()  # the first month at the peak
+    return pd.Timestamp(year_before.loc[peak, "month"])
+
+
+def _daily_bounds(orders: pd.DataFrame, baseline: pd.Series, year: int) -> list[dict[str, object]]:
+    """Day by day, the two bounds of the share under order, with one month's weights."""
     rows = []
     certain: dict[str, None] = {}  # insertion-ordered sets of jurisdictions
     partial: dict[str, None] = {}
@@ -134,4 +157,30 @@ def shutdown_exposure(
                 ),
             }
         )
-    return finalize(pd.DataFrame(rows), ShutdownExposure)
+    return rows
+
+
+def shutdown_exposure(
+    events: pd.DataFrame, hashrate_by_province: pd.DataFrame, year: int, baseline_month: str
+) -> pd.DataFrame:
+    """Day by day, the share of China's hashrate certainly and at most under a stop order.
+
+    Twice: with the provinces weighted by the baseline month, and by the wet-season
+    month of the year before it (`wet_season_month`).
+    """
+    month = pd.Timestamp(baseline_month)
+    check_baseline_precedes(events, month)
+    orders = stop_orders(events)
+    frames = []
+    baseline = baseline_shares(hashrate_by_province, month, "province")
+    wet = wet_season_month(hashrate_by_province, baseline_month)
+    for weights, weights_month, shares in (
+        ("baseline", month, baseline),
+        ("wet season", wet, baseline_shares(hashrate_by_province, wet, "province")),
+    ):
+        frame = pd.DataFrame(_daily_bounds(orders, shares["share_of_china_pct"], year))
+        frames.append(frame.assign(weights=weights, weights_month=weights_month))
+    table = pd.concat(frames, ignore_index=True)
+    first = ["weights", "weights_month", "date"]
+    table = table[first + [c for c in table.columns if c not in first]]
+    return finalize(table, ShutdownExposure)

@@ -17,7 +17,7 @@ import pandas as pd
 import yaml
 
 from .formatting import day_text, month_text, number, percent, with_unit
-from .lineage import Format, Quoted, Selection, pick, quote
+from .lineage import Format, Quoted, Selection, format_value, pick, quote
 from .provenance import Sidecar
 from .vocabularies import (
     CCAF_LAUNCH_LAST_MONTH,
@@ -72,6 +72,12 @@ def merge(*parts: dict[str, str]) -> dict[str, str]:
     return merged
 
 
+def whose(name: str) -> str:
+    """A place as an owner: "the United States'", "all of China's", "Xinjiang's"."""
+    name = {"United States": "the United States", "national": "all of China"}.get(name, name)
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 def share(hashrate_by_country: pd.DataFrame, country: str, month: pd.Timestamp) -> float:
     """One country's share of global hashrate in one month; an absent row is an error."""
     row = hashrate_by_country[
@@ -103,11 +109,14 @@ RECOVERY = "price_recovery"
 TRENDS = "price_trends"
 DIFFICULTY = "difficulty_adjustments"
 ASIC = "asic_prices"
+QUOTES = "asic_price_index_quotes"
 EXPORTS = "machine_exports"
 DESTINATIONS = "machine_exports_by_destination"
 CONFLICTS = "source_conflicts"
 #: The validated press table of machine figures (not a cleaned table).
 FLOWS = "machine_flows"
+#: The validated press table of sources' own words (not a cleaned table).
+STATEMENTS = "source_statements"
 #: One row per raw table: its validation record and its sidecar (see raw_tables_frame).
 RAW_TABLES = "raw_tables"
 
@@ -268,16 +277,19 @@ def province_variables(hashrate_by_province: pd.DataFrame, baseline_month: str) 
         index="month", columns="province", values="share_of_china_pct"
     ).sort_index()
     active = table[table.sum(axis=1) > 0]
-    wet, sichuan_peak = peak(active["Sichuan"])
-    dry, xinjiang_peak = peak(active["Xinjiang"])
     before = pd.Timestamp(baseline_month)
+    # The seasons before the crackdown: from the first month to the baseline month (a
+    # later month shows the provinces' bans, not the weather).
+    seasons = active[active.index <= before]
+    wet, sichuan_peak = peak(seasons["Sichuan"])
+    dry, xinjiang_peak = peak(seasons["Xinjiang"])
     world = hashrate_by_province[hashrate_by_province["month"] == before].set_index("province")
     missing = [month for month, row in table.iterrows() if row.isna().any() and row.sum() > 0]
     last_active = active.index.max()
     china_pct = "share_of_china_pct"
 
     def series(province: str) -> list[tuple]:
-        return [_is("province", province), ("month", "<=", last_active)]
+        return [_is("province", province), ("month", "<=", before)]
 
     def at(month: pd.Timestamp, province: str, column: str = china_pct) -> Selection:
         return pick(PROVINCE, column, where=[_on(month), _is("province", province)])
@@ -301,28 +313,30 @@ def province_variables(hashrate_by_province: pd.DataFrame, baseline_month: str) 
             fmt=MONTH, filter="every province and month",
         ),
         "sichuan_peak_month": quote(
-            month_label(wet), "the month of Sichuan's highest share of China's hashrate",
+            month_label(wet),
+            "the month of Sichuan's highest share of China's hashrate before the crackdown",
             pick(PROVINCE, "month", op="argmax", by=china_pct, where=series("Sichuan")),
-            fmt=MONTH, filter="Sichuan, every month with shares",
+            fmt=MONTH, filter=f"Sichuan, every month up to {month_label(before)}",
         ),
         "sichuan_peak_share": quote(
-            pct(sichuan_peak), "Sichuan's highest share of China's hashrate",
+            pct(sichuan_peak), "Sichuan's highest share of China's hashrate before the crackdown",
             pick(PROVINCE, china_pct, op="max", where=series("Sichuan")), fmt=SHARE,
-            filter="Sichuan, every month with shares",
+            filter=f"Sichuan, every month up to {month_label(before)}",
         ),
         "xinjiang_at_sichuan_peak": quote(
             pct(active.loc[wet, "Xinjiang"]), f"Xinjiang's share of China in {month_label(wet)}",
             at(wet, "Xinjiang"), fmt=SHARE,
         ),
         "xinjiang_peak_month": quote(
-            month_label(dry), "the month of Xinjiang's highest share of China's hashrate",
+            month_label(dry),
+            "the month of Xinjiang's highest share of China's hashrate before the crackdown",
             pick(PROVINCE, "month", op="argmax", by=china_pct, where=series("Xinjiang")),
-            fmt=MONTH, filter="Xinjiang, every month with shares",
+            fmt=MONTH, filter=f"Xinjiang, every month up to {month_label(before)}",
         ),
         "xinjiang_peak_share": quote(
-            pct(xinjiang_peak), "Xinjiang's highest share of China's hashrate",
+            pct(xinjiang_peak), "Xinjiang's highest share of China's hashrate before the crackdown",
             pick(PROVINCE, china_pct, op="max", where=series("Xinjiang")), fmt=SHARE,
-            filter="Xinjiang, every month with shares",
+            filter=f"Xinjiang, every month up to {month_label(before)}",
         ),
         "sichuan_at_xinjiang_peak": quote(
             pct(active.loc[dry, "Sichuan"]), f"Sichuan's share of China in {month_label(dry)}",
@@ -337,6 +351,11 @@ def province_variables(hashrate_by_province: pd.DataFrame, baseline_month: str) 
             pct(world.loc["Xinjiang", "share_of_global_pct"]),
             f"Xinjiang's share of global hashrate in {month_label(before)}",
             at(before, "Xinjiang", "share_of_global_pct"), fmt=SHARE,
+        ),
+        "sichuan_share_baseline": quote(
+            pct(table.loc[before, "Sichuan"]),
+            f"Sichuan's share of China's hashrate in {month_label(before)}",
+            at(before, "Sichuan"), fmt=SHARE,
         ),
         "inner_mongolia_share_baseline": quote(
             pct(table.loc[before, "Inner Mongolia"]),
@@ -425,13 +444,13 @@ def migration_variables(
             when = f"{PERIOD_WORDS[period]} ({month_label(row['month'])})"
             out[f"{slug}_share_{period}"] = quote(
                 pct(row["share_pct"]),
-                f"{country}'s share of global hashrate {when}",
+                f"{whose(country)} share of global hashrate {when}",
                 pick(MIGRATION, "share_pct", where=rows),
                 fmt=SHARE,
             )
             out[f"{slug}_ehs_{period}"] = quote(
                 number(row["hashrate_ehs"], 2),
-                f"{country}'s hashrate in EH/s {when}",
+                f"{whose(country)} hashrate in EH/s {when}",
                 pick(MIGRATION, "hashrate_ehs", where=rows),
                 fmt=Format(kind="number", decimals=2),
             )
@@ -440,14 +459,14 @@ def migration_variables(
         whole = f"{country}, every month of CCAF's series"
         out[f"{slug}_peak_month"] = quote(
             month_label(month),
-            f"the month of {country}'s highest share of global hashrate",
+            f"the month of {whose(country)} highest share of global hashrate",
             pick(COUNTRY, "month", op="argmax", by="share_pct", where=[_is("country", country)]),
             fmt=MONTH,
             filter=whole,
         )
         out[f"{slug}_peak_share"] = quote(
             pct(value),
-            f"{country}'s highest share of global hashrate",
+            f"{whose(country)} highest share of global hashrate",
             pick(COUNTRY, "share_pct", op="max", where=[_is("country", country)]),
             fmt=SHARE,
             filter=whole,
@@ -474,16 +493,125 @@ def migration_variables(
     )
     out["largest_gainer_share_latest"] = quote(
         pct(gainer["share_pct"]),
-        f"{gainer['country']}'s share in CCAF's latest month",
+        f"{whose(gainer['country'])} share in CCAF's latest month",
         pick(MIGRATION, "share_pct", where=[*mine, _is("period", "latest")]),
         fmt=SHARE,
     )
     out["largest_gainer_share_before"] = quote(
         pct(gainer["share_pct"] - gainer["share_change_pts"]),
-        f"{gainer['country']}'s share before the crackdown",
+        f"{whose(gainer['country'])} share before the crackdown",
         pick(MIGRATION, "share_pct", where=[*mine, _is("period", "before")]),
         fmt=SHARE,
     )
+    return out
+
+
+def shift_variables(
+    hashrate_migration: pd.DataFrame, hashrate_by_country: pd.DataFrame
+) -> dict[str, str]:
+    """What moved and what grew: China's loss against the gains and the world's growth,
+    Kazakhstan's hashrate against its share, and how concentrated the network stayed."""
+    ehs = Format(kind="number", decimals=2)
+    one = Format(kind="percent", decimals=1)
+    totals = hashrate_by_country.groupby("month")["hashrate_ehs"].sum().sort_index()
+    months = hashrate_migration.groupby("period")["month"].first()
+    before, latest = pd.Timestamp(months["before"]), pd.Timestamp(months["latest"])
+    table = hashrate_migration.set_index(["country", "period"])
+
+    def moment(country: str, period: str, column: str = "hashrate_ehs") -> Selection:
+        return pick(MIGRATION, column, where=[_is("country", country), _is("period", period)])
+
+    def total(month: pd.Timestamp) -> Selection:
+        return pick(COUNTRY, "hashrate_ehs", op="sum", where=[_on(month)])
+
+    def at(country: str, month: pd.Timestamp) -> Selection:
+        return pick(COUNTRY, "hashrate_ehs", where=[_is("country", country), _on(month)])
+
+    lost = (
+        table.loc[("China", "before"), "hashrate_ehs"]
+        - table.loc[("China", "latest"), "hashrate_ehs"]
+    )
+    gained = (
+        table.loc[("United States", "latest"), "hashrate_ehs"]
+        - table.loc[("United States", "before"), "hashrate_ehs"]
+    )
+    kz = hashrate_by_country[hashrate_by_country["country"] == "Kazakhstan"].set_index("month")
+    kz_peak, _ = peak(kz["share_pct"])
+    kz_at_peak, kz_latest = kz.loc[kz_peak, "hashrate_ehs"], kz.loc[latest, "hashrate_ehs"]
+    between = f"{month_label(kz_peak)} to {month_label(latest)}"
+    out = {
+        "cn_ehs_lost": quote(
+            number(lost, 2),
+            f"China's hashrate (EH/s) in {month_label(before)} minus {month_label(latest)}",
+            moment("China", "before"), moment("China", "latest"), combine="difference", fmt=ehs,
+        ),
+        "us_ehs_gained": quote(
+            number(gained, 2),
+            f"the United States' hashrate (EH/s) in {month_label(latest)} minus "
+            f"{month_label(before)}",
+            moment("United States", "latest"), moment("United States", "before"),
+            combine="difference", fmt=ehs,
+        ),
+        "global_ehs_latest": quote(
+            number(totals[latest], 2),
+            f"the sum of every country's hashrate (EH/s) in {month_label(latest)}",
+            total(latest), fmt=ehs,
+        ),
+        "global_ehs_rise_pct": quote(
+            percent((totals[latest] / totals[before] - 1) * 100, 1),
+            f"the rise of the countries' summed hashrate from {month_label(before)} to "
+            f"{month_label(latest)}",
+            total(latest), total(before), combine="rise", fmt=one,
+        ),
+        "kz_ehs_at_peak": quote(
+            number(kz_at_peak, 2),
+            f"Kazakhstan's hashrate (EH/s) in {month_label(kz_peak)}, its peak share",
+            at("Kazakhstan", kz_peak), fmt=ehs,
+        ),
+        "kz_ehs_fall_from_peak_pct": quote(
+            percent((1 - kz_latest / kz_at_peak) * 100, 1),
+            f"the fall of Kazakhstan's hashrate (EH/s) from {between}",
+            at("Kazakhstan", latest), at("Kazakhstan", kz_peak), combine="fall", fmt=one,
+        ),
+        "global_ehs_rise_since_kz_peak_pct": quote(
+            percent((totals[latest] / totals[kz_peak] - 1) * 100, 1),
+            f"the rise of the countries' summed hashrate from {between}",
+            total(latest), total(kz_peak), combine="rise", fmt=one,
+        ),
+    }  # fmt: skip
+    for period in ("before", "latest"):
+        named = hashrate_migration[
+            (hashrate_migration["period"] == period) & (hashrate_migration["country"] != "Other")
+        ].sort_values(["share_pct", "country"], ascending=[False, True])
+        top = named.head(3)
+        rows = [_is("period", period), ("country", "in", top["country"].tolist())]
+        when = f"{PERIOD_WORDS[period]} ({month_label(top['month'].iloc[0])})"
+        out[f"top_three_{period}"] = quote(
+            format_value(top["country"].tolist(), Format(kind="names")),
+            f"the three named countries with the largest shares {when}",
+            pick(MIGRATION, "country", op="list", where=rows, order=["share_pct"], descending=True),
+            fmt=Format(kind="names"),
+        )
+        out[f"top_three_share_{period}"] = quote(
+            pct(top["share_pct"].sum()),
+            f"the three largest named countries' summed share {when}",
+            pick(MIGRATION, "share_pct", op="sum", where=rows),
+            fmt=SHARE,
+        )
+        out[f"largest_country_{period}"] = quote(
+            str(top["country"].iloc[0]),
+            f"the named country with the largest share {when}",
+            pick(MIGRATION, "country", op="argmax", by="share_pct",
+                 where=[_is("period", period), ("country", "!=", "Other")]),
+            fmt=TEXT,
+        )  # fmt: skip
+        out[f"largest_country_share_{period}"] = quote(
+            pct(top["share_pct"].iloc[0]),
+            f"the largest share of a named country {when}",
+            pick(MIGRATION, "share_pct", op="max",
+                 where=[_is("period", period), ("country", "!=", "Other")]),
+            fmt=SHARE,
+        )  # fmt: skip
     return out
 
 
@@ -492,20 +620,33 @@ def migration_variables(
 # --------------------------------------------------------------------------------------
 
 
+def _measure_of(jurisdiction: str) -> str:
+    """'the national measure', "Xinjiang's measure"."""
+    return (
+        "the national measure" if jurisdiction == "national" else f"{whose(jurisdiction)} measure"
+    )
+
+
 def measure_days(shutdowns: pd.DataFrame) -> dict[str, str]:
-    """The day each dated measure was announced: ``day_e08`` is event E08's."""
-    dated = shutdowns.dropna(subset=["date_announced"])
-    return {
-        f"day_{event.lower()}": quote(
-            day_label(day),
-            f"the day {where}'s measure was announced",
-            pick(SHUTDOWNS, "date_announced", where=[_is("event_id", event)]),
-            fmt=DAY,
-        )
-        for event, day, where in zip(
-            dated["event_id"], dated["date_announced"], dated["jurisdiction"], strict=True
-        )
-    }
+    """The day each dated measure was announced (``day_e08`` is event E08's), and the
+    deadline or effective day of those that state one (``deadline_e02``)."""
+    out: dict[str, str] = {}
+    for event in shutdowns.itertuples():
+        mine = [_is("event_id", event.event_id)]
+        slug = event.event_id.lower()
+        if pd.notna(event.date_announced):
+            out[f"day_{slug}"] = quote(
+                day_label(event.date_announced),
+                f"the day {_measure_of(event.jurisdiction)} was announced",
+                pick(SHUTDOWNS, "date_announced", where=mine), fmt=DAY,
+            )  # fmt: skip
+        if "date_effective" in shutdowns and pd.notna(event.date_effective):
+            out[f"deadline_{slug}"] = quote(
+                day_label(event.date_effective),
+                f"the deadline or effective day {_measure_of(event.jurisdiction)} stated",
+                pick(SHUTDOWNS, "date_effective", where=mine), fmt=DAY,
+            )  # fmt: skip
+    return out
 
 
 def shutdown_variables(shutdowns: pd.DataFrame) -> dict[str, str]:
@@ -585,20 +726,33 @@ def shutdown_variables(shutdowns: pd.DataFrame) -> dict[str, str]:
 def exposure_variables(shutdown_exposure: pd.DataFrame) -> dict[str, str]:
     """The two bounds of the share of China under a stop order, before and at the national ban.
 
-    The plateau day is the first day on which the certain share reaches its highest
-    value before the first day it is 100 (a national order); both bounds are read
-    on that day.
+    Read with the baseline month's weights. The plateau day is the first day on
+    which the certain share reaches its highest value before the first day it is
+    100 (a national order); both bounds are read on that day, and again with the
+    wet-season month's weights, to show how much the choice of month moves them.
     """
-    table = shutdown_exposure.sort_values("date").set_index("date")
+    weights = {
+        name: rows.sort_values("date").set_index("date")
+        for name, rows in shutdown_exposure.groupby("weights")
+    }
+    if set(weights) != {"baseline", "wet season"}:
+        raise ValueError(f"exposure weights {sorted(weights)}, not baseline and wet season")
+    table, wet = weights["baseline"], weights["wet season"]
     certain, at_most = table["certain_share_of_china_pct"], table["at_most_share_of_china_pct"]
     full = certain[certain >= 100]
     if full.empty:
         raise ValueError("no national stop order in the exposure year")
     before = certain[certain.index < full.index[0]]
     plateau = before[before == before.max()].index[0]
-    ahead = [("date", "<", full.index[0])]
+    dry, rainy = _is("weights", "baseline"), _is("weights", "wet season")
+    ahead = [dry, ("date", "<", full.index[0])]
+    wet_ahead = [rainy, ("date", "<", full.index[0])]
     earlier = f"every day before {day_label(full.index[0])}"
-    on_plateau = [_is("date", plateau)]
+    on_plateau = [dry, _is("date", plateau)]
+    wet_on_plateau = [rainy, _is("date", plateau)]
+    everywhere = [dry, ("certain_share_of_china_pct", ">=", 100)]
+    wet_month = pd.Timestamp(wet["weights_month"].iloc[0])
+    wet_before = wet.loc[wet.index < full.index[0]]
     return {
         "stop_order_plateau_day": quote(
             day_label(plateau),
@@ -627,8 +781,32 @@ def exposure_variables(shutdown_exposure: pd.DataFrame) -> dict[str, str]:
         ),
         "stop_order_full_day": quote(
             day_label(full.index[0]), "the first day all of China was under a stop order",
-            pick(EXPOSURE, "date", op="min", where=[("certain_share_of_china_pct", ">=", 100)]),
+            pick(EXPOSURE, "date", op="min", where=everywhere),
             fmt=DAY, filter="every day with all of China under an order",
+        ),
+        "wet_season_month": quote(
+            month_label(wet_month),
+            "the month Sichuan's share of China peaked in the year before the baseline month",
+            pick(EXPOSURE, "weights_month", where=[rainy, _is("date", plateau)]), fmt=MONTH,
+        ),
+        "wet_stop_order_certain_share": quote(
+            pct(wet.loc[plateau, "certain_share_of_china_pct"]),
+            f"the share of China's hashrate, weighted by {month_label(wet_month)}, certainly "
+            f"under a stop order on {day_label(plateau)}",
+            pick(EXPOSURE, "certain_share_of_china_pct", where=wet_on_plateau), fmt=SHARE,
+        ),
+        "wet_stop_order_at_most_share": quote(
+            pct(wet.loc[plateau, "at_most_share_of_china_pct"]),
+            f"the share of China's hashrate, weighted by {month_label(wet_month)}, at most "
+            f"under a stop order on {day_label(plateau)}",
+            pick(EXPOSURE, "at_most_share_of_china_pct", where=wet_on_plateau), fmt=SHARE,
+        ),
+        "wet_stop_order_at_most_before_national": quote(
+            pct(wet_before["at_most_share_of_china_pct"].max()),
+            f"the highest share, weighted by {month_label(wet_month)}, at most under a stop "
+            "order before the national ban",
+            pick(EXPOSURE, "at_most_share_of_china_pct", op="max", where=wet_ahead), fmt=SHARE,
+            filter=earlier,
         ),
     }  # fmt: skip
 
@@ -791,6 +969,8 @@ def asking_price_variables(asic_prices: pd.DataFrame) -> dict[str, str]:
     ].sort_values("month")
     first, last = efficient.iloc[0], efficient.iloc[-1]
     resumed = efficient[efficient["month"] > empty.max()].iloc[0]  # first price after the gap
+    before_gap = empty.min() - pd.DateOffset(months=1)
+    after_gap = empty.max() + pd.DateOffset(months=1)
     no_listing = {"group_by": ["month"], "by": "listings", "having": [("listings", "==", 0)]}
     best = [_is("efficiency_class", "under 38 J/TH"), ("median_usd_per_th", "notna")]
     best_words = "machines under 38 J/TH, every month with listings"
@@ -840,6 +1020,41 @@ def asking_price_variables(asic_prices: pd.DataFrame) -> dict[str, str]:
         "asic_listing_count": quote(
             count(asic_prices["listings"].sum()), "the number of dealer listings",
             pick(ASIC, "listings", op="sum"), fmt=COUNT, filter="every month and efficiency class",
+        ),
+        "asic_listings_before_gap": quote(
+            count(per_month[before_gap]),
+            f"the number of dealer listings in {month_label(before_gap)}, the month before the gap",
+            pick(ASIC, "listings", op="sum", where=[_on(before_gap)]), fmt=COUNT,
+            filter=f"every efficiency class, {month_label(before_gap)}",
+        ),
+        "asic_listings_after_gap": quote(
+            count(per_month[after_gap]),
+            f"the number of dealer listings in {month_label(after_gap)}, the month after the gap",
+            pick(ASIC, "listings", op="sum", where=[_on(after_gap)]), fmt=COUNT,
+            filter=f"every efficiency class, {month_label(after_gap)}",
+        ),
+    }  # fmt: skip
+
+
+def index_quote_variables(asic_price_index_quotes: pd.DataFrame) -> dict[str, str]:
+    """The day of the highest quoted Hashrate Index value for the newest machines."""
+    best = asic_price_index_quotes[asic_price_index_quotes["efficiency_class"] == "under 38 J/TH"]
+    if best.empty:
+        raise ValueError("no Hashrate Index quote for machines under 38 J/TH")
+    high = best.loc[best["usd_per_th"].idxmax()]
+    rows = [_is("efficiency_class", "under 38 J/TH")]
+    words = "the quoted index values for machines under 38 J/TH"
+    return {
+        "index_high_day": quote(
+            day_label(high["date"]),
+            "the day of the highest quoted Hashrate Index value for machines under 38 J/TH",
+            pick(QUOTES, "date", op="argmax", by="usd_per_th", where=rows), fmt=DAY, filter=words,
+        ),
+        "index_high": quote(
+            with_unit(high["usd_per_th"], "USD per TH/s", 2),
+            "the highest quoted Hashrate Index value for machines under 38 J/TH",
+            pick(QUOTES, "usd_per_th", op="max", where=rows),
+            fmt=Format(kind="unit", unit="USD per TH/s", decimals=2), filter=words,
         ),
     }  # fmt: skip
 
@@ -893,8 +1108,7 @@ def machine_variables(
             pick(DESTINATIONS, "machines", where=at_rank),
             fmt=COUNT,
         )
-        # From the counts: share_of_tracked_pct is already rounded to 2 decimals, and
-        # rounding it again can go one percent too high (13.496 -> 13.50 -> 14).
+        # From the counts, not from share_of_tracked_pct: one rounding only.
         tracked_share = row["machines"] / figures[FT_TRACKED_FIGURE] * 100
         out[f"{slug}_destination_share"] = quote(
             percent(float(tracked_share), 0),
@@ -957,7 +1171,18 @@ PRESS_FIGURES: dict[str, tuple[str, str | None, int]] = {
 }
 
 #: Press figures that are lists of names: variable → figure id ("a; b; c" in the row).
-PRESS_LISTS: dict[str, str] = {"bitmain_countries": "M42"}
+PRESS_LISTS: dict[str, str] = {"bitmain_countries": "M42", "bitmain_markets": "M71"}
+
+#: Press figures whose period, as the source words it, the text quotes: variable → figure id.
+PRESS_PERIODS: dict[str, str] = {
+    "ft_machines_period": "M01",
+    "marathon_purchase_period": "M28",
+    "s19_price_fall_period": "M30",
+    "top_tier_price_fall_period": "M31",
+    "secondhand_june_period": "M32",
+    "secondhand_april_period": "M33",
+    "luxor_q3_close_period": "M38",
+}
 
 #: Press figures whose date of report the text quotes: variable → figure id.
 PRESS_DATES: dict[str, str] = {
@@ -965,6 +1190,34 @@ PRESS_DATES: dict[str, str] = {
     "ft_survey_day": "M01",
     "kazakh_shutdown_report_day": "M54",
 }
+
+
+def disputed_day_variables(source_conflicts: pd.DataFrame) -> dict[str, str]:
+    """For a measure whose day the sources dispute, the other day and who gives it.
+
+    ``day_e09_disputed`` and ``day_e09_disputed_by`` come from the ledger row whose
+    first claim is event E09's announcement day and whose second is a date.
+    """
+    out: dict[str, str] = {}
+    for row in source_conflicts.itertuples():
+        ref, other_unit = str(row.claim_a_ref), str(row.claim_b_unit)
+        if not (ref.startswith("events:") and other_unit.startswith("date")):
+            continue
+        slug = "day_" + ref.split(":", 1)[1].lower()
+        mine = [_is("conflict_id", row.conflict_id)]
+        out[f"{slug}_disputed"] = quote(
+            day_label(pd.Timestamp(row.claim_b_value)),
+            f"the other day the sources give for the measure of {slug.removeprefix('day_')}",
+            pick(CONFLICTS, "claim_b_value", where=mine),
+            fmt=DAY,
+        )
+        out[f"{slug}_disputed_by"] = quote(
+            str(row.claim_b_source).split(",", 1)[0],
+            "the outlet that gives the other day",
+            pick(CONFLICTS, "claim_b_source", where=mine),
+            fmt=Format(kind="outlet"),
+        )
+    return out
 
 
 def _metric(rows: pd.DataFrame, figure: str) -> str:
@@ -1002,6 +1255,16 @@ def press_figure_variables(machine_flows: pd.DataFrame) -> dict[str, str]:
             pick(FLOWS, "value", where=[_is("figure_id", figure)]),
             fmt=Format(kind="names"),
         )
+    for name, figure in PRESS_PERIODS.items():
+        period = rows.loc[figure, "period"]
+        if pd.isna(period):
+            raise ValueError(f"machine_flows: {figure} states no period for {name}")
+        out[name] = quote(
+            str(period),
+            f"the period of the figure, as its source words it: {_metric(rows, figure)}",
+            pick(FLOWS, "period", where=[_is("figure_id", figure)]),
+            fmt=TEXT,
+        )
     for name, figure in PRESS_DATES.items():
         out[name] = quote(
             day_label(pd.Timestamp(rows.loc[figure, "date_reported"])),
@@ -1009,6 +1272,22 @@ def press_figure_variables(machine_flows: pd.DataFrame) -> dict[str, str]:
             pick(FLOWS, "date_reported", where=[_is("figure_id", figure)]),
             fmt=DAY,
         )
+    return out
+
+
+def statement_variables(source_statements: pd.DataFrame) -> dict[str, str]:
+    """The month of each statement whose page is dated by day (``statement_s03_month``),
+    for the text that says when it was said; the words themselves the text quotes as
+    they stand in the table (tests/data/test_prose.py holds it to them)."""
+    out: dict[str, str] = {}
+    for row in source_statements.itertuples():
+        if pd.notna(row.source_date):
+            out[f"statement_{row.statement_id.lower()}_month"] = quote(
+                month_label(pd.Timestamp(row.source_date)),
+                f"the month of the page that says it: {row.topic}",
+                pick(STATEMENTS, "source_date", where=[_is("statement_id", row.statement_id)]),
+                fmt=MONTH,
+            )
     return out
 
 
@@ -1094,6 +1373,7 @@ def hashrate_numbers(
         global_hashrate_variables(countries, baseline_month),
         province_variables(hashrate_by_province, baseline_month),
         migration_variables(hashrate_migration, countries),
+        shift_variables(hashrate_migration, countries),
         launch_variables(countries, hashrate_by_province),
     )
 
@@ -1112,12 +1392,14 @@ def price_numbers(
     price_trends: pd.DataFrame,
     difficulty_adjustments: pd.DataFrame,
     asic_prices: pd.DataFrame,
+    asic_price_index_quotes: pd.DataFrame,
 ) -> dict[str, str]:
     """The weekly series' troughs and recoveries, the difficulty drop, asking prices."""
     return merge(
         recovery_variables(price_recovery, price_trends),
         difficulty_variables(difficulty_adjustments),
         asking_price_variables(asic_prices),
+        index_quote_variables(asic_price_index_quotes),
     )
 
 
@@ -1127,12 +1409,15 @@ def machine_numbers(
     source_conflicts: pd.DataFrame,
 ) -> dict[str, str]:
     """The FT's totals, the top destinations and the conflict ledger."""
-    return machine_variables(machine_exports, machine_exports_by_destination, source_conflicts)
+    return merge(
+        machine_variables(machine_exports, machine_exports_by_destination, source_conflicts),
+        disputed_day_variables(source_conflicts),
+    )
 
 
-def press_numbers(machine_flows: pd.DataFrame) -> dict[str, str]:
-    """Single press figures as quoted."""
-    return press_figure_variables(machine_flows)
+def press_numbers(machine_flows: pd.DataFrame, source_statements: pd.DataFrame) -> dict[str, str]:
+    """Single press figures as quoted, and the sources' own words."""
+    return merge(press_figure_variables(machine_flows), statement_variables(source_statements))
 
 
 def data_numbers(

@@ -180,6 +180,10 @@ CITABLE_TABLES: dict[str, tuple[str, ...]] = {
 #: The three moments of the hashrate migration, in order.
 MIGRATION_PERIODS = ("before", "exodus", "latest")
 
+#: The months whose provincial shares weight the exposure bounds: the baseline
+#: month (dry season), and the month Sichuan's share peaked in the year before it.
+EXPOSURE_WEIGHTS = ("baseline", "wet season")
+
 #: The four weekly price series → the stem of their index and drawdown columns.
 TREND_SERIES: dict[str, str] = {
     "btc_close_usd": "btc_close",

@@ -99,7 +99,7 @@ def test_ft_destination_figures(real_destinations, country, machines, rank) -> N
 
 def test_russia_share_of_the_tracked_machines(real_destinations) -> None:
     # 205,000 of the ~430,000 machines tracked to a destination: 47.67 %.
-    assert real_destinations.loc["Russia", "share_of_tracked_pct"] == pytest.approx(47.67)
+    assert real_destinations.loc["Russia", "share_of_tracked_pct"] == 48  # about: a bound
     assert real_destinations.loc["Russia", "figure_ids"] == "M03 ; M04"
     assert len(real_destinations) == 6
     assert FT_DESTINATIONS.tracked_total == "M03"

@@ -104,7 +104,7 @@ def test_html_format_matches_the_pandoc_html(
 def test_typst_format_matches_the_pandoc_pdf(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    typst = PROJECT["format"]["typst"]
+    typst = PROJECT["format"]["typst-smart"]
     qmd = tmp_path / "crackdown.qmd"
     qmd.write_text((REPORTS / "index.qmd").read_text())
     command = pandoc_command(

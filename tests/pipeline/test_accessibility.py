@@ -56,3 +56,32 @@ def test_every_chart_has_a_text_alternative_from_its_data(browser, html: Path) -
         # What it shows, over which range (a year at least) and what it finds (a number).
         assert len(label) > 80 and any(c.isdigit() for c in label), f"{chart}: {label!r}"
     page.close()
+
+
+#: What a screen reader would read out of a mark if the chart let Vega-Lite describe
+#: it from its encodings: field names, and aggregates of them.
+FIELD_WORDS = r"\b[a-z]+_[a-z_]+\b|\b(Min|Max|Sum|Mean|Count) of\b|\(year-month\)"
+
+MARK_LABELS = """() => [...document.querySelectorAll('.vega-chart [aria-label]')]
+  .filter(e => e.getAttribute('aria-roledescription') !== 'graphics-document'
+            && !/^(X|Y)-axis|legend|^Title text|^Subtitle text/.test(e.getAttribute('aria-label')))
+  .map(e => e.getAttribute('aria-label'))"""
+
+
+def test_a_screen_reader_hears_the_words_of_the_axes_not_field_names(browser, html: Path) -> None:
+    import re
+
+    page, _, _ = open_report(browser, html)
+    labels = page.evaluate(MARK_LABELS)
+    assert len(labels) > 100  # every point, bar and line of the charts says something
+    offending = sorted({label for label in labels if re.search(FIELD_WORDS, label)})
+    assert offending == [], offending[:5]
+    page.close()
+
+
+def test_the_field_name_check_catches_vega_lites_own_descriptions() -> None:
+    import re
+
+    assert re.search(FIELD_WORDS, "date_announced: Feb 2021; where: Inner Mongolia")
+    assert re.search(FIELD_WORDS, "Min of share_pct: 0.9; country: Canada")
+    assert not re.search(FIELD_WORDS, "Canada, January 2021, baseline: 0.90 % of global hashrate")

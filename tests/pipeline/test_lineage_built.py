@@ -33,8 +33,8 @@ def records(built_project: Path) -> dict:
 
 
 def _table(project: Path, name: str) -> pd.DataFrame:
-    if name == "machine_flows":
-        return pd.read_parquet(project / "data/interim/machine_flows.parquet")
+    if name in ("machine_flows", "source_statements"):  # validated raw tables
+        return pd.read_parquet(project / f"data/interim/{name}.parquet")
     if name == "raw_tables":
         rows = []
         for path in sorted((project / "data/processed/validation").glob("*.valid.json")):
@@ -81,7 +81,8 @@ def _reduce(project: Path, part: dict, keys: list[str]) -> object:
             rows = grouped[part["by"] or part["column"]].sum().reset_index()
         rows = _filter(rows, part["having"])
         order = part["order"] or part["group_by"]
-    rows = rows.sort_values(order, kind="stable") if order else rows
+    descending = part.get("descending", False)
+    rows = rows.sort_values(order, kind="stable", ascending=not descending) if order else rows
     column, by, op = part["column"], part["by"] or part["column"], part["op"]
     if op == "value":
         assert len(rows) == 1, part
@@ -106,7 +107,7 @@ def _written(value: object, fmt: dict) -> str:
     if kind == "day" and str(value).startswith("not by "):
         return "not by " + day_text(str(value)[7:])
     parts = str(value).split("-")  # CC-BY-NC-4.0
-    names = [n.strip() for n in str(value).split(";")]
+    names = [str(n).strip() for n in (value if isinstance(value, list) else str(value).split(";"))]
     names = [f"the {n}" if n == "United States" else n for n in names]
     written = {
         "percent": lambda: percent(float(value), decimals),
@@ -122,6 +123,7 @@ def _written(value: object, fmt: dict) -> str:
         "and_list": lambda: " and ".join(value),
         "month_list": lambda: ", ".join(month_text(m) for m in value) or "none",
         "licence": lambda: f"CC {'-'.join(parts[1:-1])} {parts[-1]}",
+        "outlet": lambda: str(value).split(",")[0],
     }  # fmt: skip
     return written[kind]()
 
@@ -131,15 +133,17 @@ KEYS_OF = {
     "hashrate_by_province": ["month", "province"],
     "hashrate_migration": ["country", "period"],
     "shutdowns": ["event_id"],
-    "shutdown_exposure": ["date"],
+    "shutdown_exposure": ["weights", "date"],
     "price_trends": ["week_start"],
     "price_recovery": ["series"],
     "difficulty_adjustments": ["date"],
     "asic_prices": ["month", "efficiency_class"],
+    "asic_price_index_quotes": ["date", "efficiency_class"],
     "machine_exports": ["figure_id"],
     "machine_exports_by_destination": ["destination_country"],
     "source_conflicts": ["conflict_id"],
     "machine_flows": ["figure_id"],
+    "source_statements": ["statement_id"],
     "raw_tables": ["table"],
 }
 
@@ -164,6 +168,10 @@ def test_every_record_recomputes_its_number_from_its_rows(
             value = float(values[0]) / float(values[1]) * 100
         elif lineage["combine"] == "fall":
             value = (1 - float(values[0]) / float(values[1])) * 100
+        elif lineage["combine"] == "rise":
+            value = (float(values[0]) / float(values[1]) - 1) * 100
+        elif lineage["combine"] == "difference":
+            value = float(values[0]) - float(values[1])
         else:
             value = values[0]
         again = _written(value, lineage["format"])

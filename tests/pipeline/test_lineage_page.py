@@ -67,7 +67,7 @@ def test_no_line_starts_with_the_comma_after_a_number(browser, html: Path) -> No
 @pytest.mark.parametrize("width", [390, 1280])
 def test_every_number_opens_where_it_comes_from(browser, html: Path, width: int) -> None:
     page, requests, errors = open_report(browser, html, width=width)
-    numbers = page.locator("button.lineage-num")
+    numbers = page.locator(".lineage-num")
     assert numbers.count() == len(quoted_variables())
     data = json.loads(page.inner_text("#lineage-data"))
     assert set(data) == set(quoted_variables())
@@ -106,6 +106,28 @@ def test_every_number_opens_where_it_comes_from(browser, html: Path, width: int)
     assert popover.count() == 0
     assert errors == []
     assert requests == [html.as_uri()]
+    page.close()
+
+
+@pytest.mark.browser
+def test_a_long_value_wraps_with_the_text_and_opens_from_the_keyboard(browser, html: Path) -> None:
+    page, _, errors = open_report(browser, html, width=360)
+    long = page.locator('.lineage-num[data-var="bitmain_countries"]').first
+    assert long.evaluate("e => e.tagName") == "SPAN"
+    assert long.get_attribute("role") == "button"
+    long.scroll_into_view_if_needed()
+    # It runs over two lines at a phone's width, inside the column.
+    lines = long.evaluate("e => e.getClientRects().length")
+    column = page.evaluate("document.querySelector('main').getBoundingClientRect().right")
+    assert lines >= 2
+    assert long.evaluate("e => Math.max(...[...e.getClientRects()].map(r => r.right))") <= column
+    long.focus()
+    page.locator(".lineage-pop").wait_for(state="visible", timeout=5000)
+    page.keyboard.press("Escape")
+    page.keyboard.press("Enter")  # pressed like a button: pinned open
+    page.locator(".lineage-pop").wait_for(state="visible", timeout=5000)
+    assert long.get_attribute("aria-expanded") == "true"
+    assert errors == []
     page.close()
 
 

@@ -40,9 +40,9 @@ CHECKS: dict[str, re.Pattern[str]] = {
     "% after a plain space": re.compile(r" %"),
 }
 
-#: A web address, or a piece of one that a line break cut off (a path, or a
-#: query such as ``?p=123``): not prose.
-ADDRESS = re.compile(r"https?://\S+|\S*/\S*|\S*\?\S*|\S*\w=\w\S*")
+#: A web address, or a piece of one that a line break cut off (a path, a query
+#: such as ``?p=123``, a page name such as ``152700246.html``): not prose.
+ADDRESS = re.compile(r"https?://\S+|\S*/\S*|\S*\?\S*|\S*\w=\w\S*|\S*\.html?\b\S*")
 
 
 @dataclass

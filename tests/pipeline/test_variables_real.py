@@ -27,7 +27,7 @@ CCAF_NAMES = {
     "Ireland *": "Ireland",
 }
 #: A final order of this kind, over this scope, certainly covers its jurisdiction.
-STOP_MEASURES = {"ban", "shutdown_order"}
+STOP_MEASURES = {"ban", "shutdown_order", "power_cutoff"}
 WHOLE = {"national", "province"}
 
 
@@ -176,15 +176,19 @@ def exposure_timeline(
     return timeline
 
 
+def province_shares(built_project: Path, month: str) -> dict[str, float]:
+    return {
+        row["province"]: float(row["share_of_china_pct"])
+        for row in rows(built_project, "ccaf/cbeci_provinces.csv")
+        if row["date"] == month
+    }
+
+
 def test_stop_order_bounds_on_the_plateau_day(
     variables: dict[str, str], analysis: dict, built_project: Path
 ) -> None:
     baseline = analysis["baseline_month"]
-    shares = {
-        row["province"]: float(row["share_of_china_pct"])
-        for row in rows(built_project, "ccaf/cbeci_provinces.csv")
-        if row["date"] == baseline
-    }
+    shares = province_shares(built_project, baseline)
     events = rows(built_project, "press/events.csv")
     timeline = exposure_timeline(events, shares, int(analysis["exposure_year"]))
     full_day = next(today for today, certain, _ in timeline if certain >= 100)
@@ -200,10 +204,45 @@ def test_stop_order_bounds_on_the_plateau_day(
     # A real spread between the bounds, or the test would not tell them apart.
     assert certain < at_most < before[-1][2] < 100
 
-    table = processed(built_project, "shutdown_exposure").set_index("date")
-    on_plateau = table.loc[pd.Timestamp(plateau)]
+    table = processed(built_project, "shutdown_exposure")
+    on_plateau = table[table["weights"] == "baseline"].set_index("date").loc[pd.Timestamp(plateau)]
     assert on_plateau["certain_share_of_china_pct"] == pytest.approx(certain, abs=1e-9)
     assert on_plateau["at_most_share_of_china_pct"] == pytest.approx(at_most, abs=1e-9)
+
+
+def test_the_wet_season_weights_are_sichuans_peak_month_before_the_baseline(
+    variables: dict[str, str], analysis: dict, built_project: Path
+) -> None:
+    baseline = day(analysis["baseline_month"])
+    year_before = baseline.replace(year=baseline.year - 1)
+    listed: dict[str, set[str]] = {}
+    sichuan: dict[str, float] = {}
+    for row in rows(built_project, "ccaf/cbeci_provinces.csv"):
+        listed.setdefault(row["date"], set()).add(row["province"])
+        if row["province"] == "Sichuan":
+            sichuan[row["date"]] = float(row["share_of_china_pct"])
+    everyone = listed[analysis["baseline_month"]]
+    candidates = {
+        month: value
+        for month, value in sichuan.items()
+        if year_before <= day(month) < baseline and everyone <= listed[month]
+    }
+    wet = max(sorted(candidates), key=lambda month: candidates[month])
+    assert variables["wet_season_month"] == as_month(day(wet))
+    # The wet month moves the weights a long way: Sichuan's share is several times larger.
+    assert sichuan[wet] > 3 * sichuan[analysis["baseline_month"]]
+
+    events = rows(built_project, "press/events.csv")
+    timeline = exposure_timeline(events, province_shares(built_project, wet), baseline.year)
+    plateau = next(
+        today for today, _, _ in timeline if as_day(today) == variables["stop_order_plateau_day"]
+    )
+    full_day = next(today for today, certain, _ in timeline if certain >= 100)
+    _, certain, at_most = next(entry for entry in timeline if entry[0] == plateau)
+    highest = max(high for today, _, high in timeline if today < full_day)
+    assert variables["wet_stop_order_certain_share"] == as_share(certain)
+    assert variables["wet_stop_order_at_most_share"] == as_share(at_most)
+    assert variables["wet_stop_order_at_most_before_national"] == as_share(highest)
 
 
 # --------------------------------------------------------------------------------------

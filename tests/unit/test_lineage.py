@@ -72,7 +72,7 @@ def test_each_operation_recomputes_by_hand(part, fmt: str, expected: str) -> Non
     assert recompute(lineage, {"shares": shares()}, KEYS) == expected.replace(" %", NBSP + "%")
 
 
-def test_ratio_and_fall_combine_two_selections() -> None:
+def test_ratio_fall_rise_and_difference_combine_two_selections() -> None:
     january = pick(
         "shares",
         "share_pct",
@@ -88,6 +88,11 @@ def test_ratio_and_fall_combine_two_selections() -> None:
     fall = quote("x", "a share", january, february, combine="fall", fmt=whole).lineage
     assert recompute(ratio, {"shares": shares()}, KEYS) == f"33{NBSP}%"  # 10 / 30
     assert recompute(fall, {"shares": shares()}, KEYS) == f"67{NBSP}%"  # 1 - 10 / 30
+    rise = quote("x", "a share", february, january, combine="rise", fmt=whole).lineage
+    assert recompute(rise, {"shares": shares()}, KEYS) == f"200{NBSP}%"  # 30 / 10 - 1
+    points = Format(kind="number", decimals=1)
+    gap = quote("x", "points", february, january, combine="difference", fmt=points).lineage
+    assert recompute(gap, {"shares": shares()}, KEYS) == "20.0"  # 30 - 10
 
 
 def test_value_needs_exactly_one_row() -> None:

@@ -103,7 +103,7 @@ def test_a_group_of_numbers_names_the_raw_tables_behind_its_tables() -> None:
         "cbeci_provinces",
         "events",
     ]
-    assert NUMBERS["press"].raw_tables(RAW_TABLES) == ["machine_flows"]
+    assert NUMBERS["press"].raw_tables(RAW_TABLES) == ["machine_flows", "source_statements"]
     assert "events" not in NUMBERS["prices"].raw_tables(RAW_TABLES)
 
 

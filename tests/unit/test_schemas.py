@@ -149,11 +149,11 @@ def test_every_month_column_of_every_model_holds_first_days() -> None:
         for column, field in model.to_schema().columns.items()
         if "first_day_of_month" in [c.name for c in field.checks]
     ]
-    # The two CCAF tables, the cleaned tables by month, and the month each measure's
-    # exposure is read from.
+    # The two CCAF tables, the cleaned tables by month, the month each measure's
+    # exposure is read from, and the months that weight the exposure bounds.
     assert set(months) == {
         ("cbeci_countries", "date"), ("cbeci_provinces", "date"),
         ("hashrate_by_country", "month"), ("hashrate_by_province", "month"),
         ("hashrate_migration", "month"), ("asic_prices", "month"),
-        ("shutdowns", "exposure_month"),
+        ("shutdowns", "exposure_month"), ("shutdown_exposure", "weights_month"),
     }  # fmt: skip

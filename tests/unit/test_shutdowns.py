@@ -35,6 +35,12 @@ def event(
 
 def provinces() -> pd.DataFrame:
     rows = [
+        # September 2020, the wet season: Sichuan peaks at 60, Xinjiang 20, Inner Mongolia 10,
+        # Other 10. October 2020 lacks Inner Mongolia, and its Sichuan 70 cannot weigh.
+        ("2020-09-01", "Xinjiang", 20.0), ("2020-09-01", "Sichuan", 60.0),
+        ("2020-09-01", "Inner Mongolia", 10.0), ("2020-09-01", "Other", 10.0),
+        ("2020-10-01", "Xinjiang", 20.0), ("2020-10-01", "Sichuan", 70.0),
+        ("2020-10-01", "Other", 10.0),
         # April 2021: Xinjiang 50, Sichuan 20, Inner Mongolia 10, Other 20 (of China).
         ("2021-04-01", "Xinjiang", 50.0), ("2021-04-01", "Sichuan", 20.0),
         ("2021-04-01", "Inner Mongolia", 10.0), ("2021-04-01", "Other", 20.0),
@@ -44,8 +50,10 @@ def provinces() -> pd.DataFrame:
     ]  # fmt: skip
     frame = pd.DataFrame(rows, columns=["month", "province", "share_of_china_pct"])
     frame["month"] = pd.to_datetime(frame["month"])
-    # China held 50 % of the world in April and 40 % in May.
-    china = frame["month"].map({T("2021-04-01"): 50.0, T("2021-05-01"): 40.0})
+    # China held 60 % of the world in the autumn of 2020, 50 % in April and 40 % in May.
+    china = frame["month"].map(
+        {T("2020-09-01"): 60.0, T("2020-10-01"): 60.0, T("2021-04-01"): 50.0, T("2021-05-01"): 40.0}
+    )
     frame["share_of_global_pct"] = frame["share_of_china_pct"] * china / 100
     return frame
 
@@ -108,7 +116,7 @@ def test_exposure_is_a_range_dated_by_announcement() -> None:
             event("E02", "2021-05-20", "Inner Mongolia"),  # already counted
             # A park in Xinjiang: 0 certain, +50 at most.
             event("E03", "2021-06-09", "Xinjiang", "shutdown_order", scope="park or company"),
-            event("E04", "2021-06-10", "Sichuan", "power_cutoff"),  # not a stop order
+            event("E04", "2021-06-10", "Yunnan", "investigation"),  # not a stop order
             event("E05", "2021-06-12", "Sichuan", stage="draft"),  # a draft is not an order
             # Anhui is inside "Other" (20): certain +0, at most +20.
             event("E06", "2021-06-18", "Anhui", "shutdown_order"),
@@ -118,9 +126,9 @@ def test_exposure_is_a_range_dated_by_announcement() -> None:
         ]
     )
     table = shutdown_exposure(events, provinces(), year=2021, baseline_month="2021-04-01")
-    by_day = table.set_index("date")
+    assert len(table) == 2 * 365
+    by_day = table[table["weights"] == "baseline"].set_index("date")
     low, high = by_day["certain_share_of_china_pct"], by_day["at_most_share_of_china_pct"]
-    assert len(table) == 365
     assert (low[T("2021-04-30")], high[T("2021-04-30")]) == (0, 0)
     assert (low[T("2021-05-01")], high[T("2021-05-01")]) == (10, 10)
     assert (low[T("2021-06-09")], high[T("2021-06-09")]) == (10, 60)
@@ -131,6 +139,55 @@ def test_exposure_is_a_range_dated_by_announcement() -> None:
     assert by_day.loc[T("2021-06-09"), "provinces_partial"] == "Xinjiang"
     assert pd.isna(by_day.loc[T("2021-07-01"), "provinces_partial"])
     assert by_day.loc[T("2021-05-01"), "orders_from_today"] == "E01"
+
+
+def test_a_power_cutoff_stops_mining_like_an_order() -> None:
+    events = pd.DataFrame(
+        [
+            event("E01", "2021-05-01", "Inner Mongolia"),
+            event("E02", "2021-06-10", "Sichuan", "power_cutoff"),  # whole province: +20
+            event("E03", "2021-06-20", "Xinjiang", "power_cutoff", scope="prefecture or city"),
+            event("E04", None, "national", "power_cutoff"),  # no day: not counted
+        ]
+    )
+    table = shutdown_exposure(events, provinces(), year=2021, baseline_month="2021-04-01")
+    by_day = table[table["weights"] == "baseline"].set_index("date")
+    assert by_day.loc[T("2021-06-10"), "certain_share_of_china_pct"] == 30
+    assert by_day.loc[T("2021-06-20"), "at_most_share_of_china_pct"] == 80
+    assert by_day.loc[T("2021-12-31"), "certain_share_of_china_pct"] == 30  # never national
+
+
+def test_the_same_orders_are_weighted_by_a_wet_season_month_too() -> None:
+    events = pd.DataFrame(
+        [
+            event("E01", "2021-05-01", "Sichuan"),
+            event("E02", "2021-06-09", "Xinjiang", "shutdown_order", scope="park or company"),
+        ]
+    )
+    table = shutdown_exposure(events, provinces(), year=2021, baseline_month="2021-04-01")
+    wet = table[table["weights"] == "wet season"].set_index("date")
+    dry = table[table["weights"] == "baseline"].set_index("date")
+    # The wet month is September 2020, Sichuan's peak among months listing every
+    # province (October 2020, higher, lacks Inner Mongolia).
+    assert set(wet["weights_month"]) == {T("2020-09-01")}
+    assert set(dry["weights_month"]) == {T("2021-04-01")}
+    day = T("2021-06-09")
+    assert (
+        dry.loc[day, "certain_share_of_china_pct"],
+        dry.loc[day, "at_most_share_of_china_pct"],
+    ) == (20, 70)
+    assert (
+        wet.loc[day, "certain_share_of_china_pct"],
+        wet.loc[day, "at_most_share_of_china_pct"],
+    ) == (60, 80)
+
+
+def test_no_wet_season_month_in_the_year_before_the_baseline_is_an_error() -> None:
+    events = pd.DataFrame([event("E01", "2021-06-01", "Sichuan")])
+    late = provinces()
+    late = late[late["month"] >= T("2021-04-01")]
+    with pytest.raises(ValueError, match="no CCAF shares for Sichuan in the year before 2021-04"):
+        shutdown_exposure(events, late, year=2021, baseline_month="2021-04-01")
 
 
 def test_missing_baseline_month_is_an_error() -> None:
@@ -152,11 +209,12 @@ def test_exposure_bounds_never_decrease_and_stay_ordered(orders) -> None:
         for i, (d, where, what, scope) in enumerate(orders)
     ]
     table = shutdown_exposure(pd.DataFrame(rows), provinces(), 2021, baseline_month="2021-04-01")
+    table = table[table["weights"] == "baseline"]
     low, high = table["certain_share_of_china_pct"], table["at_most_share_of_china_pct"]
     assert low.is_monotonic_increasing and high.is_monotonic_increasing
     assert low.between(0, 100).all() and high.between(0, 100).all()
     assert (low <= high).all()
-    stops = [o for o in orders if o[2] in ("ban", "shutdown_order")]
+    stops = [o for o in orders if o[2] in ("ban", "shutdown_order", "power_cutoff")]
     if any(where == "national" for _, where, _, _ in stops):
         assert low.iloc[-1] == 100
     # Only whole-province (or national) orders raise the certain share.

@@ -16,9 +16,11 @@ from mining_report.variables import (
     asking_price_variables,
     data_variables,
     difficulty_variables,
+    disputed_day_variables,
     exposure_variables,
     global_hashrate_variables,
     hashrate_variables,
+    index_quote_variables,
     licence_label,
     machine_variables,
     measure_days,
@@ -29,7 +31,9 @@ from mining_report.variables import (
     province_variables,
     recovery_variables,
     share,
+    shift_variables,
     shutdown_variables,
+    statement_variables,
     to_yaml,
 )
 
@@ -316,11 +320,13 @@ def test_province_peaks_baseline_and_gaps_worked_by_hand() -> None:
         "sichuan_peak_month": "July 2020",  # 60 in July and August: the first
         "sichuan_peak_share": "60.00\u00a0%",
         "xinjiang_at_sichuan_peak": "10.00\u00a0%",
-        "xinjiang_peak_month": "February 2021",
-        "xinjiang_peak_share": "55.00\u00a0%",
-        "sichuan_at_xinjiang_peak": "10.00\u00a0%",
+        # Before the crackdown only: February 2021's 55 is after the baseline month.
+        "xinjiang_peak_month": "January 2021",
+        "xinjiang_peak_share": "45.00\u00a0%",
+        "sichuan_at_xinjiang_peak": "15.00\u00a0%",
         "xinjiang_share_baseline": "45.00\u00a0%",
         "xinjiang_global_baseline": "27.00\u00a0%",  # 45 x 60 / 100
+        "sichuan_share_baseline": "15.00\u00a0%",
         "inner_mongolia_share_baseline": "20.00\u00a0%",
         "province_gap_months": "June 2020",
     }
@@ -367,6 +373,28 @@ def migration_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
         ]
     )
     return migration, by_country
+
+
+def test_what_moved_and_what_grew_worked_by_hand() -> None:
+    migration, by_country = migration_tables()
+    assert shift_variables(migration, by_country) == {
+        "cn_ehs_lost": "78.00",  # 120 - 42
+        "us_ehs_gained": "24.00",  # 44 - 20
+        "global_ehs_latest": "200.00",  # every month sums to 100 % = 200 EH/s
+        "global_ehs_rise_pct": f"0.0{NBSP}%",
+        "kz_ehs_at_peak": "36.00",  # its peak share, 18, in October 2021
+        "kz_ehs_fall_from_peak_pct": f"27.8{NBSP}%",  # 1 - 26 / 36
+        "global_ehs_rise_since_kz_peak_pct": f"0.0{NBSP}%",
+        # Other (16, then 33) is not a country: the three are named ones, largest first.
+        "top_three_before": "China, the United States and Russia",
+        "top_three_share_before": f"77.00{NBSP}%",  # 60 + 10 + 7
+        "largest_country_before": "China",
+        "largest_country_share_before": f"60.00{NBSP}%",
+        "top_three_latest": "the United States, China and Kazakhstan",
+        "top_three_share_latest": f"56.00{NBSP}%",  # 22 + 21 + 13
+        "largest_country_latest": "United States",
+        "largest_country_share_latest": f"22.00{NBSP}%",
+    }
 
 
 def test_migration_moments_gainer_and_peaks_worked_by_hand() -> None:
@@ -424,7 +452,24 @@ def shutdowns() -> pd.DataFrame:
     return frame(rows, columns, dates=("date_announced",))
 
 
-def test_measure_days_name_each_dated_event() -> None:
+def test_measure_days_name_each_dated_event_and_each_stated_deadline() -> None:
+    table = shutdowns().assign(date_effective=pd.NaT)
+    table.loc[table["event_id"] == "E02", "date_effective"] = pd.Timestamp("2021-04-30")
+    table.loc[table["event_id"] == "E07", "date_effective"] = pd.Timestamp("2021-06-25")
+    assert measure_days(table) == {
+        "day_e01": "25 February 2021",
+        "day_e02": "9 March 2021",
+        "deadline_e02": "30 April 2021",
+        "day_e03": "21 May 2021",
+        "day_e04": "9 June 2021",
+        "day_e05": "18 June 2021",
+        "day_e06": "14 July 2021",
+        "deadline_e07": "25 June 2021",  # a deadline without an announcement day
+        "day_e09": "10 January 2022",
+    }
+
+
+def test_measure_days_without_deadlines() -> None:
     assert measure_days(shutdowns()) == {
         "day_e01": "25 February 2021",
         "day_e02": "9 March 2021",
@@ -456,10 +501,27 @@ def test_shutdown_counts_worked_by_hand() -> None:
     }
 
 
-def exposure(certain: list[float], at_most: list[float]) -> pd.DataFrame:
+def exposure(
+    certain: list[float], at_most: list[float], wet: tuple[list[float], list[float]] | None = None
+) -> pd.DataFrame:
     days = pd.date_range("2021-06-01", periods=len(certain), freq="D")
-    table = pd.DataFrame(
-        {"date": days, "certain_share_of_china_pct": certain, "at_most_share_of_china_pct": at_most}
+    wet_certain, wet_at_most = wet or (certain, at_most)
+    table = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "weights": weights,
+                    "weights_month": pd.Timestamp(month),
+                    "date": days,
+                    "certain_share_of_china_pct": low,
+                    "at_most_share_of_china_pct": high,
+                }
+            )
+            for weights, month, low, high in [
+                ("baseline", "2021-01-01", certain, at_most),
+                ("wet season", "2020-09-01", wet_certain, wet_at_most),
+            ]
+        ]
     )
     return table.sample(frac=1, random_state=5)  # rows in any order
 
@@ -469,6 +531,12 @@ def test_exposure_plateau_is_the_first_day_at_the_highest_share_before_the_natio
         # 1 June ... 8 June
         certain=[0.0, 10.0, 30.0, 30.0, 30.0, 30.0, 100.0, 100.0],
         at_most=[0.0, 20.0, 40.0, 45.0, 45.0, 60.0, 100.0, 100.0],
+        # The same orders weighted by a wet-season month; its own highest certain
+        # share comes later (5 June) but is read on the baseline's plateau day.
+        wet=(
+            [0.0, 5.0, 50.0, 50.0, 55.0, 55.0, 100.0, 100.0],
+            [0.0, 15.0, 65.0, 70.0, 70.0, 80.0, 100.0, 100.0],
+        ),
     )
     assert exposure_variables(table) == {
         "stop_order_plateau_day": "3 June 2021",  # first day at 30, the highest before 100
@@ -476,7 +544,17 @@ def test_exposure_plateau_is_the_first_day_at_the_highest_share_before_the_natio
         "stop_order_at_most_share": "40.00\u00a0%",  # read on the plateau day
         "stop_order_at_most_before_national": "60.00\u00a0%",  # 6 June, the day before 100
         "stop_order_full_day": "7 June 2021",
+        "wet_season_month": "September 2020",
+        "wet_stop_order_certain_share": "50.00\u00a0%",  # 3 June, wet weights
+        "wet_stop_order_at_most_share": "65.00\u00a0%",
+        "wet_stop_order_at_most_before_national": "80.00\u00a0%",
     }
+
+
+def test_exposure_needs_both_weights() -> None:
+    table = exposure(certain=[0.0, 100.0], at_most=[0.0, 100.0])
+    with pytest.raises(ValueError, match="not baseline and wet season"):
+        exposure_variables(table[table["weights"] == "baseline"])
 
 
 def test_no_national_order_is_an_error() -> None:
@@ -622,6 +700,8 @@ def test_asking_prices_first_and_last_efficient_months_and_the_gap() -> None:
         "asic_last_month": "July 2021",
         "asic_last_efficient_median": "30.00\u00a0USD\u00a0per\u00a0TH/s",
         "asic_listing_count": "13",  # 4 + 3 + 2 + 1 + 2 + 1
+        "asic_listings_before_gap": "3",  # March, every class: 2 + 1
+        "asic_listings_after_gap": "6",  # June: 4 + 2
     }
 
 
@@ -690,6 +770,10 @@ def test_a_bounded_share_is_rounded_once_to_a_whole_percent() -> None:
 
 
 def machine_flows(bitmain_countries: str = "United States; Canada; Russia") -> pd.DataFrame:
+    periods = {
+        "M01": "after the ban", "M28": "in August", "M30": "May to July", "M31": "since April",
+        "M32": "in June", "M33": "in April", "M38": "at the close",
+    }  # fmt: skip
     rows = [
         ("M01", "2021-11-21", "2000000", "machines ('more than 2m')"),
         ("M05", "2021-11-21", "200000", "machines"),
@@ -710,8 +794,10 @@ def machine_flows(bitmain_countries: str = "United States; Canada; Russia") -> p
         ("M42", "2021-06-23", bitmain_countries, "countries named"),
         ("M54", "2021-12-02", "2500", "machines"),
         ("M62", "2021-06-20", "2000000", "machines"),
+        ("M71", "2021-06-23", "Belarus; Angola", "countries named"),
     ]
-    return frame(rows, ["figure_id", "date_reported", "value", "unit"], dates=("date_reported",))
+    table = frame(rows, ["figure_id", "date_reported", "value", "unit"], dates=("date_reported",))
+    return table.assign(period=table["figure_id"].map(periods))
 
 
 def test_press_figures_as_quoted() -> None:
@@ -733,6 +819,15 @@ def test_press_figures_as_quoted() -> None:
         "luxor_q3_close": "93.68\u00a0USD\u00a0per\u00a0TH/s",
         "kazakh_facility_rigs": "2,500",
         "bitmain_countries": "the United States, Canada and Russia",
+        "bitmain_markets": "Belarus and Angola",
+        # Periods are quoted as the rows word them.
+        "ft_machines_period": "after the ban",
+        "marathon_purchase_period": "in August",
+        "s19_price_fall_period": "May to July",
+        "top_tier_price_fall_period": "since April",
+        "secondhand_june_period": "in June",
+        "secondhand_april_period": "in April",
+        "luxor_q3_close_period": "at the close",
         "bitmain_suspension_day": "23 June 2021",
         "ft_survey_day": "21 November 2021",
         "kazakh_shutdown_report_day": "2 December 2021",
@@ -751,6 +846,13 @@ def test_press_lists_read_as_prose(listed: str, quoted: str) -> None:
     assert press_figure_variables(machine_flows(listed))["bitmain_countries"] == quoted
 
 
+def test_a_quoted_period_the_row_does_not_state_is_an_error() -> None:
+    flows = machine_flows()
+    flows.loc[flows["figure_id"] == "M30", "period"] = None
+    with pytest.raises(ValueError, match="M30 states no period"):
+        press_figure_variables(flows)
+
+
 @pytest.mark.parametrize(
     ("straight", "set_"),
     [
@@ -765,3 +867,47 @@ def test_quotes_are_set_as_a_typesetter_would(straight: str, set_: str) -> None:
     from mining_report.formatting import typographic
 
     assert typographic(straight) == set_
+
+
+def test_a_disputed_day_names_the_other_day_and_who_gives_it() -> None:
+    ledger = pd.DataFrame(
+        {
+            "conflict_id": ["K13", "K05"],
+            "claim_a_ref": ["events:E09", "machine_flows:M68"],
+            "claim_b_value": ["2021-06-08", "35"],
+            "claim_b_unit": ["date (notice issued)", "percent"],
+            "claim_b_source": ["Forkast.News, https://forkast.news/a", "CCAF, https://x.org"],
+        }
+    )
+    # Only the ledger row that disputes an event's day gives variables.
+    assert disputed_day_variables(ledger) == {
+        "day_e09_disputed": "8 June 2021",
+        "day_e09_disputed_by": "Forkast.News",
+    }
+
+
+def test_the_highest_index_quote_and_its_day() -> None:
+    quotes = frame(
+        [
+            ("2021-05-07", "under 38 J/TH", 119.25),
+            ("2022-12-25", "under 38 J/TH", 15.71),
+            ("2021-05-07", "38-68 J/TH", 150.0),  # another class: not the newest machines
+        ],
+        ["date", "efficiency_class", "usd_per_th"],
+        dates=("date",),
+    )
+    assert index_quote_variables(quotes) == {
+        "index_high_day": "7 May 2021",
+        "index_high": f"119.25{NBSP}USD{NBSP}per{NBSP}TH/s",
+    }
+
+
+def test_statements_give_the_month_of_a_page_dated_by_day() -> None:
+    statements = pd.DataFrame(
+        {
+            "statement_id": ["S01", "S03"],
+            "topic": ["method", "method"],
+            "source_date": [pd.NaT, pd.Timestamp("2022-05-19")],
+        }
+    )
+    assert statement_variables(statements) == {"statement_s03_month": "May 2022"}

@@ -79,6 +79,10 @@ end
 
 -- Numbers --------------------------------------------------------------------
 
+-- A value longer than this (a list of names) may break across lines: held on one
+-- line with its punctuation, it would run out of a phone's column.
+local KEEP_AT_MOST = 24
+
 -- The number as a reader meets it: a button (HTML), a link to the appendix (Typst).
 local function lineage_number(span)
   if not span.classes:includes("lineage") then
@@ -104,14 +108,22 @@ local function lineage_number(span)
     table.insert(quoted, name)
   end
   if is_html then
+    -- A long value (a list of names) must wrap like the words around it, which a
+    -- button, always an inline block, cannot: it gets an inline element that acts as
+    -- one (reports/lineage.js gives it the keys of a button).
+    local tag = utf8.len(value) > KEEP_AT_MOST and "span" or "button"
+    local role = tag == "span" and 'role="button" tabindex="0"' or 'type="button"'
     return pandoc.RawInline(
       "html",
       string.format(
-        '<button type="button" class="lineage-num" data-var="%s" aria-expanded="false" '
-          .. 'aria-label="%s: where this number comes from">%s</button>',
+        '<%s %s class="lineage-num" data-var="%s" aria-expanded="false" '
+          .. 'aria-label="%s: where this number comes from">%s</%s>',
+        tag,
+        role,
         name,
         html_escape(value),
-        html_escape(value)
+        html_escape(value),
+        tag
       )
     )
   end

@@ -21,6 +21,7 @@ from ..vocabularies import (
     DESTINATION_COUNTRIES,
     EFFICIENCY_BANDS,
     EFFICIENCY_CLASSES,
+    EXPOSURE_WEIGHTS,
     JURISDICTIONS,
     LATEST_POSSIBLE,
     MACHINE_FLOWS,
@@ -109,7 +110,7 @@ class HashrateByProvince(Model):
 
 
 class HashrateMigration(Model):
-    """Each country's hashrate before the crackdown, when China was at zero, and latest.
+    """Each country's hashrate at three moments: before the crackdown, at zero, latest.
 
     ``period`` is ``before`` (the last full month before the May 2021 measures),
     ``exodus`` (a month when CCAF attributed no hashrate to China) or ``latest``
@@ -134,7 +135,7 @@ class HashrateMigration(Model):
 
 
 class Shutdowns(Model):
-    """One row per crackdown measure, with the hashrate share its jurisdiction held.
+    """The crackdown's measures, each with the hashrate share its jurisdiction held.
 
     Exposure is the jurisdiction's share in the baseline month (config
     ``analysis.baseline_month``, the last full month before the first measure): a
@@ -185,25 +186,33 @@ class Shutdowns(Model):
 
 
 class ShutdownExposure(Model):
-    """For each day of the year, how much of China's baseline hashrate was under a stop order.
+    """The share of China's hashrate under a stop order, day by day.
 
     Two bounds, so that neither claims more than the sources show. ``certain``
-    counts a province from the announcement of a final ban or shutdown order that
-    covers the whole province (or all of China); ``at_most`` also counts the whole
-    province of an order that reached only part of it (a city, an industrial park,
-    a company), and CCAF's whole "Other" once an order reaches a province CCAF folds
-    into it. Every measure is dated by its announcement, the one date every dated
-    measure has. Drafts for comment are not orders. Shares are those of the
-    baseline month set in config/config.yaml; a national order covers all of China.
-    Key: date.
+    counts a province from the announcement of a final ban, shutdown order or
+    power cut-off that covers the whole province (or all of China); ``at_most``
+    also counts the whole province of one that reached only part of it (a city,
+    an industrial park, a company), and CCAF's whole "Other" once one reaches a
+    province CCAF folds into it. Every measure is dated by its announcement, the
+    one date every dated measure has; a measure without a day is not counted.
+    Drafts for comment are not orders. A national order covers all of China.
+
+    Each day appears twice, with the provinces weighted by two months' shares:
+    the baseline month set in config/config.yaml (the dry season), and the month
+    Sichuan's share of China peaked in the year before it (the wet season), so
+    that the effect of the choice of month shows. Key: weights, date.
     """
 
+    weights: Series[str] = one_of(EXPOSURE_WEIGHTS, "Which month's shares weight the provinces")
+    weights_month: Series[pd.Timestamp] = month_start(
+        STUDY_START, LATEST_POSSIBLE, description="CCAF month whose provincial shares are used"
+    )
     date: Series[pd.Timestamp] = pa.Field(description="Day")
     certain_share_of_china_pct: Series[float] = share_pct(
-        "Share of China's baseline hashrate certainly under a stop order"
+        "Share of China's hashrate (in the weights month) certainly under a stop order"
     )
     at_most_share_of_china_pct: Series[float] = share_pct(
-        "Share of China's baseline hashrate at most under a stop order"
+        "Share of China's hashrate (in the weights month) at most under a stop order"
     )
     provinces_certain: Series[str] = pa.Field(
         nullable=True,
@@ -218,11 +227,19 @@ class ShutdownExposure(Model):
     )
 
     class Config:
-        unique = ["date"]
+        unique = ["weights", "date"]
 
-    @pa.check("certain_share_of_china_pct", "at_most_share_of_china_pct", name="never_decreases")
-    def never_decreases(cls, share: Series[float]) -> bool:
-        return bool(share.is_monotonic_increasing)
+    @pa.dataframe_check(name="bounds_never_decrease")
+    def bounds_never_decrease(cls, df: pd.DataFrame) -> bool:
+        bounds = ["certain_share_of_china_pct", "at_most_share_of_china_pct"]
+        by_day = df.sort_values("date").groupby("weights")[bounds]
+        return bool(
+            by_day.apply(lambda g: g.apply(lambda s: s.is_monotonic_increasing)).all().all()
+        )
+
+    @pa.dataframe_check(name="one_month_per_weights")
+    def one_month_per_weights(cls, df: pd.DataFrame) -> bool:
+        return bool((df.groupby("weights")["weights_month"].nunique() <= 1).all())
 
     @pa.dataframe_check(name="certain_within_at_most")
     def certain_within_at_most(cls, df: pd.DataFrame) -> Series[bool]:
@@ -237,7 +254,7 @@ def _is_monday(dates: Series[pd.Timestamp]) -> Series[bool]:
 
 
 class PriceTrends(Model):
-    """Weekly BTC close, hashrate, difficulty and hashprice, indexed to the base week.
+    """Weekly price and network series, indexed to the base week: price, hashrate, hashprice.
 
     ISO weeks, Monday to Sunday, from the Coin Metrics daily table. Complete weeks
     only: a week with fewer than 7 days of data (at either end of the series) is
@@ -291,7 +308,7 @@ class PriceTrends(Model):
 
 
 class PriceRecovery(Model):
-    """Per weekly series: base-week value, pre-ban peak, trough and time back to base.
+    """Each weekly series' fall and recovery: base-week value, pre-ban peak, trough, time back.
 
     One row per series of price_trends (btc_close_usd, hashrate_ehs_7d, difficulty,
     hashprice_usd_per_th_day); values are in the series' own unit, named in ``unit``.
@@ -493,9 +510,11 @@ class MachineExportsByDestination(Model):
 
     Ranks of counted countries follow their counts; a rank reported without a count
     is taken as published; countries named after the last rank without an order share
-    the next rank. The share is of all machines tracked to a destination (about
-    430,000, M03; a single-source figure). Units: ``machines`` in machines,
-    ``share_of_tracked_pct`` in percent. Key: destination_country.
+    the next rank. The share is of all machines tracked to a destination ("over
+    430,000", M03; a single-source figure): a share of counts that are bounds or
+    approximations, so it is rounded to a whole percent and means "about". Units:
+    ``machines`` in machines, ``share_of_tracked_pct`` in percent. Key:
+    destination_country.
     """
 
     destination_country: Series[str] = one_of(DESTINATION_COUNTRIES, "Destination country")
@@ -504,10 +523,21 @@ class MachineExportsByDestination(Model):
         unit="machines",
         nullable=True,
     )
+    qualifier: Series[str] = pa.Field(
+        nullable=True,
+        description="How the source bounds the count ('at least', ...); empty: as stated",
+    )
     rank: Series[int] = pa.Field(ge=1, description="Position among destinations, 1 = most")
     share_of_tracked_pct: Series[float] = share_pct(
-        "machines / machines tracked to any destination x 100, 2 decimals", nullable=True
+        "About this share: machines / machines tracked to any destination x 100, to a "
+        "whole percent (the counts are bounds)",
+        nullable=True,
     )
+
+    @pa.check("share_of_tracked_pct", name="whole_percent")
+    def whole_percent(cls, share: Series[float]) -> Series[bool]:
+        return share.isna() | (share == share.round())
+
     figure_ids: Series[str] = pa.Field(
         description="Figures the row comes from (machine_flows M.., published_figures P..), ' ; '"
     )

@@ -225,6 +225,7 @@ class MachineFlowsRaw(Model):
     relays: Series[str] = text(5, nullable=True)
     note: Series[str] = pa.Field(nullable=True)
     confidence: Series[str] = one_of(CONFIDENCE_LEVELS)
+    period: Series[str] = text(3, nullable=True)
 
     @table_check("a_page_is_dated_by_day_or_by_year", about="source_year")
     def dated_once(cls, df: pd.DataFrame) -> Series[bool]:
