@@ -81,6 +81,11 @@ SOURCE_ROW = alt.Tooltip("source_row:N", title="Source row")
 SAID = alt.Description("description:N")
 
 
+def said(frame: pd.DataFrame, words: Callable[[dict[str, Any]], str]) -> list[str]:
+    """The ``description`` of each row (what a screen reader says for its mark)."""
+    return [words(row) for row in frame.to_dict("records")]
+
+
 def with_source(chart: alt.TopLevelMixin, tables: str, rows: str) -> alt.TopLevelMixin:
     """Say, in the spec's usermeta, which cleaned tables and rows the chart draws: the
     report prints it as the text of the chart's data link."""
@@ -146,16 +151,13 @@ def china_vs_destinations(
             f"CCAF country table: {country}, {month_text(month)}"
             for country, month in zip(chosen["country"], chosen["month"], strict=True)
         ],
-        description=[
-            f"{country}, {month_text(month)}: {share:.2f}{NBSP}% of global hashrate, {ehs:.2f} EH/s"
-            for country, month, share, ehs in zip(
-                chosen["country"],
-                chosen["month"],
-                chosen["share_pct"],
-                chosen["hashrate_ehs"],
-                strict=True,
-            )
-        ],
+        description=said(
+            chosen,
+            lambda r: (
+                f"{r['country']}, {month_text(r['month'])}: {r['share_pct']:.2f}{NBSP}% of "
+                f"global hashrate, {r['hashrate_ehs']:.2f} EH/s"
+            ),
+        ),
     )
     first, last = month_text(data["month"].min()), month_text(data["month"].max())
     start, end = crackdown_window(shutdowns)
@@ -243,21 +245,16 @@ def crackdown_timeline(shutdowns: pd.DataFrame) -> alt.TopLevelMixin:
             dated["where"], dated["measure"], dated["date_announced"], strict=True
         )
     ]
-    dated["description"] = [
-        f"{where}: {kind.lower()} ({stage}), announced {day_text(day)}"
-        + (" (the day is uncertain)" if confidence == "uncertain" else "")
-        + f"; reach: {reach}; share of China's hashrate in {baseline}: {share}"
-        for where, kind, stage, day, confidence, reach, share in zip(
-            dated["where"],
-            dated["kind"],
-            dated["stage_text"],
-            dated["date_announced"],
-            dated["confidence"],
-            dated["reach"],
-            dated["exposure_text"],
-            strict=True,
-        )
-    ]
+    dated["description"] = said(
+        dated,
+        lambda r: (
+            f"{r['where']}: {r['kind'].lower()} ({r['stage_text']}), announced "
+            f"{day_text(r['date_announced'])}"
+            + (" (the day is uncertain)" if r["confidence"] == "uncertain" else "")
+            + f"; reach: {r['reach']}; share of China's hashrate in {baseline}: "
+            f"{r['exposure_text']}"
+        ),
+    )
     order = dated.groupby("where")["date_announced"].min().sort_values().index.tolist()
     data = _iso(dated, "date_announced")[
         ["date_announced", "where", "kind", "reach", "stage_text", "authority", "summary",
@@ -303,10 +300,12 @@ def crackdown_timeline(shutdowns: pd.DataFrame) -> alt.TopLevelMixin:
                 alt.Tooltip("source_publisher:N", title="Source"),
                 SOURCE_ROW,
             ],
-            # A measure whose day the sources dispute is drawn pale.
-            fillOpacity=alt.condition(
-                "datum.confidence === 'uncertain'", alt.value(0.2), alt.value(0.85)
-            ),
+            # A draft is drawn as an outline; a measure whose day is uncertain, pale.
+            fillOpacity=alt.when("datum.stage_text !== 'final'")
+            .then(alt.value(0))
+            .when("datum.confidence === 'uncertain'")
+            .then(alt.value(0.2))
+            .otherwise(alt.value(0.85)),
             description=SAID,
         )
         .properties(
@@ -315,7 +314,7 @@ def crackdown_timeline(shutdowns: pd.DataFrame) -> alt.TopLevelMixin:
                 "The crackdown, measure by measure",
                 f"Dated measures, {day_text(first)} to {day_text(last)}, by jurisdiction; size: "
                 f"the jurisdiction's share of China's hashrate in {baseline} (smallest: unknown); "
-                "pale: the day is uncertain",
+                "outline: a draft for comment; pale: the day is uncertain",
             ),
             description=(
                 f"Timeline of {len(data)} dated crackdown measures from {day_text(first)} to "
@@ -361,17 +360,13 @@ def provincial_composition(hashrate_by_province: pd.DataFrame) -> alt.TopLevelMi
         f"CCAF province table: {province}, {month_text(month)}"
         for province, month in zip(data["province"], data["month"], strict=True)
     ]
-    data["description"] = [
-        f"{province}, {month_text(month)}: {china:.2f}{NBSP}% of China's hashrate, "
-        f"{world:.2f}{NBSP}% of the world's"
-        for province, month, china, world in zip(
-            data["province"],
-            data["month"],
-            data["share_of_china_pct"],
-            data["share_of_global_pct"],
-            strict=True,
-        )
-    ]
+    data["description"] = said(
+        data,
+        lambda r: (
+            f"{r['province']}, {month_text(r['month'])}: {r['share_of_china_pct']:.2f}{NBSP}% of "
+            f"China's hashrate, {r['share_of_global_pct']:.2f}{NBSP}% of the world's"
+        ),
+    )
     first, last = month_text(data["month"].min()), month_text(data["month"].max())
     provinces = (
         data.groupby("province")["share_of_china_pct"].mean().sort_values(ascending=False).index
@@ -434,12 +429,10 @@ def migration(hashrate_migration: pd.DataFrame) -> alt.TopLevelMixin:
         f"CCAF country table: {country}, {month_text(month)}"
         for country, month in zip(data["country"], data["month"], strict=True)
     ]
-    data["description"] = [
-        f"{country}, {moment}: {share:.2f}{NBSP}% of global hashrate"
-        for country, moment, share in zip(
-            data["country"], data["moment"], data["share_pct"], strict=True
-        )
-    ]
+    data["description"] = said(
+        data,
+        lambda r: f"{r['country']}, {r['moment']}: {r['share_pct']:.2f}{NBSP}% of global hashrate",
+    )
     order = data[data["period"] == "latest"].sort_values("share_pct", ascending=False)["country"]
     moments = [labels[p] for p in ("before", "exodus", "latest")]
     base = alt.Chart(data).encode(y=alt.Y("country:N", title=None, sort=list(order)))
@@ -495,19 +488,36 @@ def _migration_finding(hashrate_migration: pd.DataFrame) -> str:
     return f"{name} share rose most, from {before:.2f}{NBSP}% to {top['share_pct']:.2f}{NBSP}%."
 
 
+#: How a time chart's label names a measure narrower than its province (labels stay
+#: short: they must fit beside their day on a phone).
+PART_OF = {
+    "prefecture or city": "city",
+    "park or company": "park",
+    "person": "official",
+}
+#: A time chart's short name of a measure.
+SHORT_MEASURES = {"shutdown_order": "shutdown"}
+
+
 def main_measures(shutdowns: pd.DataFrame, year: int = 2021) -> pd.DataFrame:
-    """The measures marked on time charts: stop orders and national statements and bans."""
+    """The measures marked on time charts: final stop orders, and national statements and
+    bans. A draft is not marked; a measure narrower than its province says so."""
     dated = shutdowns.dropna(subset=["date_announced"])
-    dated = dated[dated["date_announced"].dt.year == year]
+    dated = dated[(dated["date_announced"].dt.year == year) & (dated["stage"] == "final")]
     national = (dated["jurisdiction"] == "national") & dated["measure"].isin(
         ["policy_statement", "ban"]
     )
     stops = (dated["jurisdiction"] != "national") & dated["measure"].isin(["shutdown_order", "ban"])
     chosen = dated[national | stops].sort_values("date_announced")
-    # One mark per jurisdiction and measure: the first.
-    chosen = chosen.drop_duplicates(["jurisdiction", "measure"])
-    label = chosen["jurisdiction"].where(chosen["jurisdiction"] != "national", "China")
-    return chosen.assign(label=label + ": " + chosen["measure"].map(MEASURE_LABELS))
+    part = chosen["scope"].map(PART_OF)
+    # One mark per jurisdiction, reach and measure: the first.
+    chosen = chosen.assign(part=part.fillna("")).drop_duplicates(
+        ["jurisdiction", "part", "measure"]
+    )
+    where = chosen["jurisdiction"].where(chosen["jurisdiction"] != "national", "China")
+    where = where + chosen["part"].map(lambda p: f" {p}" if p else "")
+    what = chosen["measure"].map(lambda m: SHORT_MEASURES.get(m, MEASURE_LABELS[m]))
+    return chosen.assign(label=where + ": " + what)
 
 
 def network_hashrate(
@@ -521,19 +531,19 @@ def network_hashrate(
         f"Weekly price table: week of {day_text(week)} (Coin Metrics, seven daily rows)"
         for week in price_trends["week_start"]
     ]
-    data["description"] = [
-        f"Week of {day_text(week)}: hashrate {ehs:,.1f} EH/s (weekly mean)"
-        for week, ehs in zip(
-            price_trends["week_start"], price_trends["hashrate_ehs_7d"], strict=True
-        )
-    ]
+    data["description"] = said(
+        price_trends,
+        lambda r: (
+            f"Week of {day_text(r['week_start'])}: hashrate {r['hashrate_ehs_7d']:,.1f} EH/s "
+            "(weekly mean)"
+        ),
+    )
     first, last = data["week_start"].min(), data["week_start"].max()
     chosen = main_measures(shutdowns)
     measures = _iso(chosen, "date_announced")[["date_announced", "label", "summary"]]
-    measures["description"] = [
-        f"{label}, announced {day_text(day)}"
-        for label, day in zip(chosen["label"], chosen["date_announced"], strict=True)
-    ]
+    measures["description"] = said(
+        chosen, lambda r: f"{r['label']}, announced {day_text(r['date_announced'])}"
+    )
     measures["row"] = range(len(measures))
     drop = difficulty_adjustments.sort_values("change_pct").iloc[[0]].copy()
     # Dated as the text dates it: the day the adjustment block was mined, when known.
@@ -645,12 +655,13 @@ def prices_indexed(price_trends: pd.DataFrame) -> alt.TopLevelMixin:
         f"Weekly price table: week of {day_text(week)} (Coin Metrics, seven daily rows)"
         for week in data["week_start"]
     ]
-    data["description"] = [
-        f"{series}, week of {day_text(week)}: {index:,.1f} (week of {day_text(base)} = 100)"
-        for series, week, index in zip(
-            data["series"], data["week_start"], data["index"], strict=True
-        )
-    ]
+    data["description"] = said(
+        data,
+        lambda r: (
+            f"{r['series']}, week of {day_text(r['week_start'])}: {r['index']:,.1f} "
+            f"(week of {day_text(base)} = 100)"
+        ),
+    )
     first, last = data["week_start"].min(), data["week_start"].max()
     lines = (
         alt.Chart(data)
@@ -707,6 +718,18 @@ def prices_indexed(price_trends: pd.DataFrame) -> alt.TopLevelMixin:
     )
 
 
+def _asking_words(row: dict[str, Any]) -> str:
+    """What a screen reader says for one month and class of dealer listings."""
+    head = f"Machines {row['efficiency_class']}, {month_text(row['month'])}: "
+    if pd.isna(row["median_usd_per_th"]):
+        return head + "no listings"
+    count = int(row["listings"])
+    return head + (
+        f"median asking price {row['median_usd_per_th']:,.2f} USD per TH/s from {count:,} "
+        + ("listing" if count == 1 else "listings")
+    )
+
+
 def asic_price_chart(asic_prices: pd.DataFrame) -> alt.TopLevelMixin:
     """(7) Monthly median asking price per TH/s by efficiency class, the gap left empty."""
     classes = ["under 38 J/TH", "38-68 J/TH", "over 68 J/TH"]
@@ -718,22 +741,7 @@ def asic_price_chart(asic_prices: pd.DataFrame) -> alt.TopLevelMixin:
                 chosen["efficiency_class"], chosen["month"], chosen["listings"], strict=True
             )
         ],
-        description=[
-            f"Machines {efficiency}, {month_text(month)}: "
-            + (
-                "no listings"
-                if pd.isna(median)
-                else f"median asking price {median:,.2f} USD per TH/s from {count:,} "
-                + ("listing" if count == 1 else "listings")
-            )
-            for efficiency, month, median, count in zip(
-                chosen["efficiency_class"],
-                chosen["month"],
-                chosen["median_usd_per_th"],
-                chosen["listings"],
-                strict=True,
-            )
-        ],
+        description=said(chosen, _asking_words),
     )
     per_month = asic_prices.groupby("month")["listings"].sum()
     empty = per_month[per_month == 0].index
@@ -864,17 +872,7 @@ def machines_chart(
             + " (Financial Times survey, as relayed)",
         }
     )
-    dest["description"] = [
-        f"{label}: {_bounded(n, bound)} machines ({detail}); attested by: {confidence}"
-        for label, n, bound, detail, confidence in zip(
-            dest["label"],
-            dest["machines"],
-            destinations["qualifier"],
-            dest["detail"],
-            dest["confidence"],
-            strict=True,
-        )
-    ]
+    dest["qualifier"] = destinations["qualifier"]
     moved = machine_exports[
         machine_exports["flow"].isin(["left China", "arrived abroad"])
         & machine_exports["company"].notna()
@@ -890,20 +888,24 @@ def machines_chart(
             "confidence": moved["confidence"],
             "detail": moved["metric"],
             "source_row": "Press figures: " + moved["source_publisher"] + ", " + moved["metric"],
+            "reported": moved["date_reported"].map(
+                lambda day: "report undated" if pd.isna(day) else f"reported {day:%b %Y}"
+            ),
         }
     )
-    companies["description"] = [
-        f"{label}: {_bounded(n, bound)} machines ({detail}); attested by: {confidence}"
-        for label, n, bound, detail, confidence in zip(
-            companies["label"],
-            companies["machines"],
-            moved["qualifier"],
-            companies["detail"],
-            companies["confidence"],
-            strict=True,
-        )
-    ]
+    companies["qualifier"] = moved["qualifier"]
     data = pd.concat([dest, companies], ignore_index=True)
+    # One bar per count: a company with two counts (two reports, two moments) gets two
+    # bars, each named by its report, never one bar of their sum.
+    twice = data["label"].duplicated(keep=False)
+    data.loc[twice, "label"] = data.loc[twice, "label"] + " (" + data.loc[twice, "reported"] + ")"
+    data["description"] = said(
+        data,
+        lambda r: (
+            f"{r['label']}: {_bounded(r['machines'], r['qualifier'])} machines ({r['detail']}); "
+            f"attested by: {r['confidence']}"
+        ),
+    )
     data = data.sort_values(["group", "machines"], ascending=[False, False])
     order = data["label"].tolist()
     unranked = machine_exports_by_destination[machine_exports_by_destination["machines"].isna()]
@@ -924,7 +926,7 @@ def machines_chart(
         .mark_bar()
         .encode(
             y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
-            x=alt.X("machines:Q", title="Machines"),
+            x=alt.X("machines:Q", title="Machines", stack=None),
             color=alt.Color(
                 "confidence:N",
                 title="Figure attested by",

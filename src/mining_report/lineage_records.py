@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from .catalog import PROCESSED_MODELS
-from .formatting import day_text, month_text
+from .formatting import day_text, month_text, typographic
 from .lineage import (
     ROW_LIMIT,
     LineageFile,
@@ -320,8 +320,20 @@ def build_record(
         columns=[f"{t}.{c}" for t, cs in columns.items() for c in cs],
         raw=raw,
         sources=sources,
-        reader=reader,
+        reader=_set_quotes(reader),
     )
+
+
+def _set_quotes(node: Any, key: str | None = None) -> Any:
+    """The words a reader sees, with their quotes set as the prose's are; addresses
+    and the value (as the text quotes it) stay as they are."""
+    if isinstance(node, dict):
+        return {k: _set_quotes(v, k) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_set_quotes(item, key) for item in node]
+    if isinstance(node, str) and key not in ("href", "value"):
+        return typographic(node)
+    return node
 
 
 def _first_few(names: list[str]) -> list[str]:

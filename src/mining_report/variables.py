@@ -1027,6 +1027,20 @@ def asking_price_variables(asic_prices: pd.DataFrame) -> dict[str, str]:
             pick(ASIC, "listings", op="sum", where=[_on(before_gap)]), fmt=COUNT,
             filter=f"every efficiency class, {month_label(before_gap)}",
         ),
+        "asic_unclassified_after_gap": quote(
+            count(
+                asic_prices.loc[
+                    (asic_prices["month"] == after_gap)
+                    & (asic_prices["efficiency_class"] == "unclassified"),
+                    "listings",
+                ].sum()
+            ),
+            f"the dealer listings of {month_label(after_gap)} whose model no specification "
+            "matches (left out of every class's median)",
+            pick(ASIC, "listings", op="sum",
+                 where=[_on(after_gap), _is("efficiency_class", "unclassified")]),
+            fmt=COUNT,
+        ),
         "asic_listings_after_gap": quote(
             count(per_month[after_gap]),
             f"the number of dealer listings in {month_label(after_gap)}, the month after the gap",

@@ -80,7 +80,7 @@ def test_every_number_opens_where_it_comes_from(browser, html: Path, width: int)
     popover.wait_for(state="visible", timeout=5000)
     record = data["china_share_baseline"]
     text = popover.inner_text()
-    assert "China's share of global hashrate in January 2021" in text
+    assert "China\u2019s share of global hashrate in January 2021" in text  # quotes set
     assert record["raw"][0]["lines"] in text and "Source:" in text
     cells = popover.locator("tbody td").all_inner_texts()
     assert "China" in cells and "January 2021" in cells and "53.30" in cells

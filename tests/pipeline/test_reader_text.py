@@ -38,6 +38,10 @@ CHECKS: dict[str, re.Pattern[str]] = {
     "snake_case name": re.compile(r"\b[a-z]+_[a-z_]+\b"),
     "digits without separators": re.compile(r"(?<![\w.,-])\d{5,}(?![\w])"),
     "% after a plain space": re.compile(r" %"),
+    # A closing quote after a digit set as a prime ('205,000′): a straight quote reached
+    # Typst, which takes it for one.
+    "prime for a quote": re.compile("\u2032"),
+    "straight quote": re.compile("['\"]"),
 }
 
 #: A web address, or a piece of one that a line break cut off (a path, a query
@@ -124,11 +128,13 @@ def pdf_text(path: Path) -> str:
     ("text", "check"),
     [
         ("as newsbsc.com (seed 004_3fbfbf5ea60b410f.txt) said", "seed file name"),
-        ("the FT's figure (M30) for the S19", "row id"),
+        ("the FT’s figure (M30) for the S19", "row id"),
         ("see K05 in the ledger", "row id"),
         ("Source: cbeci_countries", "snake_case name"),
         ("205000 machines", "digits without separators"),
         ("China held 46.04 % of the hashrate", "% after a plain space"),
+        ("the \u2018205,000\u2032 that newsbsc.com gives", "prime for a quote"),
+        ("CCAF's country series", "straight quote"),
     ],
 )
 def test_the_checker_finds(text: str, check: str) -> None:
@@ -138,7 +144,7 @@ def test_the_checker_finds(text: str, check: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "MicroBT's M30S units; 205,000 machines; in 2021; 46.04\u00a0% of the hashrate",
+        "MicroBT’s M30S units; 205,000 machines; in 2021; 46.04\u00a0% of the hashrate",
         "https://example.org/2021/06/some_path_33290436 and www.example.org/a_b/123456",
         "46.04% of it; 9 June 2021; 0.123456 EH/s",
     ],

@@ -684,6 +684,7 @@ def test_asking_prices_first_and_last_efficient_months_and_the_gap() -> None:
         ("2021-05-01", "under 38 J/TH", nan, 0),
         ("2021-05-01", "38-68 J/TH", nan, 0),
         ("2021-06-01", "38-68 J/TH", 20.0, 2),
+        ("2021-06-01", "unclassified", 99.0, 1),  # a model no specification matches
         ("2021-07-01", "under 38 J/TH", 30.0, 1),
     ]
     table = frame(
@@ -699,9 +700,10 @@ def test_asking_prices_first_and_last_efficient_months_and_the_gap() -> None:
         "asic_resumed_efficient_median": "35.93\u00a0USD\u00a0per\u00a0TH/s",
         "asic_last_month": "July 2021",
         "asic_last_efficient_median": "30.00\u00a0USD\u00a0per\u00a0TH/s",
-        "asic_listing_count": "13",  # 4 + 3 + 2 + 1 + 2 + 1
+        "asic_listing_count": "14",  # 4 + 3 + 2 + 1 + 2 + 1 + 1
         "asic_listings_before_gap": "3",  # March, every class: 2 + 1
-        "asic_listings_after_gap": "6",  # June: 4 + 2
+        "asic_listings_after_gap": "7",  # June: 4 + 2 + 1
+        "asic_unclassified_after_gap": "1",
     }
 
 
