@@ -154,7 +154,9 @@ class Page:
     def key(self) -> str:
         """The citation key: outlet, year (or "nd") and the title's first words."""
         title = DESCRIBED.sub(r"\1", self.title or "")
-        title = re.sub(r"^title not shown;?\s*((address|url slug):\s*)?", "", title, flags=re.I)
+        title = re.sub(
+            r"^title not shown;?\s*((address|url slug|opening words):\s*)?", "", title, flags=re.I
+        )
         when = self.day.year if self.day else self.year or (self.written and self.written.year)
         name = self.outlet if self.outlet and self.outlet != UNIDENTIFIED else "unidentified"
         parts = [_slug(name), str(when or "nd"), _slug(title, 3)]

@@ -238,3 +238,23 @@ def test_an_undated_dataset_names_its_snapshot_and_claims_no_year(entries, sidec
             assert "issued" not in entry, table
     # CCAF does not date its releases: its tables are cited "n.d.".
     assert "issued" not in entries["cbeci_countries"]
+
+
+def test_a_title_the_page_did_not_show_is_not_printed_as_one(tables, keys, entries) -> None:
+    """A row whose title was rebuilt from the page's address says so; its reference
+    gives no title, and says the title was not shown."""
+    described = [
+        (table, row)
+        for table in PRESS_TABLES
+        for row in tables[table].to_dict("records")
+        if str(row["source_title"]).startswith("(title not shown")
+    ]
+    assert len(described) >= 10  # the paraphrased titles of the press tables
+    for table, row in described:
+        entry = entries[keys[f"{table}-{row[PRESS_TABLES[table]]}"]]
+        assert "title" not in entry, entry["id"]
+        assert "title not shown" in entry["genre"].lower(), entry["id"]
+    # A page whose headline is known keeps it: Tom's Hardware's, not its address's words.
+    toms = entries["toms-hardware-2021-biggest-mining-gear"]
+    assert toms["title"] == "Biggest Mining Gear Maker Halts Sales Amid China Crypto Crackdown"
+    assert toms["genre"].startswith("Relays a Bloomberg report")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT, require
+from conftest import ROOT, quoted_variables, require
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +60,9 @@ def test_page_count_and_page_numbers(pdf: Path) -> None:
     # The brief, then the appendix "Where each number comes from" (in two columns).
     appendix = max(i for i, text in enumerate(texts) if "Where each number comes from" in text)
     assert 6 <= appendix <= 20
-    assert len(reader.pages) - appendix <= 8
+    # Two columns of small type: some twenty-five numbers a page, not a page each.
+    numbers = len(dict.fromkeys(quoted_variables()))
+    assert len(reader.pages) - appendix <= numbers / 20
     last = " ".join((reader.pages[-1].extract_text() or "").split())
     assert last.rstrip().endswith(str(len(reader.pages)))
 
