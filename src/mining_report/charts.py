@@ -921,6 +921,7 @@ def machines_chart(
         part for part in (alone, f"{shared} named after, in no order" if shared else "") if part
     )
     levels = list(CONFIDENCE_COLOURS)
+    largest = data.loc[data["machines"].idxmax()]
     chart = (
         alt.Chart(data)
         .mark_bar()
@@ -952,10 +953,10 @@ def machines_chart(
             ),
             description=(
                 f"Bar chart of {len(data)} reported machine counts; the largest is "
-                f"{data.loc[data['machines'].idxmax(), 'label']}, "
-                f"{data['machines'].max():,}: "
+                f"{largest['label']}, {_bounded(largest['machines'], largest['qualifier'])}: "
                 + "; ".join(
-                    f"{lab}: {n:,}" for lab, n in zip(data["label"], data["machines"], strict=True)
+                    f"{row['label']}: {_bounded(row['machines'], row['qualifier'])}"
+                    for row in data.to_dict("records")
                 )
             ),
         )

@@ -16,7 +16,7 @@ import pandera.pandas as pa
 from .machines import SEPARATOR
 from .schemas.cleaned import HashrateByCountry, HashrateByProvince, SourceConflicts
 from .tables import field_unit, finalize, key_of
-from .vocabularies import CITABLE_TABLES
+from .vocabularies import CITABLE_TABLES, PROJECT_CLASS
 
 #: The cleaned tables a claim may cite (``CITABLE_TABLES``) → their models, which give
 #: a cited value's key and unit.
@@ -78,9 +78,10 @@ class _Resolver:
             row = self._one(self.press[table], "event_id", event_id, ref)
             if column == "measure":
                 # The project's kind of measure, as words: "shutdown_order" -> "shutdown order".
+                # Its class, not the source's wording: the unit says so.
                 return Resolved(
                     str(row["measure"]).replace("_", " "),
-                    "the measure as reported",
+                    PROJECT_CLASS,
                     _press_source(row),
                 )
             if pd.isna(row["date_announced"]):

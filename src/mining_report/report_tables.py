@@ -20,6 +20,7 @@ from .dictionary import describe
 from .formatting import day_text, month_text, typographic
 from .provenance import Sidecar
 from .tables import key_of
+from .vocabularies import PROJECT_CLASS
 
 #: The space between a number and its % sign: no line break may fall there.
 NBSP = "\u00a0"
@@ -92,8 +93,10 @@ def reader_claim(value: str, unit: str) -> str:
         # "date announced", "date (notice issued)", "month (measures launched in)"
         label = qualifier or base.partition(" ")[2]
         return f"{label} {shown}" if label else shown
+    if unit == PROJECT_CLASS:  # the project's words, not the source's: not quoted
+        return f"{shown}, {unit}"
     if shown == value and not (_INTEGER.match(value) or _DECIMAL.match(value)):
-        return f"'{shown}', {unit}"  # words: the unit says what they are
+        return f"'{shown}', {unit}"  # a source's words: the unit says what they are
     text = f"{shown}{NBSP}%" if base == "percent" else f"{shown} {base}"
     before = BEFORE_NUMBER.get((qualifier or "").strip("'"))
     if before:

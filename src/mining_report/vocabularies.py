@@ -205,3 +205,7 @@ EFFICIENCY_BANDS: tuple[str, ...] = ("under 38 J/TH", "38-68 J/TH", "over 68 J/T
 UNCLASSIFIED = "unclassified"
 #: Every class of the monthly ASIC price table: the three bands and listings no model matched.
 EFFICIENCY_CLASSES: tuple[str, ...] = (*EFFICIENCY_BANDS, UNCLASSIFIED)
+
+#: The unit of a conflict's claim that is the project's class of what a source reported
+#: (a kind of measure), not the source's own words: a reader sees it unquoted.
+PROJECT_CLASS = "the project's class of the measure reported"

@@ -387,7 +387,7 @@ def test_an_event_measure_resolves_to_words(ledger_inputs) -> None:
     claim = table.loc["K01"]
     assert (claim["claim_a_value"], claim["claim_a_unit"]) == (
         "shutdown order",
-        "the measure as reported",
+        "the project's class of the measure reported",
     )
     assert claim["claim_a_source"] == "CoinDesk, https://example.org/E09"
 

@@ -17,6 +17,7 @@ from mining_report.report_tables import (
     reader_source,
     sources_table,
 )
+from mining_report.vocabularies import PROJECT_CLASS
 
 from conftest import ROOT
 
@@ -41,6 +42,8 @@ CODE = re.compile(r"\b[a-z]+_[a-z_]+\b|\b[EMKP][0-9]{2}\b")
         ("2021-04", "month (measures launched in)", "measures launched in April 2021"),
         ("temporary rectification", "the document's wording, as quoted",
          "'temporary rectification', the document's wording, as quoted"),
+        # The project's class of a measure is its own word, not a quotation.
+        ("shutdown order", PROJECT_CLASS, f"shutdown order, {PROJECT_CLASS}"),
     ],
 )  # fmt: skip
 def test_a_claim_reads_as_words(value: str, unit: str, printed: str) -> None:
