@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .publish import PUBLISH_FAILED
 from .step import FAILURES_FILE
 
 #: Snakemake's summary of a failed job in its run log.
@@ -110,11 +111,18 @@ def failure_line(
     """
     jobs = failed_jobs(run_log or "")
     if jobs:
-        job = jobs[0]
+        # The step named and the verdict given must be the same job's: two jobs that
+        # fail at once finish (and record their verdicts) in either order.
+        job, verdict = jobs[0], None
+        for candidate in jobs:
+            verdict = _verdict_of(candidate, verdicts or [])
+            if verdict:
+                job = candidate
+                break
         step = job.rule + (f" ({job.wildcards})" if job.wildcards else "")
         others = f" (and {len(jobs) - 1} more failed step(s))" if len(jobs) > 1 else ""
-        if verdicts:
-            return f"FAILED at {step}: {verdicts[0]}{others}"
+        if verdict:
+            return f"FAILED at {step}: {verdict}{others}"
         reason = None
         if job.log and (project / job.log).is_file():
             reason = reason_in_job_log((project / job.log).read_text(errors="replace"))
@@ -122,8 +130,30 @@ def failure_line(
         return f"FAILED at {step}: {reason or 'see the log'}{more}{others}"
     if verdicts:
         return f"FAILED: {verdicts[0]}"
+    published = _publish_failure(output)
+    if published:
+        return f"FAILED at publish, after every step had succeeded: {published}"
     reason = reason_in_output(output)
     return f"FAILED before any step ran: {reason or 'see the messages above'}"
+
+
+def _verdict_of(job: FailedJob, verdicts: list[str]) -> str | None:
+    """The verdict a step recorded for ``job``: it ends by naming the job's log."""
+    if not job.log:
+        return None
+    for verdict in verdicts:
+        if verdict.endswith((f"(see {job.log})", f"(traceback in {job.log})")):
+            return verdict
+    return None
+
+
+def _publish_failure(output: str) -> str | None:
+    """Why the publish step (run once every job succeeded) failed, if it did."""
+    marker = f"ERROR: {PUBLISH_FAILED}: "
+    for line in _ANSI.sub("\n", output).splitlines():
+        if line.strip().startswith(marker):
+            return line.strip()[len(marker) :] + "; the published pair is as it was"
+    return None
 
 
 def recorded_verdicts(project: Path, before: tuple[int, int] | None) -> list[str]:

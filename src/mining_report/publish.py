@@ -18,6 +18,11 @@ from pathlib import Path
 from .provenance import sha256_of
 
 
+#: How a failed publish starts its line, so that the run's verdict names the publish
+#: step rather than a job or the planning.
+PUBLISH_FAILED = "the report was not published"
+
+
 class NotPublished(Exception):
     """The build folder does not hold one complete, consistent report."""
 
@@ -62,11 +67,11 @@ def publish_report(
     try:
         for built, target in changed.items():
             part = target.with_name(f".{target.name}.publish.part")
+            staged[part] = target  # before the copy: a copy cut short is removed too
             shutil.copyfile(built, part)
             with open(part, "rb") as handle:
                 os.fsync(handle.fileno())
             os.chmod(part, 0o644)
-            staged[part] = target
         for part, target in staged.items():
             os.replace(part, target)
     finally:

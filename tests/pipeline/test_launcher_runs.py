@@ -45,3 +45,33 @@ def test_a_failed_run_ends_on_one_line_naming_file_and_log(
     last = done.stderr.strip().splitlines()[-1]
     assert last.startswith("FAILED before any step ran: WorkflowError")
     assert "'bogus' is not one of" in last
+
+
+def test_a_publish_that_cannot_write_says_so_and_leaves_no_part_file(
+    built_copy: Path, built_env: dict[str, str]
+) -> None:
+    """Every step succeeds, then the publish cannot write the page (a full disk, here a
+    file-size limit below the page's size): the line names the publish step, and the
+    published pair and the folder are as they were."""
+    import resource
+
+    project = built_copy
+    html = project / "reports/crackdown.html"
+    html.write_bytes(html.read_bytes().replace(b"</body>", b"<!-- edited --></body>", 1))
+    before = {p: p.read_bytes() for p in (html, project / "reports/crackdown.pdf")}
+    limit = html.stat().st_size // 2
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    command = [sys.executable, "-m", "mining_report.launcher", "--cores", "2",
+               "--config", "render_engine=pandoc"]  # fmt: skip
+    env = {**built_env, "PYTHONPATH": str(project / "src")}
+    done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True,
+                          preexec_fn=small_files)  # fmt: skip
+    assert done.returncode != 0
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("FAILED at publish, after every step had succeeded: "), last
+    assert "File too large" in last and last.endswith("the published pair is as it was")
+    assert {p: p.read_bytes() for p in before} == before
+    assert not list(project.rglob("*.part"))

@@ -149,3 +149,30 @@ def test_verdicts_and_run_logs_of_an_earlier_run_are_not_this_runs(tmp_path: Pat
         "data/raw/b.csv: column 'y', check 'z' (see logs/validate/b.log)"
     ]
     assert new_run_log(tmp_path, before_logs) == TWO_FAILURES
+
+
+def test_the_step_named_and_the_verdict_given_are_one_jobs(tmp_path: Path) -> None:
+    # The second job to fail (derive_x) finished first and recorded its verdict first.
+    verdicts = [
+        "data/processed/shutdowns.csv: no rows (see logs/derive/shutdowns.log)",
+        "chart machines: no data (traceback in logs/charts/machines.log)",
+    ]
+    line = failure_line("", TWO_FAILURES, tmp_path, verdicts)
+    assert line.startswith("FAILED at chart_machines: chart machines: no data")
+    assert "logs/charts/machines.log" in line and "shutdowns" not in line
+    # Only the second job recorded a verdict: it is the one named, with its own.
+    line = failure_line("", TWO_FAILURES, tmp_path, verdicts[:1])
+    assert line.startswith("FAILED at derive_x (table=shutdowns): data/processed/shutdowns.csv")
+
+
+def test_a_failed_publish_is_named_as_the_publish_step(tmp_path: Path) -> None:
+    output = (
+        "49 of 49 steps (100%) done\n"
+        "ERROR: the report was not published: [Errno 28] No space left on device\n"
+    )
+    line = failure_line(output, None, tmp_path)
+    assert line == (
+        "FAILED at publish, after every step had succeeded: [Errno 28] No space left on "
+        "device; the published pair is as it was"
+    )
+    assert "before any step ran" not in line

@@ -16,7 +16,12 @@ put_package_on_pythonpath(str(Path(workflow.basedir) / "src"))
 
 from mining_report.planning import check_citations, check_config, check_raw_inputs
 from mining_report.provenance import sidecar_path
-from mining_report.publish import NotPublished, out_of_date, publish_report
+from mining_report.publish import (
+    PUBLISH_FAILED,
+    NotPublished,
+    out_of_date,
+    publish_report,
+)
 from mining_report.errors import RenderError
 from mining_report.render import choose_engine
 

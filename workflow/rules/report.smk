@@ -236,7 +236,7 @@ onsuccess:
         if publish_report(PUBLISHED, BUILD_MANIFEST, "reports/manifest.json"):
             print(f"Published {REPORT_HTML} and {REPORT_PDF}", file=sys.stderr)
     except (NotPublished, OSError) as err:
-        print(f"ERROR: the report was not published: {err}", file=sys.stderr)
+        print(f"ERROR: {PUBLISH_FAILED}: {err}", file=sys.stderr)
         raise SystemExit(1)
 
 
