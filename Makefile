@@ -23,26 +23,44 @@ help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' \
 	  $(MAKEFILE_LIST)
 
+# Arguments are data, never shell: a recipe passes a variable on as `$(call arg,NAME)`,
+# its text unexpanded (a `$(shell ...)` in it stays text) as one single-quoted shell
+# word, after `--` or as `--option=value`, so that neither make, the shell nor a
+# program's option parser reads it as anything but a value.
+arg = '$(subst ','\'',$(value $(1)))'
+# Nor are they exported: putting a variable in a recipe's environment expands it.
+unexport SOURCE BASE_URL ACCEPT TABLE VAR CORES RENDER
+ifneq ($(value CORES),all)
+ifeq ($(shell echo $(call arg,CORES) | grep -Ex '[1-9][0-9]{0,3}'),)
+$(error CORES must be 'all' or a number of cores, not $(call arg,CORES))
+endif
+endif
+ifneq ($(value ACCEPT),)
+ifneq ($(value ACCEPT),1)
+$(error ACCEPT=1 replaces the snapshot; leave ACCEPT out to only stage it, not ACCEPT=$(call arg,ACCEPT))
+endif
+endif
+
 # RENDER=quarto requires Quarto on PATH, RENDER=pandoc forces the portable fallback;
 # unset, the config's render_engine decides (auto: Quarto when it is on PATH).
 RENDER ?=
-ifneq ($(filter-out auto quarto pandoc,$(RENDER)),)
-$(error RENDER must be auto, quarto or pandoc, not '$(RENDER)')
+ifneq ($(filter-out auto quarto pandoc,$(value RENDER))$(word 2,$(value RENDER)),)
+$(error RENDER must be auto, quarto or pandoc, not $(call arg,RENDER))
 endif
 RENDER_CONFIG := $(if $(RENDER),--config render_engine=$(RENDER))
 
 report: $(STAMP) ## build the report: reports/<name>.html and .pdf (RENDER=quarto|pandoc picks the renderer)
-	PYTHONPATH=src $(BIN)/python -m mining_report.launcher --cores $(CORES) $(RENDER_CONFIG)
+	PYTHONPATH=src $(BIN)/python -m mining_report.launcher --cores=$(call arg,CORES) $(RENDER_CONFIG)
 
 run-report: $(STAMP) ## write Snakemake's own run report (every output, its rule, code and runtime)
-	PYTHONPATH=src $(BIN)/python -m mining_report.launcher --cores $(CORES) --quiet-success
+	PYTHONPATH=src $(BIN)/python -m mining_report.launcher --cores=$(call arg,CORES) --quiet-success
 	$(BIN)/snakemake --report reports/run-report.html
 	@echo "Snakemake's run report: reports/run-report.html (open it in a browser)"
 
 # Reads the built reports/_lineage.json; names close matches for an unknown VAR.
 explain: $(STAMP) ## where a number of the report comes from: make explain VAR=china_share_baseline
-	@test -n "$(VAR)" || { echo "ERROR: name the number: make explain VAR=<name>" >&2; exit 2; }
-	@PYTHONPATH=src $(BIN)/python -m mining_report.explain $(VAR)
+	@test -n $(call arg,VAR) || { echo "ERROR: name the number: make explain VAR=<name>" >&2; exit 2; }
+	@PYTHONPATH=src $(BIN)/python -m mining_report.explain -- $(call arg,VAR)
 
 test: $(STAMP) ## run the whole test suite
 	$(BIN)/pytest
@@ -66,11 +84,12 @@ format: $(STAMP) ## apply ruff and snakefmt
 	$(BIN)/snakefmt .
 
 refresh: $(STAMP) ## fetch SOURCE anew into data/staging/ and show the diff; ACCEPT=1 replaces it
-	PYTHONPATH=src $(BIN)/python -m mining_report.refresh $(SOURCE) \
-	  $(if $(BASE_URL),--base-url $(BASE_URL)) $(if $(ACCEPT),--accept)
+	PYTHONPATH=src $(BIN)/python -m mining_report.refresh \
+	  $(if $(value BASE_URL),--base-url=$(call arg,BASE_URL)) $(if $(ACCEPT),--accept) \
+	  -- $(call arg,SOURCE)
 
 resign: $(STAMP) ## re-validate a hand-edited raw TABLE, then update its sidecar (sha256, change log)
-	PYTHONPATH=src $(BIN)/python -m mining_report.refresh --resign $(TABLE)
+	PYTHONPATH=src $(BIN)/python -m mining_report.refresh --resign=$(call arg,TABLE)
 
 dry-run: $(STAMP) ## show what a build would run, and why
 	$(BIN)/snakemake --dry-run

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import re
 import sys
 from pathlib import Path
 
@@ -91,6 +92,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("name", help="the variable, as {{< var name >}} writes it")
     parser.add_argument("--lineage", type=Path, default=LINEAGE)
     args = parser.parse_args(argv)
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,99}", args.name):
+        print(f"ERROR: VAR must be a number's name (a-z, 0-9, _), not {args.name!r}",
+              file=sys.stderr)  # fmt: skip
+        return 2
     if not args.lineage.is_file():
         print(f"ERROR: {args.lineage} does not exist; run 'make report' first", file=sys.stderr)
         return 1

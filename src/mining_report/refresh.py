@@ -335,6 +335,33 @@ def resign(table: str, raw_tables: dict[str, str], now: dt.datetime | None = Non
 # --- command line -----------------------------------------------------------------------
 
 
+#: What a source or table name may be: the keys of config/sources.yaml and raw_tables.
+NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
+
+
+def argument_problem(source: str | None, base_url: str | None, table: str | None) -> str | None:
+    """What is wrong with the command's arguments, in one line; None if nothing.
+
+    They arrive from make variables: checked as data before anything reads them.
+    """
+    from urllib.parse import urlsplit
+
+    if source is not None and not NAME.fullmatch(source):
+        return f"SOURCE must be a source's name (a-z, 0-9, _), not {source!r}"
+    if table is not None and not NAME.fullmatch(table):
+        return f"TABLE must be a raw table's name (a-z, 0-9, _), not {table!r}"
+    if base_url is not None:
+        parts = urlsplit(base_url) if base_url.isprintable() else None
+        if (
+            parts is None
+            or parts.scheme not in ("http", "https")
+            or not parts.hostname
+            or any(c.isspace() for c in base_url)
+        ):
+            return f"BASE_URL must be an http(s) address without spaces, not {base_url!r}"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make refresh", description=__doc__.split("\n")[0])
     parser.add_argument("source", nargs="?", help="a source in config/sources.yaml")
@@ -342,6 +369,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--accept", action="store_true", help="replace the snapshot(s)")
     parser.add_argument("--resign", metavar="TABLE", help="re-sign a hand-edited raw table")
     args = parser.parse_args(argv)
+    problem = argument_problem(args.source, args.base_url, args.resign)
+    if problem:
+        print(f"ERROR: {problem}", file=sys.stderr)
+        return 2
     config = yaml.safe_load(Path("config/config.yaml").read_text(encoding="utf-8"))
     raw_tables = config["raw_tables"]
     try:
