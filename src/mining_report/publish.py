@@ -17,7 +17,6 @@ from pathlib import Path
 
 from .provenance import sha256_of
 
-
 #: How a failed publish starts its line, so that the run's verdict names the publish
 #: step rather than a job or the planning.
 PUBLISH_FAILED = "the report was not published"
