@@ -6,23 +6,30 @@ cleaned tables in data/processed/ and renders reports/<name>.html and .pdf.
 
 import sys
 
-from snakemake.utils import min_version, validate
+from snakemake.utils import min_version
 
 min_version("9.0")
 sys.path.insert(0, str(Path(workflow.basedir) / "src"))
 
-from mining_report.planning import check_config_file
+from mining_report.planning import check_config_file, check_config_shape, refuse_config
 
-# A value YAML cannot even load (an unquoted 2026-13-45) is named, not a traceback.
-unloadable = check_config_file("config/config.yaml")
-if unloadable:
-    sys.exit("\n".join(f"ERROR: {problem}" for problem in unloadable))
+# Before Snakemake's own loader reads it (which expands YAML aliases, runs Python tags
+# and fails on an unquoted 2026-13-45 with a traceback): a file too big, not UTF-8,
+# not YAML, with an alias, anchor or tag, or not a mapping is named in one line.
+refuse_config(check_config_file("config/config.yaml"))
 
 
 configfile: "config/config.yaml"
 
 
-validate(config, "workflow/schemas/config.schema.yaml")
+# The file with any --config overrides: every value the schema refuses, one line each
+# naming its key. This replaces snakemake.utils.validate, which stops at the first in
+# a report of many lines; its defaults added nothing, as every key is required.
+refuse_config(
+    check_config_shape(
+        config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml"
+    )
+)
 
 
 report: "workflow/report/workflow.rst"
@@ -51,3 +58,15 @@ rule all:
         BUILD_HTML,
         BUILD_PDF,
         BUILD_MANIFEST,
+
+
+# Everything the build checks on the data, without drawing or rendering: the raw
+# models, the derived tables, the cross-source check, the report's numbers and
+# references. `make refresh ... ACCEPT=1` runs it on the staged snapshots first.
+rule checks:
+    input:
+        expand("data/processed/validation/{table}.valid.json", table=RAW_TABLES),
+        expand("data/processed/{table}.parquet", table=PROCESSED_TABLES),
+        CROSS_CHECK,
+        "reports/_variables.yml",
+        "reports/_build/references.json",

@@ -43,7 +43,7 @@ def test_a_failed_run_ends_on_one_line_naming_file_and_log(
     done = launch(project, "--config", "render_engine=bogus", env=env)
     assert done.returncode != 0
     last = done.stderr.strip().splitlines()[-1]
-    assert last.startswith("FAILED before any step ran: WorkflowError")
+    assert last.startswith("FAILED before any step ran: config key render_engine: ")
     assert "'bogus' is not one of" in last
 
 
