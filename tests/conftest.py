@@ -58,6 +58,7 @@ GENERATED = {
     ".quarto-cli",
     ".quarto",
     ".snakemake",
+    ".checkout.lock",
     ".pytest_cache",
     ".ruff_cache",
     ".hypothesis",

@@ -93,6 +93,11 @@ class Snapshot:
 
     path: Path
     sidecar: Sidecar
+    #: The bytes read and checked, and the sha256 of the sidecar's bytes as read: what
+    #: a build records as its input (the files may change after they were read).
+    data: bytes = b""
+    sidecar_sha256: str = ""
+    sidecar_bytes: int = 0
 
     @property
     def name(self) -> str:
@@ -232,6 +237,11 @@ def check_sidecar(meta: Any, raw: Mapping[str, str], meta_path: Path) -> Sidecar
 
 def load_sidecar(raw_csv: str | Path) -> Sidecar:
     """Read the sidecar of ``raw_csv`` and check it against its schema, once."""
+    return _read_sidecar(raw_csv)[0]
+
+
+def _read_sidecar(raw_csv: str | Path) -> tuple[Sidecar, bytes]:
+    """The checked sidecar of ``raw_csv`` and the bytes it was read from."""
     meta_path = sidecar_path(raw_csv)
     if not meta_path.exists():
         raise ProvenanceError(
@@ -239,12 +249,13 @@ def load_sidecar(raw_csv: str | Path) -> Sidecar:
             f"with the fields {', '.join(REQUIRED_FIELDS)}"
         )
     check_regular_file(meta_path)
+    data = meta_path.read_bytes()
     try:
-        meta, scalars = _parse(meta_path.read_text(encoding="utf-8"))
+        meta, scalars = _parse(data.decode("utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as err:
         problem = " ".join(str(err).split())
         raise ProvenanceError(f"{meta_path}: not readable as YAML ({problem})") from err
-    return check_sidecar(meta, scalars, meta_path)
+    return check_sidecar(meta, scalars, meta_path), data
 
 
 def load_sidecars(raw_csvs: list[str] | list[Path]) -> dict[str, Sidecar]:
@@ -256,8 +267,9 @@ def open_snapshot(raw_csv: str | Path) -> Snapshot:
     """Return the snapshot after checking the file against its sidecar's sha256."""
     raw_csv = Path(raw_csv)
     check_regular_file(raw_csv)
-    sidecar = load_sidecar(raw_csv)
-    actual = sha256_of(raw_csv)
+    sidecar, sidecar_data = _read_sidecar(raw_csv)
+    data = raw_csv.read_bytes()
+    actual = hashlib.sha256(data).hexdigest()
     expected = sidecar.sha256
     if actual != expected:
         raise ProvenanceError(
@@ -267,7 +279,13 @@ def open_snapshot(raw_csv: str | Path) -> Snapshot:
             "  If the new content is a deliberate new snapshot, update the sidecar "
             "(sha256, accessed, notes) in the same commit."
         )
-    return Snapshot(path=raw_csv, sidecar=sidecar)
+    return Snapshot(
+        path=raw_csv,
+        sidecar=sidecar,
+        data=data,
+        sidecar_sha256=hashlib.sha256(sidecar_data).hexdigest(),
+        sidecar_bytes=len(sidecar_data),
+    )
 
 
 def snapshot_sources(raw_tables: Mapping[str, str]) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import hashlib
 import io
 import re
 import unicodedata
@@ -18,7 +19,7 @@ import pandera.pandas as pa
 
 from .errors import ProvenanceError, ValidationFailed
 from .io import write_text
-from .provenance import Sidecar, open_snapshot, sha256_of, sidecar_path
+from .provenance import Sidecar, Snapshot, open_snapshot, sidecar_path
 from .schemas import SERIES_WINDOWS, SeriesWindow, check_columns_of
 
 #: How many offending lines a message quotes per (column, check) before summarising.
@@ -49,7 +50,7 @@ def _decode(path: Path, data: bytes) -> str:
         ) from err
 
 
-def read_raw_csv(path: str | Path) -> RawTable:
+def read_raw_csv(path: str | Path, data: bytes | None = None) -> RawTable:
     """Read a raw CSV as text columns, leaving type checks to the schema.
 
     Structure is checked here, where pandas would guess: every record must have as
@@ -59,7 +60,7 @@ def read_raw_csv(path: str | Path) -> RawTable:
     stay text, so a schema rejects them instead of pandas turning them into gaps.
     """
     path = Path(path)
-    text = _decode(path, path.read_bytes())
+    text = _decode(path, path.read_bytes() if data is None else data)
     if not text.strip():
         raise ValidationFailed(f"{path}: the file is empty; expected a header and data rows")
     if "\x00" in text:
@@ -364,7 +365,17 @@ def validate_raw(
     model: type[pa.DataFrameModel],
     failures_csv: str | Path,
 ) -> pd.DataFrame:
-    """Check provenance, parse and validate ``raw_csv``; return the typed table.
+    """Check provenance, parse and validate ``raw_csv``; return the typed table."""
+    return validate_snapshot(raw_csv, model, failures_csv)[0]
+
+
+def validate_snapshot(
+    raw_csv: str | Path,
+    model: type[pa.DataFrameModel],
+    failures_csv: str | Path,
+) -> tuple[pd.DataFrame, Snapshot]:
+    """Check provenance, parse and validate ``raw_csv``; return the typed table and
+    the snapshot as read (its bytes, parsed and validated, are the ones hashed).
 
     On failure the cases are written to ``failures_csv`` and :class:`ValidationFailed`
     (or :class:`ProvenanceError`) is raised with a message fit to print; a failed
@@ -377,7 +388,7 @@ def validate_raw(
         _write_failures(failures_csv, _file_failure(raw_csv, "provenance_sidecar", str(err)))
         raise
     try:
-        raw = read_raw_csv(snapshot.path)
+        raw = read_raw_csv(snapshot.path, snapshot.data)
     except ValidationFailed as err:
         _write_failures(failures_csv, _file_failure(raw_csv, "csv_structure", str(err)))
         raise
@@ -398,7 +409,7 @@ def validate_raw(
         raise ValidationFailed(describe_failures(failures, raw_csv, failures_csv))
     Path(failures_csv).unlink(missing_ok=True)
     summary_path(failures_csv).unlink(missing_ok=True)
-    return table
+    return table, snapshot
 
 
 def summary_path(failures_csv: str | Path) -> Path:
@@ -407,15 +418,21 @@ def summary_path(failures_csv: str | Path) -> Path:
 
 
 def validation_record(
-    table: str, raw_csv: str | Path, frame: pd.DataFrame, model: type[pa.DataFrameModel]
+    table: str, snapshot: Snapshot, frame: pd.DataFrame, model: type[pa.DataFrameModel]
 ) -> dict[str, object]:
-    """What a successful validation checked, for the report's data section."""
+    """What a successful validation checked, for the report's data section, and the
+    sha256 and size of the bytes it read (the CSV's and its sidecar's), which the
+    build's manifest records as its inputs."""
     schema = model.to_schema()
     column_checks = sum(len(column.checks) for column in schema.columns.values())
     return {
         "table": table,
-        "file": str(raw_csv),
-        "sha256": sha256_of(raw_csv),
+        "file": str(snapshot.path),
+        "sha256": hashlib.sha256(snapshot.data).hexdigest(),
+        "bytes": len(snapshot.data),
+        "sidecar": str(sidecar_path(snapshot.path)),
+        "sidecar_sha256": snapshot.sidecar_sha256,
+        "sidecar_bytes": snapshot.sidecar_bytes,
         "rows": len(frame),
         "columns": list(frame.columns),
         "checks": column_checks + len(schema.checks),

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from mining_report.manifest import manifest
+from mining_report.provenance import sha256_of
 from mining_report.publish import NotPublished, publish_report
 
 FILES = {"reports/_build/r.html": "reports/r.html", "reports/_build/r.pdf": "reports/r.pdf"}
@@ -103,3 +104,29 @@ def test_a_deleted_published_file_makes_the_build_out_of_date(tmp_path: Path) ->
     (tmp_path / "reports/_build/r.html").write_bytes(b"<html>2</html>")
     (tmp_path / "reports/r.html").unlink()
     assert not stale()
+
+
+def test_the_manifest_records_the_bytes_validation_read(tmp_path: Path) -> None:
+    from mining_report.manifest import InputsChanged, inputs_as_read
+
+    csv, meta = tmp_path / "t.csv", tmp_path / "t.meta.yml"
+    csv.write_bytes(b"a\n1\n")
+    meta.write_bytes(b"sha256: x\n")
+    summary = tmp_path / "t.valid.json"
+    read = {
+        "file": str(csv),
+        "sha256": sha256_of(csv),
+        "bytes": 4,
+        "sidecar": str(meta),
+        "sidecar_sha256": sha256_of(meta),
+        "sidecar_bytes": 10,
+    }
+    summary.write_text(json.dumps(read))
+    assert inputs_as_read([summary], [csv, meta]) == {
+        str(csv): {"sha256": sha256_of(csv), "bytes": 4},
+        str(meta): {"sha256": sha256_of(meta), "bytes": 10},
+    }
+    # The file changed after validation read it (a refresh, a hand edit): refused.
+    csv.write_bytes(b"a\n2\n")
+    with pytest.raises(InputsChanged, match=r"t\.csv: changed while the report was built"):
+        inputs_as_read([summary], [csv, meta])

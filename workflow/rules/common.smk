@@ -14,6 +14,7 @@ def put_package_on_pythonpath(src):
 
 put_package_on_pythonpath(str(Path(workflow.basedir) / "src"))
 
+from mining_report.checkout_lock import CheckoutBusy, hold_checkout
 from mining_report.planning import check_citations, check_config, check_raw_inputs
 from mining_report.provenance import sidecar_path
 from mining_report.publish import (
@@ -124,6 +125,16 @@ def refuse_to_plan(problems):
     if problems:
         print("\n".join(f"ERROR: {problem}" for problem in problems), file=sys.stderr)
         raise SystemExit(1)
+
+
+# A build and a refresh never run together: the build holds the checkout until it
+# ends (a refresh waits for it, and it waits for a refresh). Jobs run elsewhere (a
+# cluster's) read the Snakefile too, but only the main process holds the lock.
+if workflow.is_main_process:
+    try:
+        hold_checkout(".", "a build", say=lambda line: print(line, file=sys.stderr))
+    except CheckoutBusy as err:
+        refuse_to_plan([str(err)])
 
 
 refuse_to_plan(

@@ -190,6 +190,8 @@ rule manifest:
     input:
         code=code("jobs.manifest"),
         raw=[*RAW_TABLES.values(), *(sidecar(csv) for csv in RAW_TABLES.values())],
+        # The sha256 of the bytes each validation read: the inputs recorded.
+        valid=expand("data/processed/validation/{table}.valid.json", table=RAW_TABLES),
         outputs=[
             *expand(
                 "data/processed/{table}.{ext}",
@@ -229,9 +231,12 @@ if workflow.is_main_process and out_of_date(
     Path(BUILD_MANIFEST).unlink()
 
 
-# Publish only when every job succeeded: HTML, PDF and manifest move together.
+# Publish only when every job succeeded: HTML, PDF and manifest move together. A run
+# of other targets (`snakemake checks`) that never built a report publishes nothing.
 onsuccess:
     stop_waiting_for_the_rate_limiter()
+    if not Path(BUILD_MANIFEST).exists():
+        return
     try:
         if publish_report(PUBLISHED, BUILD_MANIFEST, "reports/manifest.json"):
             print(f"Published {REPORT_HTML} and {REPORT_PDF}", file=sys.stderr)

@@ -5,12 +5,12 @@ from pathlib import Path
 from typing import Any
 
 from ..io import write_text
-from ..manifest import manifest, tool_versions
+from ..manifest import inputs_as_read, manifest, tool_versions
 from ..render import engine_version, pandoc_path
 
 
 def main(job: Any) -> None:
-    raw = [Path(p) for p in job.input.raw]
+    raw = inputs_as_read([Path(p) for p in job.input.valid], [Path(p) for p in job.input.raw])
     outputs = [Path(p) for p in job.input.outputs]
     published = dict(job.params.published)
     record = manifest(raw, outputs, tool_versions(pandoc_path()), published)

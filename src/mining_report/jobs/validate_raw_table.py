@@ -10,7 +10,7 @@ from typing import Any
 from ..io import atomic_path, write_text
 from ..provenance import ProvenanceError
 from ..schemas import RAW_MODELS
-from ..validation import ValidationFailed, summary_path, validate_raw, validation_record
+from ..validation import ValidationFailed, summary_path, validate_snapshot, validation_record
 
 
 def main(job: Any) -> None:
@@ -18,11 +18,11 @@ def main(job: Any) -> None:
     failures = job.params.failures
     model = RAW_MODELS[table]
     try:
-        frame = validate_raw(raw_csv, model, failures)
+        frame, snapshot = validate_snapshot(raw_csv, model, failures)
     except (ValidationFailed, ProvenanceError) as err:
         write_text(summary_path(failures), f"{err}\n")
         raise
     with atomic_path(job.output.parquet) as tmp:
         frame.to_parquet(tmp, index=False)
-    record = validation_record(table, raw_csv, frame, model)
+    record = validation_record(table, snapshot, frame, model)
     write_text(job.output.summary, json.dumps(record, indent=1, sort_keys=True) + "\n")
