@@ -7,8 +7,8 @@ import csv
 import io
 import json
 import threading
-import time
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,13 +19,40 @@ CM_PATH = "/v4/timeseries/asset-metrics"
 
 @dataclass
 class Answer:
-    """One scripted response."""
+    """One scripted response; the fields after ``content_type`` script a hostile one."""
 
     body: bytes = b""
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     content_type: str = "application/json"
+    #: Seconds between bytes: the body is sent one byte at a time.
+    trickle: float = 0.0
+    #: The status line and headers trickle too (at ``trickle``'s pace).
+    slow_headers: bool = False
+    #: The Content-Length declared, if not the body's (a huge one, for a short body).
+    length: int | None = None
+    #: A chunked body that never ends: ``body`` (or 64 KiB of "x") again and again.
+    endless: bool = False
+
+    def head(self) -> bytes:
+        lines = [f"HTTP/1.1 {self.status} {_phrase(self.status)}",
+                 f"Content-Type: {self.content_type}", "Connection: close"]  # fmt: skip
+        if self.endless:
+            lines.append("Transfer-Encoding: chunked")
+        else:
+            lines.append(
+                f"Content-Length: {len(self.body) if self.length is None else self.length}"
+            )
+        lines += [f"{name}: {value}" for name, value in self.headers.items()]
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Whatever"
 
 
 class Upstream:
@@ -37,11 +64,15 @@ class Upstream:
         upstream = self
 
         class Handler(BaseHTTPRequestHandler):
+            #: A write to a client that stopped reading fails after this, not never.
+            timeout = 5
+
             def do_GET(self) -> None:
                 parts = urlsplit(self.path)
                 upstream.requests.append(
                     {"path": parts.path, "query": parts.query,
-                     "user_agent": self.headers.get("User-Agent", "")}
+                     "user_agent": self.headers.get("User-Agent", ""),
+                     "accept_encoding": self.headers.get("Accept-Encoding", "")}
                 )  # fmt: skip
                 answers = upstream.routes.get(f"{parts.path}?{parts.query}") or upstream.routes.get(
                     parts.path
@@ -50,18 +81,38 @@ class Upstream:
                     self.send_error(404)
                     return
                 answer = answers.pop(0) if len(answers) > 1 else answers[0]
-                time.sleep(answer.delay)
-                self.send_response(answer.status)
-                self.send_header("Content-Type", answer.content_type)
-                self.send_header("Content-Length", str(len(answer.body)))
-                for name, value in answer.headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    self.wfile.write(answer.body)
+                # The client went away (or gave up, or stopped reading): nothing to do.
+                with contextlib.suppress(OSError):
+                    self.answer(answer)
+
+            def answer(self, answer: Answer) -> None:
+                if upstream.stopping.wait(answer.delay):
+                    return
+                head = answer.head()
+                self.send(head, answer.trickle if answer.slow_headers else 0.0)
+                if not answer.endless:
+                    self.send(answer.body, answer.trickle)
+                    return
+                chunk = answer.body or b"x" * 65536
+                frame = b"%x\r\n%s\r\n" % (len(chunk), chunk)
+                while not upstream.stopping.is_set():
+                    self.wfile.write(frame)
+
+            def send(self, data: bytes, pause: float) -> None:
+                """``data`` at once, or a byte every ``pause`` s until the server stops."""
+                if not pause:
+                    self.wfile.write(data)
+                    return
+                for i in range(len(data)):
+                    if upstream.stopping.wait(pause):
+                        return
+                    self.wfile.write(data[i : i + 1])
 
             def log_message(self, *args) -> None:  # keep the test output clean
                 pass
+
+        #: Set on exit: slow and endless answers stop, so no thread outlives the server.
+        self.stopping = threading.Event()
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
@@ -83,6 +134,7 @@ class Upstream:
         return self
 
     def __exit__(self, *exc) -> None:
+        self.stopping.set()
         self.server.shutdown()
         self.server.server_close()
 

@@ -18,6 +18,7 @@ import datetime as dt
 import re
 import shutil
 import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,9 +26,12 @@ from typing import Any
 import yaml
 
 from . import upstream
+from .checkout_lock import CheckoutBusy, hold_checkout, release_checkout
 from .errors import ProvenanceError, ValidationFailed
 from .io import write_text
+from .planning import ConfigFileError, load_yaml_safely
 from .provenance import Sidecar, load_sidecar, sha256_of, sidecar_path
+from .staged_check import StagedRefused, check_staged
 
 STAGING = Path("data/staging")
 
@@ -222,8 +226,17 @@ def stage_table(
 
 
 def fetch(source: str, spec: dict[str, Any], base_url: str | None, client: upstream.Client):
-    """(table, csv text, download record) for each table the source refreshes."""
+    """(table, csv text, download record) for each table the source refreshes.
+
+    The source's ``limits:`` (config/sources.yaml) replace the client's defaults, and
+    its refresh deadline starts here: every page and download below shares it.
+    """
     base = base_url or spec["base_url"]
+    try:
+        limits = client.limits.updated(spec.get("limits"))
+    except ValueError as err:
+        raise RefreshError(f"config/sources.yaml: {source}: {err}") from None
+    client.start(limits)
     if spec["kind"] == "coinmetrics":
         metrics = dict(spec["metrics"])
         rows = upstream.coinmetrics_rows(
@@ -263,8 +276,10 @@ def refresh(
     accept_staged: bool = False,
     client: upstream.Client | None = None,
     now: dt.datetime | None = None,
+    check: Callable[[Mapping[Path, Path]], None] | None = None,
 ) -> list[Staged]:
-    """Fetch, stage, validate and diff every table of ``source``; replace them if asked."""
+    """Fetch, stage, validate and diff every table of ``source``; replace them if asked
+    and if the build's checks pass on them (``check``: by default a scratch build)."""
     if source not in sources:
         raise RefreshError(
             f"unknown SOURCE {source!r}; config/sources.yaml has {', '.join(sources)}"
@@ -278,6 +293,15 @@ def refresh(
             raise RefreshError(f"{table}: not listed under raw_tables in config/config.yaml")
         staged.append(stage_table(table, Path(raw_tables[table]), csv_text, download, now))
     if accept_staged:
+        # Only what the build accepts: its checks, run on the staged files first.
+        replace: dict[Path, Path] = {}
+        for item in staged:
+            replace[item.current] = item.csv
+            replace[sidecar_path(item.current)] = item.sidecar
+        try:
+            (check or check_staged)(replace)
+        except StagedRefused as err:
+            raise RefreshError(str(err)) from err
         for item in staged:
             accept(item)
     return staged
@@ -373,18 +397,40 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         print(f"ERROR: {problem}", file=sys.stderr)
         return 2
-    config = yaml.safe_load(Path("config/config.yaml").read_text(encoding="utf-8"))
-    raw_tables = config["raw_tables"]
+    # Never while a build reads the snapshots: wait for it (see checkout_lock).
+    what = f"re-signing {args.resign}" if args.resign else f"a refresh of {args.source}"
     try:
+        hold_checkout(".", what, say=lambda line: print(line, file=sys.stderr, flush=True))
+    except CheckoutBusy as err:
+        print(f"ERROR: {err}", file=sys.stderr)
+        return 1
+    try:
+        return _run(parser, args)
+    finally:
+        release_checkout(".")
+
+
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """The command, once it holds the checkout."""
+    try:
+        # Read as the build reads them: no alias expanded, size-limited, one-line errors.
+        raw_tables = load_yaml_safely("config/config.yaml")["raw_tables"]
         if args.resign:
             print(resign(args.resign, raw_tables))
             return 0
         if not args.source:
             parser.error("name a SOURCE (make refresh SOURCE=coinmetrics) or --resign TABLE")
-        sources = yaml.safe_load(Path("config/sources.yaml").read_text(encoding="utf-8"))
+        sources = load_yaml_safely("config/sources.yaml")
         staged = refresh(args.source, sources, raw_tables, args.base_url, args.accept)
-    except (RefreshError, upstream.UpstreamError, ProvenanceError) as err:
-        print(f"ERROR: {err}", file=sys.stderr)
+    except Exception as err:  # not BaseException: Ctrl-C and exit still stop it at once
+        if isinstance(
+            err, (RefreshError, upstream.UpstreamError, ProvenanceError, ConfigFileError)
+        ):
+            message = str(err)
+        else:  # a bug met on a strange answer: still one line, not a traceback
+            where = args.source or args.resign
+            message = upstream.one_line(f"{where}: unexpected {type(err).__name__}: {err}")
+        print(f"ERROR: {message}", file=sys.stderr)
         print("Nothing was replaced: the snapshots, sidecars and report are as they were.",
               file=sys.stderr)  # fmt: skip
         return 1

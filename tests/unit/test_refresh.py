@@ -18,7 +18,7 @@ import pytest
 import yaml
 from upstream_server import CM_PATH, Answer, Upstream, as_json, coinmetrics_pages
 
-from mining_report import refresh, upstream
+from mining_report import http_client, refresh, upstream
 from mining_report.provenance import sha256_of, sidecar_path
 
 from conftest import ROOT
@@ -192,16 +192,29 @@ def test_the_diff_counts_additions_removals_and_revisions() -> None:
 
 
 def fingerprint(folder: Path) -> dict[str, str]:
+    """Every file's sha256; the checkout's lock (git-ignored, see checkout_lock) aside."""
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.name != ".checkout.lock"
     }
 
 
 @pytest.fixture
-def project(tmp_path: Path):
-    """A copy of config/ and data/raw/, as the working directory."""
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A copy of config/ and data/raw/, as the working directory.
+
+    ACCEPT=1 first runs the build's checks on the staged files in a scratch project
+    (a Snakemake run: tests/pipeline/test_refresh_safety.py runs it for real); here
+    the check only makes sure it is asked about the staged files, before any
+    replacement.
+    """
+
+    def staged_files_checked(replace) -> None:
+        for raw, staged in replace.items():
+            assert Path(staged).is_file() and Path(raw).is_file()
+
+    monkeypatch.setattr(refresh, "check_staged", staged_files_checked)
     shutil.copytree(ROOT / "config", tmp_path / "config")
     shutil.copytree(ROOT / "data" / "raw", tmp_path / "data" / "raw")
     previous = Path.cwd()
@@ -290,7 +303,7 @@ def test_ccaf_refresh_brings_back_the_missing_months(project: Path, capsys) -> N
 def test_a_failed_refresh_changes_nothing(
     project: Path, answer: Answer, capsys, monkeypatch
 ) -> None:
-    monkeypatch.setattr(upstream.time, "sleep", lambda seconds: None)  # retries, unhurried
+    monkeypatch.setattr(http_client.time, "sleep", lambda seconds: None)  # retries, unhurried
     before = fingerprint(project)
     with Upstream() as server:
         server.add(CM_PATH, answer)
