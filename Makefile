@@ -4,12 +4,34 @@
 # `make help` lists every target.
 PYTHON ?= python3
 VENV ?= .venv
-BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-from-lock
 CORES ?= all
 # uv installs the lock (hash-checked) in seconds; `make` bootstraps it into .tools/
 # from its own hashed lock. Point UV at another uv to use that one instead.
 TOOLS ?= .tools
+
+# Arguments are data, never shell: a recipe passes a variable on as `$(call arg,NAME)`,
+# its text unexpanded (a `$(shell ...)` in it stays text) as one single-quoted shell
+# word, after `--` or as `--option=value`, so that neither make, the shell nor a
+# program's option parser reads it as anything but a value.
+arg = '$(subst ','\'',$(value $(1)))'
+# Nor are they exported: putting a variable in a recipe's environment expands it.
+unexport SOURCE BASE_URL ACCEPT TABLE VAR CORES RENDER
+# A value is shown in a message on one line, its line breaks as \n.
+define newline
+
+
+endef
+shown = '$(subst $(newline),\n,$(subst ','\'',$(value $(1))))'
+$(foreach name,SOURCE BASE_URL TABLE VAR,$(if $(findstring $(newline),$(value $(name))),$(error \
+  $(name) must be one line, not $(call shown,$(name)))))
+# The paths and programs a user may point elsewhere (PYTHON=python3.12, VENV=/opt/env)
+# are plain path words, checked before anything expands them.
+plain = $(if $(value $(1)),$(shell printf '%s' $(call arg,$(1)) | tr '\n' ' ' | grep -qx '[A-Za-z0-9_./+=:@%-]*' || echo no))
+$(foreach name,PYTHON VENV TOOLS UV,$(if $(call plain,$(name)),$(error \
+  $(name) must be a plain path (letters, digits and . / _ - + = : @ %), not $(call shown,$(name)))))
+
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-from-lock
 ifeq ($(origin UV),undefined)
 UV := $(TOOLS)/bin/uv
 BOOTSTRAP_UV := yes
@@ -23,21 +45,14 @@ help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' \
 	  $(MAKEFILE_LIST)
 
-# Arguments are data, never shell: a recipe passes a variable on as `$(call arg,NAME)`,
-# its text unexpanded (a `$(shell ...)` in it stays text) as one single-quoted shell
-# word, after `--` or as `--option=value`, so that neither make, the shell nor a
-# program's option parser reads it as anything but a value.
-arg = '$(subst ','\'',$(value $(1)))'
-# Nor are they exported: putting a variable in a recipe's environment expands it.
-unexport SOURCE BASE_URL ACCEPT TABLE VAR CORES RENDER
 ifneq ($(value CORES),all)
 ifeq ($(shell echo $(call arg,CORES) | grep -Ex '[1-9][0-9]{0,3}'),)
-$(error CORES must be 'all' or a number of cores, not $(call arg,CORES))
+$(error CORES must be 'all' or a number of cores, not $(call shown,CORES))
 endif
 endif
 ifneq ($(value ACCEPT),)
 ifneq ($(value ACCEPT),1)
-$(error ACCEPT=1 replaces the snapshot; leave ACCEPT out to only stage it, not ACCEPT=$(call arg,ACCEPT))
+$(error ACCEPT=1 replaces the snapshot; leave ACCEPT out to only stage it, not ACCEPT=$(call shown,ACCEPT))
 endif
 endif
 
@@ -45,7 +60,7 @@ endif
 # unset, the config's render_engine decides (auto: Quarto when it is on PATH).
 RENDER ?=
 ifneq ($(filter-out auto quarto pandoc,$(value RENDER))$(word 2,$(value RENDER)),)
-$(error RENDER must be auto, quarto or pandoc, not $(call arg,RENDER))
+$(error RENDER must be auto, quarto or pandoc, not $(call shown,RENDER))
 endif
 RENDER_CONFIG := $(if $(RENDER),--config render_engine=$(RENDER))
 

@@ -21,6 +21,7 @@ PAYLOADS = [
     "$(shell touch {marker})",
     "`touch {marker}`",
     "$$(touch {marker})",
+    "x\ntouch {marker}",
 ]
 
 #: (target, variable, extra arguments): every variable a recipe passes on.
@@ -32,6 +33,11 @@ CASES = [
     ("report", "CORES", []),
     ("report", "RENDER", []),
     ("refresh", "ACCEPT", ["SOURCE=ccaf"]),
+    # Paths and programs a user may point elsewhere.
+    ("report", "PYTHON", []),
+    ("report", "VENV", []),
+    ("report", "TOOLS", []),
+    ("report", "UV", []),
 ]
 
 
