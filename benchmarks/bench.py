@@ -65,7 +65,8 @@ def copy_project(target: Path) -> Path:
 
 
 def run(project: Path, env: dict[str, str]) -> float:
-    command = [sys.executable, "-m", "snakemake", "--cores", "2", "--quiet", "all",
+    command = [sys.executable, "-m", "snakemake", "--force-use-threads",
+               "--cores", "2", "--quiet", "all",
                "--config", "render_engine=pandoc"]  # fmt: skip
     return timed(command, project, env)
 
@@ -77,7 +78,11 @@ ONE_RULE = 'rule one:\n    output:\n        "one.txt"\n    shell:\n        "echo
 def one_rule_workflow(target: Path, env: dict[str, str]) -> Path:
     target.mkdir()
     (target / "Snakefile").write_text(ONE_RULE)
-    timed([sys.executable, "-m", "snakemake", "--cores", "1", "--quiet"], target, env)
+    timed(
+        [sys.executable, "-m", "snakemake", "--force-use-threads", "--cores", "1", "--quiet"],
+        target,
+        env,
+    )
     return target
 
 
@@ -219,13 +224,26 @@ def main() -> None:
             project = copy_project(work / f"cold{i}")
             records = work / f"jobs{i}"
             records.mkdir()
-            version.append(timed([sys.executable, "-m", "snakemake", "--version"], project, env))
+            version.append(
+                timed(
+                    [sys.executable, "-m", "snakemake", "--force-use-threads", "--version"],
+                    project,
+                    env,
+                )
+            )
             cold.append(run(project, dict(env, MINING_REPORT_RECORD_JOBS=str(records))))
             floors.append(floor(records, project, work / f"floor{i}", env))
             noop.append(run(project, env))
-            version.append(timed([sys.executable, "-m", "snakemake", "--version"], project, env))
+            version.append(
+                timed(
+                    [sys.executable, "-m", "snakemake", "--force-use-threads", "--version"],
+                    project,
+                    env,
+                )
+            )
             noop.append(run(project, env))
-            small_noop.append(timed([sys.executable, "-m", "snakemake", "--cores", "2",
+            small_noop.append(timed([sys.executable, "-m", "snakemake", "--force-use-threads",
+                                     "--cores", "2",
                                      "--quiet"], smallest, env))  # fmt: skip
             edit_events(project, i + 1)
             before = Path(shutil.copytree(project, work / f"before-edit{i}", symlinks=True))

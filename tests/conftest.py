@@ -132,7 +132,7 @@ def isolated_env(home: Path) -> dict[str, str]:
 
 def snakemake(project: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     """Run Snakemake (from this interpreter's environment) inside ``project``."""
-    command = [sys.executable, "-m", "snakemake", "--cores", "2", *args]
+    command = [sys.executable, "-m", "snakemake", "--force-use-threads", "--cores", "2", *args]
     return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
 
 
@@ -152,7 +152,7 @@ def start_rendering(project: Path, env: dict[str, str], **popen: Any) -> subproc
     qmd = project / "reports/index.qmd"
     qmd.write_text(qmd.read_text() + "\nEdited.\n")
     (project / "logs/report/render.log").unlink(missing_ok=True)
-    command = [sys.executable, "-m", "snakemake", "--cores", "2", "--config",
+    command = [sys.executable, "-m", "snakemake", "--force-use-threads", "--cores", "2", "--config",
                "render_engine=pandoc"]  # fmt: skip
     run = subprocess.Popen(command, cwd=project, env=env, **popen)
     deadline = time.monotonic() + 120
@@ -272,7 +272,7 @@ class ColdBuild:
             shutil.copytree(self.after.project, self.project, symlinks=True)
         else:
             copy_project(self.project)
-        command = [sys.executable, "-m", "snakemake", "--cores", "2",
+        command = [sys.executable, "-m", "snakemake", "--force-use-threads", "--cores", "2",
                    "--config", f"render_engine={self.render_engine}"]  # fmt: skip
         # The exit status is written by the shell that ran the build, whichever worker
         # is waiting; written whole (a rename), so a reader never sees half of it.

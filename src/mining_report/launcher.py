@@ -277,7 +277,18 @@ def main(argv: list[str] | None = None) -> int:
     args = [a for a in args if a != "--quiet-success"]
     project = Path.cwd()
     # A run that was killed leaves its half-made outputs marked incomplete: make them again.
-    command = [sys.executable, "-m", "snakemake", "--logger", "brief", "--rerun-incomplete", *args]
+    # The `run:` jobs run in this process's worker threads, so the package is imported
+    # once per run, not once per job.
+    command = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--force-use-threads",
+        "--logger",
+        "brief",
+        "--rerun-incomplete",
+        *args,
+    ]
     # Snakemake finds the brief logger (src/snakemake_logger_plugin_brief) on the path.
     os.environ["PYTHONPATH"] = os.pathsep.join(
         p for p in (str(project / "src"), os.environ.get("PYTHONPATH", "")) if p

@@ -56,7 +56,15 @@ def check_staged(replace: Mapping[Path, Path], root: Path = Path("."), cores: in
         env = {**os.environ, "PYTHONPATH": str(project / "src")}
         env.pop("MINING_REPORT_RECORD_JOBS", None)
         logs_before = run_logs(project)
-        command = [sys.executable, "-m", "snakemake", "checks", "--cores", str(cores)]
+        command = [
+            sys.executable,
+            "-m",
+            "snakemake",
+            "--force-use-threads",
+            "checks",
+            "--cores",
+            str(cores),
+        ]
         done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
         if done.returncode == 0:
             return

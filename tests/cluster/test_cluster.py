@@ -100,7 +100,14 @@ def builds(cluster: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
     base = tmp_path_factory.mktemp("cluster-builds")
     local, remote = copy_project(base / "local"), copy_project(base / "cluster")
 
-    build = [sys.executable, "-m", "snakemake", "--config", "render_engine=pandoc"]
+    build = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--force-use-threads",
+        "--config",
+        "render_engine=pandoc",
+    ]
     local_log = base / "local-run.log"
     began = time.monotonic()
     returncode = run_bounded(

@@ -46,7 +46,15 @@ def assert_refused(done: subprocess.CompletedProcess, expected: list[str]) -> No
 def test_an_alias_bomb_is_refused_at_once(project: Path, env: dict[str, str]) -> None:
     (project / "config/config.yaml").write_text(BOMB + TEXT)
     # The helper `snakemake` has no deadline: a regression must fail, not hang the suite.
-    command = [sys.executable, "-m", "snakemake", "--cores", "2", "--dry-run"]
+    command = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--force-use-threads",
+        "--cores",
+        "2",
+        "--dry-run",
+    ]
     done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True,
                           timeout=120)  # fmt: skip
     assert_refused(done, [

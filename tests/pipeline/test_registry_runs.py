@@ -95,7 +95,8 @@ def test_a_new_table_is_one_entry_one_function_and_one_model(
     text = registry_py.read_text()
     anchor = "#: Every chart, in the order of the report."
     registry_py.write_text(text.replace(anchor, TOY_ENTRY + "\n" + anchor))
-    command = [sys.executable, "-m", "snakemake", "data/processed/datapackage.json", "--cores",
+    command = [sys.executable, "-m", "snakemake", "--force-use-threads",
+               "data/processed/datapackage.json", "--cores",
                "2", "--config", "render_engine=pandoc"]  # fmt: skip
     done = subprocess.run(command, cwd=project, env=built_env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -119,7 +120,8 @@ def test_a_new_table_is_one_entry_one_function_and_one_model(
 
 def planned_jobs(project: Path, env: dict[str, str]) -> tuple[dict[str, str], str]:
     """What a run would do now: the job counts of Snakemake's plan, and the plan."""
-    command = [sys.executable, "-m", "snakemake", "--cores", "2", "--dry-run", "--config",
+    command = [sys.executable, "-m", "snakemake", "--force-use-threads",
+               "--cores", "2", "--dry-run", "--config",
                "render_engine=pandoc"]  # fmt: skip
     done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-3000:]

@@ -18,7 +18,14 @@ def run_report(
     built_project: Path, built_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> Path:
     target = tmp_path_factory.mktemp("run-report") / "run-report.html"
-    command = [sys.executable, "-m", "snakemake", "--config", "render_engine=pandoc"]
+    command = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--force-use-threads",
+        "--config",
+        "render_engine=pandoc",
+    ]
     done = subprocess.run(
         [*command, "--report", str(target)],
         cwd=built_project,

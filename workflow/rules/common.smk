@@ -2,7 +2,6 @@
 
 import os
 import sys
-import threading
 from types import SimpleNamespace
 
 
@@ -59,28 +58,13 @@ def job_code(*modules):
     """The package's source files a job runs: ``modules`` and all they import.
 
     Snakemake reruns a job when its rule changes, not when the package code the rule
-    calls does, so each job lists that code as input, computed from the imports.
-    Called from input functions, that is while the run is planned: the moment to ask
-    for the jobs to run in this process (see ``run_jobs_in_threads``)."""
-    run_jobs_in_threads()
+    calls does, so each job lists that code as input, computed from the imports."""
     return code_files(*modules)
 
 
 def code(*modules):
     """An input function: the code of ``modules``, as ``job_code`` finds it."""
     return lambda wildcards: job_code(*modules)
-
-
-def run_jobs_in_threads():
-    """Run the `run:` jobs in this process's worker threads, as --force-use-threads does.
-
-    Without it Snakemake starts a second Snakemake for each `run:` job on this
-    machine; with it the package is imported once per run, not once per job. The
-    setting exists only once a run is planned, after this file is read.
-    """
-    settings = workflow.execution_settings
-    if settings is not None and not settings.use_threads:
-        settings.use_threads = True
 
 
 def sidecar(csv):
@@ -95,18 +79,6 @@ def run_in_process(kind, input, output, params, wildcards, log):
         input=input, output=output, params=params, wildcards=wildcards, log=log
     )
     run_job(kind, job)
-
-
-def stop_waiting_for_the_rate_limiter():
-    """End the run now rather than up to a second later.
-
-    After each round of job submissions Snakemake starts a timer (its job-rate
-    limit, --max-jobs-per-timespan, 1 s) and the process waits for the last one
-    before it exits. Once every job has finished, nothing is left to schedule.
-    """
-    for thread in threading.enumerate():
-        if isinstance(thread, threading.Timer):
-            thread.cancel()
 
 
 def check_raw_snapshots(raw_tables, raw_dir="data/raw"):

@@ -234,7 +234,6 @@ if workflow.is_main_process and out_of_date(
 # Publish only when every job succeeded: HTML, PDF and manifest move together. A run
 # of other targets (`snakemake checks`) that never built a report publishes nothing.
 onsuccess:
-    stop_waiting_for_the_rate_limiter()
     if not Path(BUILD_MANIFEST).exists():
         return
     try:
@@ -252,7 +251,6 @@ onstart:
 
 # ... and a failed run ends with what broke, one line per failed step.
 onerror:
-    stop_waiting_for_the_rate_limiter()
     failures = Path("logs/failures.txt")
     lines = failures.read_text().splitlines() if failures.exists() else []
     print("", *(f"ERROR: {line}" for line in lines), sep="\n", file=sys.stderr)
