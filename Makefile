@@ -128,7 +128,7 @@ endif
 # pandas anew (with PYTHONDONTWRITEBYTECODE set, Python never writes .pyc files itself);
 # the test and lint tools, which one process loads once, are left out: 4 s instead of 7.
 NOT_PRECOMPILED := /(playwright|hypothesis|_pytest|pytest|black|blib2to3|snakefmt|pre_commit|virtualenv|nbformat|identify|tests?)/
-$(STAMP): requirements.lock | $(UV)
+$(STAMP): requirements.lock | $(if $(BOOTSTRAP_UV),$(UV))
 	rm -rf $(VENV)
 	$(UV) venv --quiet --python $(PYTHON) $(VENV)
 	@$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements.lock \

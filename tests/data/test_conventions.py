@@ -175,9 +175,9 @@ def test_profile_layers_hold_only_their_overrides(layer: str) -> None:
     assert set(profile(layer)) == LAYERS[layer]
 
 
-def test_readme_cluster_recipe_is_the_one_the_cluster_test_runs() -> None:
-    readme = (ROOT / "README.md").read_text()
-    section = readme.split("### Trying it on a throw-away cluster", 1)[1].split("\n## ", 1)[0]
+def test_documented_cluster_recipe_is_the_one_the_cluster_test_runs() -> None:
+    page = (ROOT / "docs" / "cluster.md").read_text()
+    section = page.split("## Trying it on a throw-away cluster", 1)[1].split("\n## ", 1)[0]
     recipe = section.split("```sh\n", 1)[1].split("```", 1)[0].replace("\\\n", " ")
     commands = [" ".join(line.split("#")[0].split()) for line in recipe.splitlines()]
     helper = SLURM_HELPER.relative_to(ROOT)
