@@ -65,17 +65,17 @@ endif
 RENDER_CONFIG := $(if $(RENDER),--config render_engine=$(RENDER))
 
 report: $(STAMP) ## build the report: reports/<name>.html and .pdf (RENDER=quarto|pandoc picks the renderer)
-	PYTHONPATH=src $(BIN)/python -m mining_report.launcher --cores=$(call arg,CORES) $(RENDER_CONFIG)
+	PYTHONPATH=src $(BIN)/python -m mining_report.pipeline.launcher --cores=$(call arg,CORES) $(RENDER_CONFIG)
 
 run-report: $(STAMP) ## write Snakemake's own run report (every output, its rule, code and runtime)
-	PYTHONPATH=src $(BIN)/python -m mining_report.launcher --cores=$(call arg,CORES) --quiet-success
+	PYTHONPATH=src $(BIN)/python -m mining_report.pipeline.launcher --cores=$(call arg,CORES) --quiet-success
 	$(BIN)/snakemake --report reports/run-report.html
 	@echo "Snakemake's run report: reports/run-report.html (open it in a browser)"
 
 # Reads the built reports/_lineage.json; names close matches for an unknown VAR.
 explain: $(STAMP) ## where a number of the report comes from: make explain VAR=china_share_baseline
 	@test -n $(call arg,VAR) || { echo "ERROR: name the number: make explain VAR=<name>" >&2; exit 2; }
-	@PYTHONPATH=src $(BIN)/python -m mining_report.explain -- $(call arg,VAR)
+	@PYTHONPATH=src $(BIN)/python -m mining_report.report.explain -- $(call arg,VAR)
 
 test: $(STAMP) ## run the whole test suite
 	$(BIN)/pytest
@@ -99,12 +99,12 @@ format: $(STAMP) ## apply ruff and snakefmt
 	$(BIN)/snakefmt .
 
 refresh: $(STAMP) ## fetch SOURCE anew into data/staging/ and show the diff; ACCEPT=1 replaces it
-	PYTHONPATH=src $(BIN)/python -m mining_report.refresh \
+	PYTHONPATH=src $(BIN)/python -m mining_report.raw.refresh \
 	  $(if $(value BASE_URL),--base-url=$(call arg,BASE_URL)) $(if $(ACCEPT),--accept) \
 	  -- $(call arg,SOURCE)
 
 resign: $(STAMP) ## re-validate a hand-edited raw TABLE, then update its sidecar (sha256, change log)
-	PYTHONPATH=src $(BIN)/python -m mining_report.refresh --resign=$(call arg,TABLE)
+	PYTHONPATH=src $(BIN)/python -m mining_report.raw.refresh --resign=$(call arg,TABLE)
 
 dry-run: $(STAMP) ## show what a build would run, and why
 	$(BIN)/snakemake --dry-run

@@ -11,7 +11,11 @@ from snakemake.utils import min_version
 min_version("9.0")
 sys.path.insert(0, str(Path(workflow.basedir) / "src"))
 
-from mining_report.planning import check_config_file, check_config_shape, refuse_config
+from mining_report.config_file import (
+    check_config_file,
+    check_config_shape,
+    refuse_config,
+)
 
 # Before Snakemake's own loader reads it (which expands YAML aliases, runs Python tags
 # and fails on an unquoted 2026-13-45 with a traceback): a file too big, not UTF-8,

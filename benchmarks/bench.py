@@ -123,9 +123,9 @@ def grow_daily(project: Path, factor: int) -> None:
     # The repeated days fall in CCAF's first months (2019), where the cross-check holds
     # CCAF's EH/s to Coin Metrics' hashrate within 1 %: synthetic days cannot match, and
     # this case measures scale, not agreement, so the copy's tolerance is opened wide.
-    schemas = project / "src/mining_report/schemas/raw.py"
+    schemas = project / "src/mining_report/raw/models/ranges.py"
     old = "NETWORK_HASHRATE_TOLERANCE = 0.01"
-    assert old in schemas.read_text(), "schemas/raw.py changed: update the benchmark"
+    assert old in schemas.read_text(), "schemas/raw/ranges.py changed: update the benchmark"
     schemas.write_text(schemas.read_text().replace(old, "NETWORK_HASHRATE_TOLERANCE = 100.0"))
 
 

@@ -62,7 +62,7 @@ def main(folder: Path, only: str | None = None, settings: dict[str, str] | None 
             Path(output).parent.mkdir(parents=True, exist_ok=True)
         Path(job.log[0]).parent.mkdir(parents=True, exist_ok=True)
         began = time.perf_counter()
-        importlib.import_module(f"mining_report.jobs.{record['kind']}").main(job)
+        importlib.import_module(f"mining_report.pipeline.jobs.{record['kind']}").main(job)
         times.append((time.perf_counter() - began, Path(job.log[0]).stem))
     print(f"{len(records)} jobs in {time.perf_counter() - start:.2f} s", file=sys.stderr)
     # The slowest jobs (imports included, on first use), for finding where time goes.

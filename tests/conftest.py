@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
-from mining_report.provenance import Sidecar, sidecar_path
+from mining_report.raw.provenance import Sidecar, sidecar_path
 
 ROOT = Path(__file__).resolve().parents[1]
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -410,7 +410,7 @@ def site_of(
 ) -> Callable[[str], Path]:
     """The published site of an engine's render, laid out exactly as the report
     workflow lays out GitHub Pages (index.html, the PDF and data/ beside it)."""
-    from mining_report.site import lay_out_site
+    from mining_report.report.site import lay_out_site
 
     sites: dict[str, Path] = {}
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mining_report.provenance import sidecar_path
+from mining_report.raw.provenance import sidecar_path
 
 from conftest import resign
 

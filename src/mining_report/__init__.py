@@ -1,11 +1,20 @@
-"""Pure functions behind the mining-migration report pipeline.
+"""China's 2021 crackdown on Bitcoin mining: the report pipeline, by stage.
 
-Each module covers one stage: ``provenance`` (raw snapshots and their sidecars),
-``schemas`` and ``validation`` (pandera models and readable verdicts), ``hashrate``,
-``shutdowns``, ``prices`` and ``machines`` (cleaned tables), ``charts`` (Altair
-specifications), ``variables`` (numbers quoted in the report), ``bibliography`` and
-``render`` (HTML and PDF). ``registry`` declares every cleaned table and chart once;
-``jobs`` holds what each rule of the workflow runs. Nothing here needs Snakemake.
+One package per stage, in the order the pipeline runs; a stage imports only earlier
+stages and the shared helpers at this level (tests/data/test_layout.py checks it):
+
+- ``raw``: the snapshots, their provenance sidecars, reading and validation, the
+  raw models, and refreshing them from upstream;
+- ``derive``: the cleaned tables, one module per family, and their models;
+- ``numbers``: the numbers the prose quotes, one module per topic, and their lineage;
+- ``charts``: one module per figure, the palette, and the output machinery;
+- ``report``: references, the report's tables, rendering, the site, ``make explain``;
+- ``pipeline``: the jobs Snakemake runs, planning, the launcher, publishing, recovery.
+
+Shared helpers: ``registry`` (every cleaned table, chart and group of numbers,
+declared once), ``errors``, ``io``, ``formatting``, ``vocabularies``,
+``model_checks`` (what the pandera models share), ``config_file`` (loading the
+config safely), ``checkout_lock`` and ``run_log``. Nothing here needs Snakemake.
 """
 
 __version__ = "0.1.0"

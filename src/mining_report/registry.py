@@ -22,15 +22,11 @@ it on every run, including a no-op one.
 from __future__ import annotations
 
 import importlib
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 PACKAGE = "mining_report"
-PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 @dataclass(frozen=True)
@@ -136,25 +132,24 @@ def _migration_months(config: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _snapshot_sources(config: Mapping[str, Any]) -> dict[str, str]:
-    from .provenance import snapshot_sources
-
-    return snapshot_sources(config["raw_tables"])
+    # Named, as every function here, not imported: this module is below the stages.
+    return resolve("raw.provenance:snapshot_sources")(config["raw_tables"])
 
 
 _TABLES = [
     Table(
         "hashrate_by_country",
         "Monthly share of global hashrate and EH/s by country, names normalized.",
-        derive="hashrate:hashrate_by_country",
-        model="schemas.cleaned:HashrateByCountry",
+        derive="derive.hashrate:hashrate_by_country",
+        model="derive.models.hashrate:HashrateByCountry",
         inputs={"cbeci_countries": raw("cbeci_countries")},
         checked=True,
     ),
     Table(
         "hashrate_by_province",
         "Province shares of China's hashrate, also as shares of global hashrate.",
-        derive="hashrate:hashrate_by_province",
-        model="schemas.cleaned:HashrateByProvince",
+        derive="derive.hashrate:hashrate_by_province",
+        model="derive.models.hashrate:HashrateByProvince",
         inputs={
             "cbeci_provinces": raw("cbeci_provinces"),
             "hashrate_by_country": cleaned("hashrate_by_country"),
@@ -163,16 +158,16 @@ _TABLES = [
     Table(
         "hashrate_migration",
         "Each country in the baseline month, with China at zero, and latest.",
-        derive="hashrate:hashrate_migration",
-        model="schemas.cleaned:HashrateMigration",
+        derive="derive.hashrate:hashrate_migration",
+        model="derive.models.hashrate:HashrateMigration",
         inputs={"hashrate_by_country": cleaned("hashrate_by_country")},
         options={"months": _migration_months},
     ),
     Table(
         "shutdowns",
         "Every crackdown measure with its jurisdiction's hashrate share in the baseline month.",
-        derive="shutdowns:shutdowns",
-        model="schemas.cleaned:Shutdowns",
+        derive="derive.shutdowns:shutdowns",
+        model="derive.models.shutdowns:Shutdowns",
         inputs={
             "events": raw("events"),
             "hashrate_by_province": cleaned("hashrate_by_province"),
@@ -184,8 +179,8 @@ _TABLES = [
         "shutdown_exposure",
         "Day by day, the share of China's baseline hashrate certainly and at most under "
         "a stop order.",
-        derive="shutdowns:shutdown_exposure",
-        model="schemas.cleaned:ShutdownExposure",
+        derive="derive.shutdowns:shutdown_exposure",
+        model="derive.models.shutdowns:ShutdownExposure",
         inputs={
             "events": raw("events"),
             "hashrate_by_province": cleaned("hashrate_by_province"),
@@ -198,8 +193,8 @@ _TABLES = [
     Table(
         "price_trends",
         "Weekly BTC close, 7-day hashrate and difficulty, hashprice; indices and drawdowns.",
-        derive="prices:price_trends",
-        model="schemas.cleaned:PriceTrends",
+        derive="derive.prices:price_trends",
+        model="derive.models.network:PriceTrends",
         inputs={"btc_daily": DAILY},
         options={"base_week": "analysis.base_week"},
         checked=True,
@@ -207,8 +202,8 @@ _TABLES = [
     Table(
         "price_recovery",
         "Per weekly series: base value, pre-ban peak, trough and weeks back to base.",
-        derive="prices:price_recovery",
-        model="schemas.cleaned:PriceRecovery",
+        derive="derive.prices:price_recovery",
+        model="derive.models.network:PriceRecovery",
         inputs={"btc_daily": DAILY},
         options={"base_week": "analysis.base_week"},
         checked=True,
@@ -216,30 +211,30 @@ _TABLES = [
     Table(
         "difficulty_adjustments",
         "Difficulty adjustments found in the daily mean difficulty.",
-        derive="prices:difficulty_adjustments",
-        model="schemas.cleaned:DifficultyAdjustments",
+        derive="derive.prices:difficulty_adjustments",
+        model="derive.models.network:DifficultyAdjustments",
         inputs={"btc_daily": DAILY},
         checked=True,
     ),
     Table(
         "asic_prices",
         "Monthly median dealer asking price per TH/s by efficiency class, every month x class.",
-        derive="prices:asic_prices_by_class",
-        model="schemas.cleaned:AsicPrices",
+        derive="derive.prices:asic_prices_by_class",
+        model="derive.models.prices:AsicPrices",
         inputs={"asic_prices": raw("asic_prices"), "asic_models": raw("asic_models")},
     ),
     Table(
         "asic_price_index_quotes",
         "The Hashrate Index ASIC Price Index values quoted in press, by efficiency class.",
-        derive="prices:asic_price_index_quotes",
-        model="schemas.cleaned:AsicPriceIndexQuotes",
+        derive="derive.prices:asic_price_index_quotes",
+        model="derive.models.prices:AsicPriceIndexQuotes",
         inputs={"asic_prices": raw("asic_prices")},
     ),
     Table(
         "machine_exports",
         "Every machine count in machine_flows, with its destination, company and flow.",
-        derive="machines:machine_exports",
-        model="schemas.cleaned:MachineExports",
+        derive="derive.machines:machine_exports",
+        model="derive.models.machines:MachineExports",
         inputs={
             "machine_flows": raw("machine_flows"),
             "machine_flow_entities": raw("machine_flow_entities"),
@@ -249,8 +244,8 @@ _TABLES = [
     Table(
         "machine_exports_by_destination",
         "The FT's November 2021 breakdown of machines by destination country.",
-        derive="machines:machine_exports_by_destination",
-        model="schemas.cleaned:MachineExportsByDestination",
+        derive="derive.machines:machine_exports_by_destination",
+        model="derive.models.machines:MachineExportsByDestination",
         inputs={
             "machine_flows": raw("machine_flows"),
             "machine_flow_entities": raw("machine_flow_entities"),
@@ -260,8 +255,8 @@ _TABLES = [
     Table(
         "source_conflicts",
         "The conflict ledger with every claim resolved to its value, unit and source.",
-        derive="conflicts:source_conflicts",
-        model="schemas.cleaned:SourceConflicts",
+        derive="derive.conflicts:source_conflicts",
+        model="derive.models.conflicts:SourceConflicts",
         inputs={
             "ledger": raw("source_conflicts"),
             "machine_flows": raw("machine_flows"),
@@ -278,49 +273,49 @@ _CHARTS = [
     Chart(
         "crackdown_timeline",
         "The crackdown timeline by jurisdiction, with each measure's exposure.",
-        draw="charts:crackdown_timeline",
+        draw="charts.crackdown_timeline:crackdown_timeline",
         inputs=("shutdowns",),
     ),
     Chart(
         "china_share",
         "China's share of global hashrate against the main destinations, monthly.",
-        draw="charts:china_vs_destinations",
+        draw="charts.china_share:china_share",
         inputs=("hashrate_by_country", "shutdowns"),
     ),
     Chart(
         "provincial_composition",
         "The provincial composition of China's hashrate (the seasonal swing).",
-        draw="charts:provincial_composition",
+        draw="charts.provincial_composition:provincial_composition",
         inputs=("hashrate_by_province",),
     ),
     Chart(
         "migration",
         "Each country's share in the baseline month, with China at zero, and latest.",
-        draw="charts:migration",
+        draw="charts.migration:migration",
         inputs=("hashrate_migration",),
     ),
     Chart(
         "network_hashrate",
         "Network hashrate with the main measures and the July 2021 difficulty drop.",
-        draw="charts:network_hashrate",
+        draw="charts.network_hashrate:network_hashrate",
         inputs=("price_trends", "shutdowns", "difficulty_adjustments"),
     ),
     Chart(
         "prices_indexed",
         "BTC price and hashprice indexed to the pre-ban week.",
-        draw="charts:prices_indexed",
+        draw="charts.prices_indexed:prices_indexed",
         inputs=("price_trends",),
     ),
     Chart(
         "asic_prices",
         "ASIC USD per TH by efficiency class, with the data gap visible.",
-        draw="charts:asic_price_chart",
+        draw="charts.asic_prices:asic_prices",
         inputs=("asic_prices",),
     ),
     Chart(
         "machines",
         "Machines by destination and company, confidence shown.",
-        draw="charts:machines_chart",
+        draw="charts.machines:machines",
         inputs=("machine_exports", "machine_exports_by_destination", "source_conflicts"),
     ),
 ]
@@ -329,7 +324,7 @@ _NUMBERS = [
     Numbers(
         "hashrate",
         "China's share and the provinces, the migration between countries, the launch.",
-        compute="variables:hashrate_numbers",
+        compute="numbers.hashrate:hashrate_numbers",
         inputs={
             "hashrate_by_country": cleaned("hashrate_by_country"),
             "hashrate_by_province": cleaned("hashrate_by_province"),
@@ -340,7 +335,7 @@ _NUMBERS = [
     Numbers(
         "shutdowns",
         "The measures, their days, and the share of China's hashrate under stop orders.",
-        compute="variables:shutdown_numbers",
+        compute="numbers.shutdowns:shutdown_numbers",
         inputs={
             "shutdowns": cleaned("shutdowns"),
             "shutdown_exposure": cleaned("shutdown_exposure"),
@@ -349,7 +344,7 @@ _NUMBERS = [
     Numbers(
         "prices",
         "The weekly series' troughs and recoveries, the difficulty drop, asking prices.",
-        compute="variables:price_numbers",
+        compute="numbers.prices:price_numbers",
         inputs={
             "price_recovery": cleaned("price_recovery"),
             "price_trends": cleaned("price_trends"),
@@ -361,7 +356,7 @@ _NUMBERS = [
     Numbers(
         "machines",
         "The FT's totals, the top destinations and the conflict ledger.",
-        compute="variables:machine_numbers",
+        compute="numbers.machines:machine_numbers",
         inputs={
             "machine_exports": cleaned("machine_exports"),
             "machine_exports_by_destination": cleaned("machine_exports_by_destination"),
@@ -371,7 +366,7 @@ _NUMBERS = [
     Numbers(
         "press",
         "Single press figures as quoted, and the sources' own words.",
-        compute="variables:press_numbers",
+        compute="numbers.press:press_numbers",
         inputs={
             "machine_flows": raw("machine_flows"),
             "source_statements": raw("source_statements"),
@@ -380,7 +375,7 @@ _NUMBERS = [
     Numbers(
         "data",
         "What the validation checked, and the licence the text names.",
-        compute="variables:data_numbers",
+        compute="numbers.data:data_numbers",
         inputs={},
         validations=True,
     ),
@@ -415,98 +410,3 @@ def raw_sources(table: str) -> list[str]:
         else:
             found.update(raw_sources(source.name))
     return sorted(found)
-
-
-# The package's code each job runs. Snakemake reruns a job when its rule's code
-# changes, not when the package code it calls does; each job lists the modules it
-# imports, found by reading the import statements (also those inside functions),
-# and everything they import in turn.
-_IMPORT = re.compile(
-    r"^[ \t]*(?:from[ \t]+(?P<from>\.+[\w.]*|mining_report[\w.]*)[ \t]+import[ \t]+"
-    r"(?P<names>\([^)]*\)|[^\n#]+)|import[ \t]+(?P<plain>mining_report[\w.]*))",
-    re.MULTILINE,
-)
-
-
-@cache
-def _module_file(module: str) -> Path | None:
-    """The source file of a package module ("charts" or "schemas.raw"), if it has one."""
-    base = PACKAGE_DIR.joinpath(*module.split(".")) if module else PACKAGE_DIR
-    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-@cache
-def _imported(module: str) -> frozenset[str]:
-    """The package modules one module imports, relative to the package ("io")."""
-    path = _module_file(module)
-    if path is None:
-        return set()
-    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    found: set[str] = set()
-    for match in _IMPORT.finditer(path.read_text(encoding="utf-8")):
-        if match["plain"]:
-            found.add(match["plain"].removeprefix(PACKAGE).lstrip("."))
-            continue
-        origin = match["from"]
-        if origin.startswith("."):
-            dots = len(origin) - len(origin.lstrip("."))
-            parts = package.split(".") if package else []
-            base = ".".join(parts[: len(parts) - (dots - 1)] if dots > 1 else parts)
-            rest = origin.lstrip(".")
-            origin = ".".join(p for p in (base, rest) if p)
-        else:
-            origin = origin.removeprefix(PACKAGE).lstrip(".")
-        names = match["names"].strip("() \t\n").replace("\n", " ")
-        if origin:
-            found.add(origin)
-        # "from . import charts" and "from .schemas import raw" name modules too.
-        for name in names.split(","):
-            name = name.strip().split(" as ")[0].strip()
-            child = f"{origin}.{name}" if origin else name
-            if name and _module_file(child) is not None:
-                found.add(child)
-    if module == "catalog":
-        # The catalog imports every module the registry names, through ``resolve``.
-        found |= {module_of(t.derive) for t in TABLES.values()}
-        found |= {module_of(t.model) for t in TABLES.values()}
-    return frozenset(m for m in found if _module_file(m) is not None)
-
-
-@cache
-def imports_of(*modules: str) -> frozenset[str]:
-    """The package modules ``modules`` need, themselves included, transitively; and
-    the package itself ("", its ``__init__``), which Python runs first."""
-    seen: set[str] = {""}
-    todo = [m for m in modules if _module_file(m) is not None]
-    while todo:
-        module = todo.pop()
-        if module in seen:
-            continue
-        seen.add(module)
-        todo.extend(_imported(module) - seen)
-        # Importing schemas.raw runs schemas/__init__.py first.
-        parent = module.rpartition(".")[0]
-        if parent:
-            todo.append(parent)
-    return frozenset(seen)
-
-
-def code_files(*modules: str) -> list[str]:
-    """The source files of ``modules`` and all they import, relative to the project
-    folder, as the Snakefile names files.
-
-    The registry itself is left out: a job's own entry reaches it as its inputs and
-    params, which Snakemake compares on every run, so adding or changing one entry
-    reruns that table's job, not every job.
-    """
-    return list(_code_files(modules))
-
-
-@cache
-def _code_files(modules: tuple[str, ...]) -> tuple[str, ...]:
-    project = PACKAGE_DIR.parents[1]
-    files = {_module_file(m) for m in imports_of(*modules) - {"registry"}}
-    return tuple(sorted(str(f.relative_to(project)) for f in files if f is not None))

@@ -10,7 +10,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from mining_report.bibliography import (
+from mining_report.raw.models import RAW_MODELS
+from mining_report.raw.provenance import load_sidecars
+from mining_report.raw.validation import validate_raw
+from mining_report.report.bibliography import (
     PRESS_TABLES,
     bibliography,
     citation_keys,
@@ -19,9 +22,6 @@ from mining_report.bibliography import (
     pages,
     uncited,
 )
-from mining_report.provenance import load_sidecars
-from mining_report.schemas import RAW_MODELS
-from mining_report.validation import validate_raw
 
 from conftest import ROOT, sidecar
 

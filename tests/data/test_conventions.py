@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mining_report.render import QUARTO_VERSION
+from mining_report.report.render import QUARTO_VERSION
 
 from conftest import CLUSTER_PROFILES, ROOT, SLURM_HELPER, rule_blocks
 
@@ -112,7 +112,7 @@ def test_pages_deployment_has_the_permissions_and_environment_it_needs() -> None
         assert part in test_run["run"], part
     for name in acceptance:
         assert (ROOT / "tests/pipeline" / name).is_file(), name
-    assert "python -m mining_report.site reports _site" in render["steps"][layout]["run"]
+    assert "python -m mining_report.report.site reports _site" in render["steps"][layout]["run"]
     assert deploy["needs"] == "render"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["environment"]["name"] == "github-pages"
@@ -190,7 +190,7 @@ def test_documented_cluster_recipe_is_the_one_the_cluster_test_runs() -> None:
 
 
 def test_every_raw_snapshot_is_configured_with_a_sidecar_and_a_model() -> None:
-    from mining_report.schemas import RAW_MODELS
+    from mining_report.raw.models import RAW_MODELS
 
     raw_tables = yaml.safe_load((ROOT / "config/config.yaml").read_text())["raw_tables"]
     on_disk = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "data/raw").rglob("*.csv"))

@@ -486,7 +486,7 @@ def test_the_pages_show_the_commands_a_user_needs() -> None:
     for needed in ["make report", "make test", "make refresh SOURCE=coinmetrics ACCEPT=1",
                    "make resign TABLE=events", "make explain VAR=china_share_baseline",
                    ".venv/bin/snakemake --profile workflow/profiles/slurm --dry-run",
-                   "python -m mining_report.recovery"]:  # fmt: skip
+                   "python -m mining_report.pipeline.recovery"]:  # fmt: skip
         assert needed in shown, f"no page shows `{needed}`"
 
 
@@ -548,7 +548,7 @@ $ .venv/bin/snakemake --profile workflow/profiles/slurm \\
 
 ```sh
 make refresh SOURCE=ccaf BASE_URL=http://127.0.0.1:8000/api   # a test server
-CI=true make test && python -m mining_report.recovery
+CI=true make test && python -m mining_report.pipeline.recovery
 snakemake checks --cores all --config render_engine=quarto
 ```
 

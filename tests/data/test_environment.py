@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from mining_report.render import QUARTO_VERSION
+from mining_report.report.render import QUARTO_VERSION
 
 from conftest import ROOT, require
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mining_report.hashrate import hashrate_by_country
-from mining_report.schemas import RAW_MODELS
-from mining_report.validation import validate_raw
+from mining_report.derive.hashrate import hashrate_by_country
+from mining_report.raw.models import RAW_MODELS
+from mining_report.raw.validation import validate_raw
 
 from conftest import ROOT
 
@@ -49,7 +49,7 @@ def test_published_xinjiang_share_of_global_april_2020(
     real_table: pd.DataFrame, tmp_path: Path
 ) -> None:
     """CCAF's May 2020 launch: Xinjiang held 35.76 % of global hashrate in April 2020."""
-    from mining_report.hashrate import hashrate_by_province
+    from mining_report.derive.hashrate import hashrate_by_province
 
     provinces = validate_raw(
         ROOT / "data/raw/ccaf/cbeci_provinces.csv", RAW_MODELS["cbeci_provinces"],

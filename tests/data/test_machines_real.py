@@ -9,16 +9,16 @@ import re
 import pandas as pd
 import pytest
 
-from mining_report.conflicts import source_conflicts
-from mining_report.hashrate import hashrate_by_country
-from mining_report.machines import (
+from mining_report.derive.conflicts import source_conflicts
+from mining_report.derive.hashrate import hashrate_by_country
+from mining_report.derive.machines import (
     FT_DESTINATIONS,
     machine_counts,
     machine_exports,
     machine_exports_by_destination,
 )
-from mining_report.schemas import RAW_MODELS
-from mining_report.validation import validate_raw
+from mining_report.raw.models import RAW_MODELS
+from mining_report.raw.validation import validate_raw
 from mining_report.vocabularies import MACHINE_FLOWS
 
 from conftest import ROOT

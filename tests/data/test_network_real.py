@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mining_report.network import btc_daily, btc_daily_csv
-from mining_report.schemas import BtcDailyRaw
+from mining_report.derive.network import btc_daily, btc_daily_csv
+from mining_report.raw.models.coin_metrics import BtcDailyRaw
 
 from conftest import ROOT
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mining_report.planning import (
+from mining_report.pipeline.planning import (
     check_config,
     check_raw_inputs,
 )

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mining_report.network import btc_daily
-from mining_report.prices import (
+from mining_report.derive.network import btc_daily
+from mining_report.derive.prices import (
     asic_price_index_quotes,
     asic_prices_by_class,
     classify_listings,
@@ -15,8 +15,9 @@ from mining_report.prices import (
     price_recovery,
     price_trends,
 )
-from mining_report.schemas import RAW_MODELS, BtcDailyRaw
-from mining_report.validation import validate_raw
+from mining_report.raw.models import RAW_MODELS
+from mining_report.raw.models.coin_metrics import BtcDailyRaw
+from mining_report.raw.validation import validate_raw
 
 from conftest import ROOT
 

@@ -94,7 +94,7 @@ def html_tags(text: str) -> list[str]:
 
 
 def test_the_qmd_has_no_raw_html() -> None:
-    # The pandoc engine reads the document without raw HTML (src/mining_report/render.py),
+    # The pandoc engine reads the document without raw HTML (src/mining_report/report/render.py),
     # so a tag would be printed as text; markup belongs in pandoc's own syntax. (An HTML
     # comment is fine: the engine removes comments before pandoc reads the document.)
     assert html_tags(QMD.read_text(encoding="utf-8")) == []
@@ -142,7 +142,7 @@ def test_every_long_quotation_is_a_statement_of_the_raw_table_cited_to_its_page(
     as they stand there, and its paragraph cites that row's page."""
     import pandas as pd
 
-    from mining_report.bibliography import PRESS_TABLES, citation_keys, pages
+    from mining_report.report.bibliography import PRESS_TABLES, citation_keys, pages
 
     press = {t: pd.read_csv(ROOT / "data/raw/press" / f"{t}.csv") for t in PRESS_TABLES}
     keys = citation_keys(pages(press))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mining_report.provenance import (
+from mining_report.raw.provenance import (
     REQUIRED_FIELDS,
     open_snapshot,
 )

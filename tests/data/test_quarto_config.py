@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mining_report import render
+from mining_report.report import render
 
 from conftest import ROOT
 

@@ -8,9 +8,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from mining_report.network import btc_daily
-from mining_report.schemas import RAW_MODELS
-from mining_report.validation import network_hashrate_failures, validate_raw
+from mining_report.derive.network import btc_daily
+from mining_report.raw.cross_source import network_hashrate_failures
+from mining_report.raw.models import RAW_MODELS
+from mining_report.raw.validation import validate_raw
 
 from conftest import ROOT
 

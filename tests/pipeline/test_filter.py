@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from mining_report.render import pandoc_path
+from mining_report.report.render import pandoc_path
 
 from conftest import ROOT
 
 FILTER = ROOT / "workflow" / "filters" / "report.lua"
-#: How the renderer reads the document (src/mining_report/render.py).
+#: How the renderer reads the document (src/mining_report/report/render.py).
 READER = "markdown-raw_html"
 
 CHARTS = """\

@@ -9,7 +9,7 @@ from pathlib import Path
 
 
 def launch(project: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "mining_report.launcher", "--cores", "2", *args]
+    command = [sys.executable, "-m", "mining_report.pipeline.launcher", "--cores", "2", *args]
     env = {**env, "PYTHONPATH": str(project / "src")}
     return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
 
@@ -64,7 +64,7 @@ def test_a_publish_that_cannot_write_says_so_and_leaves_no_part_file(
     def small_files() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
-    command = [sys.executable, "-m", "mining_report.launcher", "--cores", "2",
+    command = [sys.executable, "-m", "mining_report.pipeline.launcher", "--cores", "2",
                "--config", "render_engine=pandoc"]  # fmt: skip
     env = {**built_env, "PYTHONPATH": str(project / "src")}
     done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True,

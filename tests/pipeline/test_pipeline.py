@@ -12,7 +12,7 @@ import pytest
 import yaml
 from malformed import CASES, CROSS_TABLE_CASES, RAW, break_snapshot, sidecar_of
 
-from mining_report.catalog import PROCESSED_MODELS
+from mining_report.derive.catalog import PROCESSED_MODELS
 
 from conftest import ROOT, snakemake
 
@@ -271,7 +271,7 @@ def test_a_failing_step_ends_in_one_line_and_keeps_the_report(
     built_copy: Path, built_project: Path, built_env: dict[str, str]
 ) -> None:
     before, tables = report_pair(built_copy), processed_digests(built_project)
-    charts = built_copy / "src/mining_report/charts.py"
+    charts = built_copy / "src/mining_report/charts/output.py"
     # A bug that only shows on some data: every chart fails while it is saved.
     bug = (
         "\n\ndef save_chart(*args, **kwargs):\n"

@@ -28,8 +28,8 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from mining_report.bibliography import PRESS_TABLES, pages
-from mining_report.report_tables import reader_value
+from mining_report.formatting import reader_value
+from mining_report.report.bibliography import PRESS_TABLES, pages
 
 #: Each check: a name and the pattern of what it refuses.
 CHECKS: dict[str, re.Pattern[str]] = {

@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from mining_report import recovery
+from mining_report.pipeline import recovery
 
 from conftest import ROOT, killed_run, start_rendering
 
@@ -63,11 +63,11 @@ def test_a_run_elsewhere_does_not_count(tmp_path: Path) -> None:
 def test_the_command_line_says_one_line_and_exits_by_state(tmp_path: Path) -> None:
     killed_run(tmp_path)
     env = {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"}
-    done = subprocess.run([sys.executable, "-m", "mining_report.recovery"], cwd=tmp_path,
+    done = subprocess.run([sys.executable, "-m", "mining_report.pipeline.recovery"], cwd=tmp_path,
                           env=env, capture_output=True, text=True)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("Recovered")
-    again = subprocess.run([sys.executable, "-m", "mining_report.recovery"], cwd=tmp_path,
+    again = subprocess.run([sys.executable, "-m", "mining_report.pipeline.recovery"], cwd=tmp_path,
                            env=env, capture_output=True, text=True)  # fmt: skip
     assert again.returncode == 0 and again.stderr == ""
 
@@ -76,7 +76,7 @@ def test_make_report_recovers_before_snakemake(tmp_path: Path) -> None:
     """The launcher `make report` runs clears a dead run, then runs Snakemake."""
     killed_run(tmp_path)
     env = {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-m", "mining_report.launcher", "--dry-run"],
+    done = subprocess.run([sys.executable, "-m", "mining_report.pipeline.launcher", "--dry-run"],
                           cwd=tmp_path, env=env, capture_output=True, text=True)  # fmt: skip
     assert done.stdout.startswith("Recovered from an interrupted run")
     assert not (tmp_path / ".snakemake/locks/0.input.lock").exists()
@@ -88,7 +88,7 @@ def test_make_report_refuses_while_another_run_works_here(tmp_path: Path) -> Non
     killed_run(tmp_path)
     with stand_in_run(tmp_path) as alive:
         env = {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-        done = subprocess.run([sys.executable, "-m", "mining_report.launcher"],
+        done = subprocess.run([sys.executable, "-m", "mining_report.pipeline.launcher"],
                               cwd=tmp_path, env=env, capture_output=True, text=True)  # fmt: skip
         assert done.returncode == 1
         assert done.stderr.strip().startswith(f"Another Snakemake run (pid {alive.pid})")
@@ -115,7 +115,7 @@ def test_a_run_after_kill_9_recovers_and_rebuilds(
         assert {n: (project / f"reports/crackdown.{n}").read_bytes() for n in before} == before
     # The next run: recovery, then Snakemake with --rerun-incomplete, as `make report` does.
     env = {**built_env, "PYTHONPATH": str(ROOT / "src")}
-    done = subprocess.run([sys.executable, "-m", "mining_report.recovery"], cwd=project,
+    done = subprocess.run([sys.executable, "-m", "mining_report.pipeline.recovery"], cwd=project,
                           env=env, capture_output=True, text=True)  # fmt: skip
     assert done.returncode == 0, done.stderr
     done = subprocess.run([*run.args, "--rerun-incomplete"], cwd=project, env=built_env,

@@ -67,7 +67,7 @@ def test_the_report_follows_a_refreshed_series(
 
     with Upstream() as server:
         coinmetrics_pages(server, with_july(project / FIELDS, tmp_path / "upstream.csv"))
-        command = [sys.executable, "-m", "mining_report.refresh", "coinmetrics",
+        command = [sys.executable, "-m", "mining_report.raw.refresh", "coinmetrics",
                    "--base-url", f"{server.url}/v4", "--accept"]  # fmt: skip
         env = {**built_env, "PYTHONPATH": str(project / "src")}
         refreshed = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)

@@ -30,7 +30,7 @@ def fingerprint(folder: Path) -> dict[str, str]:
 
 
 def refresh_command(server: Upstream, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "mining_report.refresh", "--base-url", f"{server.url}/v4",
+    return [sys.executable, "-m", "mining_report.raw.refresh", "--base-url", f"{server.url}/v4",
             *extra, "--", "coinmetrics"]  # fmt: skip
 
 
@@ -135,7 +135,14 @@ def test_a_build_during_a_refresh_waits_then_gives_up_in_one_line(
         assert holder.stdout.readline().strip() == "held"
         env = {**built_env, "PYTHONPATH": str(project / "src"), "MINING_REPORT_LOCK_WAIT": "1"}
         started = time.monotonic()
-        command = [sys.executable, "-m", "mining_report.launcher", "--cores", "2", "--dry-run"]
+        command = [
+            sys.executable,
+            "-m",
+            "mining_report.pipeline.launcher",
+            "--cores",
+            "2",
+            "--dry-run",
+        ]
         done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
         waited = time.monotonic() - started
     finally:

@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 from mining_report import registry
-from mining_report.registry import CHARTS, TABLES, imports_of
+from mining_report.pipeline.code_deps import imports_of
+from mining_report.registry import CHARTS, TABLES
 
 from conftest import ROOT, resign
 
@@ -23,19 +24,20 @@ def test_the_code_of_a_job_covers_what_it_imports_when_it_runs() -> None:
         "importlib.import_module('mining_report.' + sys.argv[1])\n"
         "print('\\n'.join(m for m in sys.modules if m.startswith('mining_report.')))\n"
     )
-    for module in ("jobs.report_variables", "jobs.numbers", "jobs.chart", "jobs.derive"):
+    jobs = ("report_variables", "numbers", "chart", "derive")
+    for module in (f"pipeline.jobs.{job}" for job in jobs):
         done = subprocess.run([sys.executable, "-c", script, module], capture_output=True,
                               text=True, cwd=ROOT, env=SRC_ONLY)  # fmt: skip
         assert done.returncode == 0, done.stderr
         loaded = {m.removeprefix("mining_report.") for m in done.stdout.split()}
         # The derive job resolves its table's function only when it runs.
-        assert loaded - {"registry"} <= set(imports_of(module)) | {"jobs"}, module
+        assert loaded - {"registry"} <= set(imports_of(module)) | {"pipeline.jobs"}, module
 
 
 def test_the_registry_is_light_to_import() -> None:
     # The Snakefile reads it on every run, a no-op one too.
     script = (
-        "import sys, mining_report.registry, mining_report.step\n"
+        "import sys, mining_report.registry, mining_report.pipeline.step\n"
         "print(' '.join(m for m in ('pandas', 'pandera', 'altair', 'numpy') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
@@ -52,7 +54,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from .tables import finalize
+from mining_report.derive.conventions import finalize
 
 
 class ToyCounts(pa.DataFrameModel):
@@ -76,8 +78,8 @@ _TABLES.append(
     Table(
         "toy_counts",
         "Rows per country in CCAF's country table.",
-        derive="toy:toy_counts",
-        model="toy:ToyCounts",
+        derive="derive.toy:toy_counts",
+        model="derive.toy:ToyCounts",
         inputs={"cbeci_countries": raw("cbeci_countries")},
     )
 )
@@ -90,7 +92,7 @@ def test_a_new_table_is_one_entry_one_function_and_one_model(
 ) -> None:
     project = built_copy
     package = project / "src/mining_report"
-    (package / "toy.py").write_text(TOY_MODULE)
+    (package / "derive/toy.py").write_text(TOY_MODULE)
     registry_py = package / "registry.py"
     text = registry_py.read_text()
     anchor = "#: Every chart, in the order of the report."
@@ -112,7 +114,7 @@ def test_a_new_table_is_one_entry_one_function_and_one_model(
     catalog_readers = {
         name
         for name, table in TABLES.items()
-        if "catalog" in imports_of(registry.module_of(table.derive))
+        if "derive.catalog" in imports_of(registry.module_of(table.derive))
     }
     assert derived == {"toy_counts"} | catalog_readers
     assert {"hashrate_by_country", "shutdowns", "price_trends"}.isdisjoint(derived)
@@ -152,8 +154,9 @@ def test_editing_a_module_reruns_only_the_jobs_that_import_it(
     built_copy: Path, built_env: dict[str, str]
 ) -> None:
     project = built_copy
-    charts = project / "src/mining_report/charts.py"
-    charts.write_text(charts.read_text() + "\n# edited\n")
+    # Every chart is drawn in the one palette.
+    style = project / "src/mining_report/charts/style.py"
+    style.write_text(style.read_text() + "\n# edited\n")
     stats, _ = planned_jobs(project, built_env)
     assert stats["chart"] == str(len(CHARTS))
     assert "derive" not in stats and "validate_raw_table" not in stats

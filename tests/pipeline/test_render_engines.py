@@ -108,7 +108,7 @@ def test_a_failed_quarto_render_publishes_nothing_and_says_why(quarto_copy) -> N
     project, env = quarto_copy
     before = published(project)
     add_to_the_document(project, "A number nobody computed: {{<var nowhere >}}.")
-    command = [sys.executable, "-m", "mining_report.launcher", "--cores", "2",
+    command = [sys.executable, "-m", "mining_report.pipeline.launcher", "--cores", "2",
                "--config", "render_engine=quarto"]  # fmt: skip
     env["PYTHONPATH"] = str(project / "src")
     done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
@@ -127,7 +127,7 @@ def test_a_run_failing_after_quarto_rendered_keeps_the_published_pair(quarto_cop
     project, env = quarto_copy
     before = published(project)
     add_to_the_document(project, "A new edition.")
-    manifest = project / "src/mining_report/jobs/manifest.py"
+    manifest = project / "src/mining_report/pipeline/jobs/manifest.py"
     manifest.write_text(
         manifest.read_text() + "\n\ndef main(job):\n    raise OSError('disk full')\n"
     )

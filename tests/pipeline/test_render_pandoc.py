@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mining_report import render
+from mining_report.report import render
 
 
 def _cite(tmp_path, key: str) -> None:

@@ -11,7 +11,7 @@ from conftest import ROOT
 
 SCRIPT = """
 import sys
-from mining_report import step
+from mining_report.pipeline import step
 def broken():
     raise {error}
 step.run(broken, sys.argv[1])

@@ -7,13 +7,8 @@ import json
 import pandas as pd
 import pytest
 
-from mining_report.charts import (
-    china_vs_destinations,
-    crackdown_window,
-    print_spec,
-    responsive_spec,
-    save_chart,
-)
+from mining_report.charts.china_share import china_share, crackdown_window
+from mining_report.charts.output import print_spec, responsive_spec, save_chart
 
 
 def sample() -> pd.DataFrame:
@@ -50,7 +45,7 @@ def test_crackdown_window_needs_both_ends() -> None:
 
 
 def test_china_chart_shows_only_the_chosen_countries(tmp_path) -> None:
-    chart = china_vs_destinations(sample(), measures())
+    chart = china_share(sample(), measures())
     spec_path, svg, pdf = tmp_path / "c.vl.json", tmp_path / "c.svg", tmp_path / "c.pdf"
     save_chart(chart, spec_path, svg, pdf)
     spec = json.loads(spec_path.read_text())
@@ -65,7 +60,7 @@ def test_china_chart_shows_only_the_chosen_countries(tmp_path) -> None:
 
 
 def test_print_spec_is_fixed_width_and_leaves_the_web_spec_alone() -> None:
-    spec = responsive_spec(china_vs_destinations(sample(), measures()))
+    spec = responsive_spec(china_share(sample(), measures()))
     fixed = print_spec(spec)
     assert fixed["width"] == 600 and spec["width"] == "container"
 
@@ -74,7 +69,7 @@ def test_chart_spec_is_deterministic(tmp_path) -> None:
     first, second = tmp_path / "a", tmp_path / "b"
     for folder in (first, second):
         folder.mkdir()
-        save_chart(china_vs_destinations(sample(), measures()), folder / "c.vl.json",
+        save_chart(china_share(sample(), measures()), folder / "c.vl.json",
                    folder / "c.svg", folder / "c.pdf")  # fmt: skip
     for name in ("c.vl.json", "c.svg"):
         assert (first / name).read_bytes() == (second / name).read_bytes()

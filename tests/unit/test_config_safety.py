@@ -24,15 +24,15 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mining_report.planning import (
+from mining_report.config_file import (
     MAX_CONFIG_BYTES,
     MAX_YAML_DEPTH,
     ConfigFileError,
-    check_config,
     check_config_file,
     check_config_shape,
     load_yaml_safely,
 )
+from mining_report.pipeline.planning import check_config
 
 from conftest import ROOT
 

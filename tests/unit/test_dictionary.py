@@ -9,9 +9,9 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from mining_report.catalog import DERIVATIONS, PROCESSED_MODELS
-from mining_report.dictionary import data_dictionary
-from mining_report.tables import SNAKE_CASE, key_of
+from mining_report.derive.catalog import DERIVATIONS, PROCESSED_MODELS
+from mining_report.derive.conventions import SNAKE_CASE, key_of
+from mining_report.derive.dictionary import data_dictionary
 
 from conftest import sidecar
 
@@ -51,8 +51,8 @@ def test_a_derived_infinity_is_refused_naming_table_column_and_row() -> None:
     import pandas as pd
     import pytest
 
-    from mining_report.schemas import HashrateByCountry
-    from mining_report.tables import finalize
+    from mining_report.derive.conventions import finalize
+    from mining_report.derive.models.hashrate import HashrateByCountry
 
     columns = list(HashrateByCountry.to_schema().columns)
     row = {c: 1.0 for c in columns} | {"month": pd.Timestamp("2021-04-01"), "country": "China"}
@@ -65,7 +65,7 @@ def test_a_derived_infinity_is_refused_naming_table_column_and_row() -> None:
 
 
 def test_a_table_s_raw_sources_follow_its_derivation() -> None:
-    from mining_report.dictionary import raw_sources
+    from mining_report.derive.dictionary import raw_sources
 
     raws = {
         "cbeci_countries", "cbeci_provinces", "events", "btc_daily_source_fields",
@@ -84,7 +84,7 @@ def test_a_table_s_raw_sources_follow_its_derivation() -> None:
 
 def _package(tmp_path: Path, cells: list[str]) -> Path:
     """A one-table package written by datapackage() for a small hand-built model."""
-    from mining_report.dictionary import datapackage
+    from mining_report.derive.dictionary import datapackage
 
     class Small(pa.DataFrameModel):
         """Small table. Key: name."""
@@ -108,7 +108,7 @@ def _package(tmp_path: Path, cells: list[str]) -> Path:
 def test_the_reference_validator_refuses_an_empty_required_cell(tmp_path: Path) -> None:
     import frictionless
 
-    import mining_report.catalog as catalog
+    import mining_report.derive.catalog as catalog
 
     # "small" is no derivation: give it none, so it has no raw sources.
     catalog.DERIVATIONS["small"] = lambda: None

@@ -6,7 +6,7 @@ import pandas as pd
 import pandera.errors
 import pytest
 
-from mining_report.hashrate import hashrate_by_country
+from mining_report.derive.hashrate import hashrate_by_country
 from mining_report.vocabularies import COUNTRIES
 
 
@@ -42,7 +42,7 @@ def test_output_schema_rejects_a_duplicate_key() -> None:
 
 
 def test_province_global_share_worked_by_hand() -> None:
-    from mining_report.hashrate import hashrate_by_province
+    from mining_report.derive.hashrate import hashrate_by_province
 
     provinces = pd.DataFrame(
         {
@@ -65,7 +65,7 @@ def test_province_global_share_worked_by_hand() -> None:
 
 
 def test_migration_changes_worked_by_hand() -> None:
-    from mining_report.hashrate import hashrate_migration
+    from mining_report.derive.hashrate import hashrate_migration
 
     rows = []
     for month, china, usa in (("2021-04-01", (46.0, 70.0), (17.0, 26.0)),

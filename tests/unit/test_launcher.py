@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from mining_report.launcher import (
+from mining_report.pipeline.launcher import success_lines
+from mining_report.run_log import (
     failed_jobs,
     failure_line,
     reason_in_job_log,
     reason_in_output,
-    success_lines,
 )
 
 # What Snakemake 9 writes to .snakemake/log/ when a job fails (copied from a real run).
@@ -21,7 +21,7 @@ RUN_LOG = """\
 Error in rule validate_raw_table:
     message: None
     jobid: 3
-    input: src/mining_report/validation.py, data/raw/press/events.csv
+    input: src/mining_report/raw/validation.py, data/raw/press/events.csv
     output: data/interim/events.parquet, data/processed/validation/events.valid.json
     log: logs/validate/events.log (check log file(s) for error details)
 Shutting down, this might take some time.
@@ -130,7 +130,7 @@ def test_success_says_what_rendered_the_report(
 
 
 def test_verdicts_and_run_logs_of_an_earlier_run_are_not_this_runs(tmp_path: Path) -> None:
-    from mining_report.launcher import _stamp, new_run_log, recorded_verdicts, run_logs
+    from mining_report.run_log import new_run_log, recorded_verdicts, run_logs, stamp_of
 
     failures = tmp_path / "logs/failures.txt"
     failures.parent.mkdir()
@@ -138,7 +138,7 @@ def test_verdicts_and_run_logs_of_an_earlier_run_are_not_this_runs(tmp_path: Pat
     log_folder = tmp_path / ".snakemake/log"
     log_folder.mkdir(parents=True)
     (log_folder / "2026-01-01T000000.snakemake.log").write_text(RUN_LOG)
-    before_verdicts, before_logs = _stamp(failures), run_logs(tmp_path)
+    before_verdicts, before_logs = stamp_of(failures), run_logs(tmp_path)
     # A run that stops while planning writes neither.
     assert recorded_verdicts(tmp_path, before_verdicts) == []
     assert new_run_log(tmp_path, before_logs) is None

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from mining_report.lineage import Format, pick, quote, recompute
-from mining_report.lineage_records import lineage_records
-from mining_report.raw_lines import line_ranges, read_with_lines
+from mining_report.numbers.lineage import Format, pick, quote, recompute
+from mining_report.numbers.lineage_records import lineage_records
+from mining_report.numbers.raw_lines import line_ranges, read_with_lines
 
 from conftest import sidecar
 

@@ -9,14 +9,14 @@ import pandera.pandas as pa
 import pytest
 from pandera.typing import Series
 
-from mining_report.conflicts import source_conflicts
-from mining_report.machines import (
+from mining_report.derive.conflicts import source_conflicts
+from mining_report.derive.machines import (
     DestinationFigures,
     machine_exports,
     machine_exports_by_destination,
     unit_qualifier,
 )
-from mining_report.schemas import HashrateByCountry
+from mining_report.derive.models.hashrate import HashrateByCountry
 
 FLOW_COLUMNS = [
     "figure_id", "date_reported", "metric", "value", "unit", "entity", "source_title",
@@ -404,8 +404,8 @@ def test_a_press_source_names_its_author_and_may_lack_an_address(ledger_inputs) 
 
 
 def test_the_ledger_resolves_every_citable_table_by_the_catalog_s_model() -> None:
-    from mining_report.catalog import PROCESSED_MODELS
-    from mining_report.conflicts import CITED_MODELS
+    from mining_report.derive.catalog import PROCESSED_MODELS
+    from mining_report.derive.conflicts import CITED_MODELS
     from mining_report.vocabularies import CITABLE_TABLES
 
     assert set(CITED_MODELS) == set(CITABLE_TABLES)

@@ -17,19 +17,15 @@ import pandas as pd
 import pytest
 from malformed import CASES, CROSS_TABLE_CASES, RAW, ROOT, Case, break_snapshot, sidecar_of
 
-from mining_report.network import btc_daily
-from mining_report.provenance import ProvenanceError
-from mining_report.schemas import (
-    NETWORK_HASHRATE_TOLERANCE,
-    RAW_MODELS,
-    SERIES_WINDOWS,
-)
-from mining_report.validation import (
-    ValidationFailed,
-    describe_failures,
-    network_hashrate_failures,
-    validate_raw,
-)
+from mining_report.derive.network import btc_daily
+from mining_report.errors import ValidationFailed
+from mining_report.raw.cross_source import network_hashrate_failures
+from mining_report.raw.failures import describe_failures
+from mining_report.raw.models import RAW_MODELS
+from mining_report.raw.models.ranges import NETWORK_HASHRATE_TOLERANCE
+from mining_report.raw.models.windows import SERIES_WINDOWS
+from mining_report.raw.provenance import ProvenanceError
+from mining_report.raw.validation import validate_raw
 
 
 def test_the_corpus_is_large_and_distinct() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from mining_report.network import daily_row
+from mining_report.derive.network import daily_row
 
 
 def test_one_day_worked_by_hand() -> None:

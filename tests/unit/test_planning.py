@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mining_report.planning import (
+from mining_report.pipeline.planning import (
     MODELLED_TABLES,
     check_citations,
     check_config,
     check_raw_inputs,
 )
-from mining_report.schemas import RAW_MODELS
+from mining_report.raw.models import RAW_MODELS
 
 from conftest import ROOT
 
@@ -76,7 +76,7 @@ def test_a_raw_table_without_a_model_is_refused() -> None:
     config = with_value("raw_tables.hashrate_guesses", "data/raw/press/hashrate_guesses.csv")
     assert check_config(config) == [
         "config key raw_tables.hashrate_guesses: no pandera model for it; add one to "
-        "RAW_MODELS in src/mining_report/schemas/raw.py"
+        "RAW_MODELS in src/mining_report/raw/models/__init__.py"
     ]
 
 
@@ -139,7 +139,7 @@ def test_a_missing_raw_file_is_named(project: Path) -> None:
 
 
 def test_an_unquoted_impossible_date_is_named_before_yaml_fails(tmp_path: Path) -> None:
-    from mining_report.planning import check_config_file
+    from mining_report.config_file import check_config_file
 
     config = tmp_path / "config.yaml"
     text = (ROOT / "config/config.yaml").read_text()

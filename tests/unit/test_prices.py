@@ -10,8 +10,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mining_report.catalog import DERIVATIONS, PROCESSED_MODELS
-from mining_report.prices import (
+from mining_report.derive.catalog import DERIVATIONS, PROCESSED_MODELS
+from mining_report.derive.models.network import (
+    DifficultyAdjustments,
+    PriceRecovery,
+    PriceTrends,
+)
+from mining_report.derive.models.prices import AsicPriceIndexQuotes, AsicPrices
+from mining_report.derive.prices import (
     asic_price_index_quotes,
     asic_prices_by_class,
     classify_listings,
@@ -20,13 +26,6 @@ from mining_report.prices import (
     model_family,
     price_recovery,
     price_trends,
-)
-from mining_report.schemas import (
-    AsicPriceIndexQuotes,
-    AsicPrices,
-    DifficultyAdjustments,
-    PriceRecovery,
-    PriceTrends,
 )
 from mining_report.vocabularies import EFFICIENCY_CLASSES
 

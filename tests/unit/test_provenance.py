@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mining_report.provenance import (
+from mining_report.raw.provenance import (
     REQUIRED_FIELDS,
     SIDECAR_SCHEMA,
     ProvenanceError,

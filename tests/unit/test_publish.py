@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from mining_report.manifest import manifest
-from mining_report.provenance import sha256_of
-from mining_report.publish import NotPublished, publish_report
+from mining_report.pipeline.manifest import manifest
+from mining_report.pipeline.publish import NotPublished, publish_report
+from mining_report.raw.provenance import sha256_of
 
 FILES = {"reports/_build/r.html": "reports/r.html", "reports/_build/r.pdf": "reports/r.pdf"}
 
@@ -88,7 +88,7 @@ def test_a_failed_copy_leaves_the_published_pair_and_no_part_file(
 
 
 def test_a_deleted_published_file_makes_the_build_out_of_date(tmp_path: Path) -> None:
-    from mining_report.publish import out_of_date
+    from mining_report.pipeline.publish import out_of_date
 
     def stale() -> bool:
         return out_of_date(FILES, "reports/_build/manifest.json", "reports/manifest.json", tmp_path)
@@ -107,7 +107,7 @@ def test_a_deleted_published_file_makes_the_build_out_of_date(tmp_path: Path) ->
 
 
 def test_the_manifest_records_the_bytes_validation_read(tmp_path: Path) -> None:
-    from mining_report.manifest import InputsChanged, inputs_as_read
+    from mining_report.pipeline.manifest import InputsChanged, inputs_as_read
 
     csv, meta = tmp_path / "t.csv", tmp_path / "t.meta.yml"
     csv.write_bytes(b"a\n1\n")

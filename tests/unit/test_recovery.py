@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from mining_report import recovery
-from mining_report.manifest import manifest
+from mining_report.pipeline import recovery
+from mining_report.pipeline.manifest import manifest
 
 from conftest import killed_run
 

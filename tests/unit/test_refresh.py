@@ -18,8 +18,8 @@ import pytest
 import yaml
 from upstream_server import CM_PATH, Answer, Upstream, as_json, coinmetrics_pages
 
-from mining_report import http_client, refresh, upstream
-from mining_report.provenance import sha256_of, sidecar_path
+from mining_report.raw import http_client, refresh, upstream, vintage_diff
+from mining_report.raw.provenance import sha256_of, sidecar_path
 
 from conftest import ROOT
 
@@ -174,7 +174,7 @@ def test_the_diff_counts_additions_removals_and_revisions() -> None:
                         "share": ["10.00", "20.00", "6.10"]})  # fmt: skip
     new = pd.DataFrame({"date": ["2021-02-01", "2021-03-01", "2021-04-01"],
                         "share": ["25.00", "6.1", "7.00"]})  # fmt: skip
-    diff = refresh.diff_tables(old, new, ["date"])
+    diff = vintage_diff.diff_tables(old, new, ["date"])
     assert diff["added"] == [("2021-04-01",)]
     assert diff["removed"] == [("2021-01-01",)]
     # 6.10 -> 6.1 is the same number; 20 -> 25 is a revision of +25 %.
@@ -182,7 +182,7 @@ def test_the_diff_counts_additions_removals_and_revisions() -> None:
         (("2021-02-01",), "20.00", "25.00")
     ]
     assert diff["changed"][0]["relative"] == pytest.approx(0.25)
-    text = refresh.describe_diff("t", diff, 3, 3)
+    text = vintage_diff.describe_diff("t", diff, 3, 3)
     assert "1 added, 1 removed, 1 row(s) with 1 changed value(s)" in text
     assert "REMOVED: 2021-01-01" in text
     assert "2021-02-01, share: 20.00 -> 25.00 (+25.00%)" in text

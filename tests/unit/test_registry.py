@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import ast
 import inspect
+import pkgutil
 import re
+from importlib import import_module
 
 import pandera.pandas as pa
 import pytest
 import yaml
 
 from mining_report import registry
-from mining_report.registry import CHARTS, NUMBERS, TABLES, imports_of, resolve
+from mining_report.pipeline.code_deps import imports_of
+from mining_report.registry import CHARTS, NUMBERS, TABLES, resolve
 
 from conftest import ROOT
 
@@ -89,11 +92,16 @@ def test_a_numbers_entry_matches_its_function(name: str) -> None:
 
 def test_every_group_function_of_the_numbers_is_a_registry_entry() -> None:
     # A group function the registry does not name would compute numbers no job writes.
-    from mining_report import variables
+    # Each is named with the module that defines it.
+    from mining_report import numbers
 
-    groups = {name for name, _ in inspect.getmembers(variables, inspect.isfunction)
-              if re.fullmatch(r"\w+_numbers", name)}  # fmt: skip
-    assert groups == {resolve(n.compute).__name__ for n in NUMBERS.values()}
+    groups = set()
+    for info in pkgutil.iter_modules(numbers.__path__):
+        module = import_module(f"mining_report.numbers.{info.name}")
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if re.fullmatch(r"\w+_numbers", name) and function.__module__ == module.__name__:
+                groups.add(f"numbers.{info.name}:{name}")
+    assert groups == {n.compute for n in NUMBERS.values()}
 
 
 def test_a_group_of_numbers_names_the_raw_tables_behind_its_tables() -> None:
@@ -169,9 +177,10 @@ JOB_MODULES = sorted(
     f"jobs.{p.stem}" for p in (PACKAGE / "jobs").glob("*.py") if p.stem != "__init__"
 )
 DERIVE_MODULES = sorted({registry.module_of(t.derive) for t in TABLES.values()})
+CHART_MODULES = sorted({registry.module_of(c.draw) for c in CHARTS.values()})
 
 
-@pytest.mark.parametrize("module", [*JOB_MODULES, *DERIVE_MODULES])
+@pytest.mark.parametrize("module", [*JOB_MODULES, *DERIVE_MODULES, *CHART_MODULES])
 def test_the_code_of_a_job_is_every_module_its_imports_reach(module: str) -> None:
     # The package's __init__ comes first, whatever is imported.
     assert set(imports_of(module)) == closure({module}) | {""}
@@ -179,6 +188,26 @@ def test_the_code_of_a_job_is_every_module_its_imports_reach(module: str) -> Non
 
 def test_a_chart_job_does_not_depend_on_the_derivations() -> None:
     # Editing the hashrate derivations reruns those tables, not every chart's code.
-    assert "hashrate" not in imports_of("jobs.chart", "charts")
-    assert "charts" not in imports_of("jobs.derive", "hashrate")
-    assert "variables" not in imports_of("jobs.derive", "shutdowns", "prices", "machines")
+    assert "hashrate" not in imports_of("jobs.chart", *CHART_MODULES)
+    assert not {m for m in imports_of("jobs.derive", "hashrate") if m.startswith("charts")}
+    derive = imports_of("jobs.derive", "shutdowns", "prices", "machines")
+    assert not {m for m in derive if m == "numbers" or m.startswith("numbers.")}
+
+
+NUMBER_MODULES = sorted({registry.module_of(n.compute) for n in NUMBERS.values()})
+
+
+@pytest.mark.parametrize("module", NUMBER_MODULES)
+def test_a_group_of_numbers_reads_its_own_module_and_no_other_group(module: str) -> None:
+    assert set(imports_of(module)) == closure({module}) | {""}
+    # Editing the price numbers recomputes the prices group alone.
+    assert imports_of("jobs.numbers", module) & set(NUMBER_MODULES) == {module}
+
+
+@pytest.mark.parametrize("name", sorted(CHARTS))
+def test_a_chart_is_drawn_by_its_own_module_and_no_other_figure(name: str) -> None:
+    # One name for one chart: its entry, its module and its function.
+    assert CHARTS[name].draw == f"charts.{name}:{name}"
+    # Editing one figure redraws that chart alone.
+    others = {f"charts.{other}" for other in CHARTS if other != name}
+    assert not imports_of("jobs.chart", f"charts.{name}") & others

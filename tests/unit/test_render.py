@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mining_report import render
+from mining_report.report import render
 
 
 def test_auto_prefers_quarto_when_on_path(monkeypatch: pytest.MonkeyPatch) -> None:

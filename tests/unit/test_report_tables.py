@@ -7,13 +7,13 @@ import re
 import pandas as pd
 import pytest
 
-from mining_report.catalog import PROCESSED_MODELS
-from mining_report.provenance import load_sidecars
-from mining_report.report_tables import (
+from mining_report.derive.catalog import PROCESSED_MODELS
+from mining_report.formatting import reader_date
+from mining_report.raw.provenance import load_sidecars
+from mining_report.report.tables import (
     cleaned_tables_table,
     conflicts_table,
     reader_claim,
-    reader_date,
     reader_source,
     sources_table,
 )

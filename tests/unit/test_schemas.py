@@ -7,18 +7,21 @@ import pandera.errors
 import pytest
 from pandera.typing import Series
 
-from mining_report.schemas import RAW_MODELS, Model, check_columns_of, table_check
-from mining_report.schemas.base import (
+from mining_report.derive.conventions import field_unit
+from mining_report.model_checks import (
+    Model,
     change_pct,
+    check_columns_of,
     count,
     http_url,
     month_start,
     one_of,
     share_pct,
+    table_check,
     text,
     text_id,
 )
-from mining_report.tables import field_unit
+from mining_report.raw.models import RAW_MODELS
 
 
 def failed_checks(model: type[Model], frame: pd.DataFrame) -> set[str]:
@@ -141,7 +144,7 @@ def test_every_table_level_check_of_a_raw_model_names_a_column_of_it() -> None:
 
 
 def test_every_month_column_of_every_model_holds_first_days() -> None:
-    from mining_report.catalog import PROCESSED_MODELS
+    from mining_report.derive.catalog import PROCESSED_MODELS
 
     months = [
         (name, column)

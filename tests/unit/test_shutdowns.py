@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mining_report.shutdowns import shutdown_exposure, shutdowns
+from mining_report.derive.shutdowns import shutdown_exposure, shutdowns
 
 T = pd.Timestamp
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mining_report.step import describe
+from mining_report.pipeline.step import describe
 
 
 def test_an_output_schema_error_is_summarised_by_column_check_and_row() -> None:
@@ -22,7 +22,7 @@ def test_an_output_schema_error_is_summarised_by_column_check_and_row() -> None:
 
 def test_a_renderers_output_never_reads_as_failed_checks() -> None:
     from mining_report.errors import RenderError, ValidationFailed
-    from mining_report.step import one_line
+    from mining_report.pipeline.step import one_line
 
     # Quarto lists what it renders as "- report.css" lines under its verdict.
     rendered = RenderError("quarto failed (exit 1): report filter: unknown variable 'x'\n"

@@ -28,7 +28,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from upstream_server import CM_PATH, Answer, Upstream, as_json
 
-from mining_report import refresh, upstream
+from mining_report.raw import refresh, upstream
 
 from conftest import ROOT
 

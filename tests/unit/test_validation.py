@@ -11,9 +11,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from mining_report.provenance import sidecar_path
-from mining_report.schemas import RAW_MODELS
-from mining_report.validation import ValidationFailed, validate_raw
+from mining_report.errors import ValidationFailed
+from mining_report.raw.models import RAW_MODELS
+from mining_report.raw.provenance import sidecar_path
+from mining_report.raw.validation import validate_raw
 
 from conftest import ROOT
 

@@ -14,16 +14,16 @@ def put_package_on_pythonpath(src):
 put_package_on_pythonpath(str(Path(workflow.basedir) / "src"))
 
 from mining_report.checkout_lock import CheckoutBusy, hold_checkout
-from mining_report.planning import check_citations, check_config, check_raw_inputs
-from mining_report.provenance import sidecar_path
-from mining_report.publish import (
-    PUBLISH_FAILED,
-    NotPublished,
-    out_of_date,
-    publish_report,
+from mining_report.pipeline.planning import (
+    check_citations,
+    check_config,
+    check_raw_inputs,
 )
+from mining_report.raw.provenance import sidecar_path
+from mining_report.pipeline.publish import NotPublished, out_of_date, publish_report
+from mining_report.run_log import PUBLISH_FAILED
 from mining_report.errors import RenderError
-from mining_report.render import choose_engine
+from mining_report.report.render import choose_engine
 
 REPORT = config["report"]["name"]
 # The document: its stem is not the report's, so that no render (Quarto writes
@@ -38,16 +38,16 @@ BUILD_PDF = f"reports/_build/{REPORT}.pdf"
 BUILD_MANIFEST = "reports/_build/manifest.json"
 PUBLISHED = {BUILD_HTML: REPORT_HTML, BUILD_PDF: REPORT_PDF}
 RAW_TABLES = config["raw_tables"]
+from mining_report.pipeline.code_deps import code_files
 from mining_report.registry import (
     CHARTS,
     DAILY,
     NUMBERS,
     TABLES,
     cleaned,
-    code_files,
     module_of,
 )
-from mining_report.step import run_job
+from mining_report.pipeline.step import run_job
 
 # Every chart of the report and every cleaned table, as src/mining_report/registry.py
 # declares them: the generic rules `chart` and `derive` make one job of each.
@@ -73,7 +73,7 @@ def sidecar(csv):
 
 
 def run_in_process(kind, input, output, params, wildcards, log):
-    """The body of every `run:` rule: the job ``mining_report.jobs.<kind>`` with the
+    """The body of every `run:` rule: the job ``mining_report.pipeline.jobs.<kind>`` with the
     rule's files and parameters. A failure raises StepFailed, one line saying why."""
     job = SimpleNamespace(
         input=input, output=output, params=params, wildcards=wildcards, log=log
@@ -178,7 +178,7 @@ def chart_inputs(wildcards):
     """A chart's cleaned tables, each named after the argument of its function."""
     chart = CHARTS[wildcards.chart]
     inputs = {table: cleaned(table).path for table in chart.inputs}
-    inputs["code"] = job_code("jobs.chart", module_of(chart.draw))
+    inputs["code"] = job_code("pipeline.jobs.chart", module_of(chart.draw))
     return inputs
 
 
@@ -195,5 +195,5 @@ def numbers_inputs(wildcards):
         inputs["valid"] = expand(
             "data/processed/validation/{table}.valid.json", table=RAW_TABLES
         )
-    inputs["code"] = job_code("jobs.numbers", module_of(group.compute))
+    inputs["code"] = job_code("pipeline.jobs.numbers", module_of(group.compute))
     return inputs

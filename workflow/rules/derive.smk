@@ -30,7 +30,7 @@ rule derive:
 rule data_dictionary:
     input:
         expand("data/processed/{table}.csv", table=PROCESSED_TABLES),
-        code=code("jobs.data_dictionary"),
+        code=code("pipeline.jobs.data_dictionary"),
         meta=[sidecar(csv) for csv in RAW_TABLES.values()],
     output:
         dictionary=report(

@@ -30,7 +30,7 @@ rule report_variables:
     input:
         values=expand("reports/_build/numbers/{numbers}.yml", numbers=NUMBERS),
         lineage=expand("reports/_build/numbers/{numbers}.lineage.json", numbers=NUMBERS),
-        code=code("jobs.report_variables"),
+        code=code("pipeline.jobs.report_variables"),
     output:
         variables="reports/_variables.yml",
         lineage="reports/_lineage.json",
@@ -45,7 +45,7 @@ rule report_variables:
 # The small tables the report prints: sources, cleaned tables, the conflict ledger.
 rule report_tables:
     input:
-        code=code("jobs.report_tables"),
+        code=code("pipeline.jobs.report_tables"),
         valid=expand("data/processed/validation/{table}.valid.json", table=RAW_TABLES),
         meta=[sidecar(csv) for csv in RAW_TABLES.values()],
         tables=expand("data/processed/{table}.parquet", table=PROCESSED_TABLES),
@@ -69,7 +69,7 @@ rule report_tables:
 # cite but lists (every raw table, the conflict ledger's sources).
 rule bibliography:
     input:
-        code=code("jobs.bibliography"),
+        code=code("pipeline.jobs.bibliography"),
         # Only after every raw table has passed validation.
         valid=expand("data/processed/validation/{table}.valid.json", table=RAW_TABLES),
         meta=[sidecar(csv) for csv in RAW_TABLES.values()],
@@ -99,7 +99,7 @@ rule bibliography:
 # current section, hover previews of references). The page then links no file.
 rule page_header:
     input:
-        code=code("jobs.page_header"),
+        code=code("pipeline.jobs.page_header"),
         css="reports/report.css",
         charts_js="reports/charts.js",
         lineage_js="reports/lineage.js",
@@ -120,7 +120,7 @@ rule page_header:
 # each number links.
 rule site_tables:
     input:
-        code=code("jobs.site_tables"),
+        code=code("pipeline.jobs.site_tables"),
         tables=expand("data/processed/{table}.csv", table=PROCESSED_TABLES),
         dictionary="data/processed/data_dictionary.csv",
         datapackage="data/processed/datapackage.json",
@@ -188,7 +188,7 @@ rule render:
 # job, so a complete manifest in the build folder means the whole report was built.
 rule manifest:
     input:
-        code=code("jobs.manifest"),
+        code=code("pipeline.jobs.manifest"),
         raw=[*RAW_TABLES.values(), *(sidecar(csv) for csv in RAW_TABLES.values())],
         # The sha256 of the bytes each validation read: the inputs recorded.
         valid=expand("data/processed/validation/{table}.valid.json", table=RAW_TABLES),

@@ -4,7 +4,7 @@
 # Validate one raw table; on failure write its failure cases and stop the run.
 rule validate_raw_table:
     input:
-        code=code("jobs.validate_raw_table"),
+        code=code("pipeline.jobs.validate_raw_table"),
         csv=lambda wildcards: RAW_TABLES[wildcards.table],
         meta=lambda wildcards: sidecar(RAW_TABLES[wildcards.table]),
     output:
@@ -24,7 +24,7 @@ rule validate_raw_table:
 # Metrics fields snapshot (so a refresh of the fields refreshes it).
 rule btc_daily:
     input:
-        code=code("jobs.btc_daily"),
+        code=code("pipeline.jobs.btc_daily"),
         # Validated first; the computation reads the published strings themselves.
         validated=interim("btc_daily_source_fields"),
         fields=RAW_TABLES.get("btc_daily_source_fields", ""),
@@ -41,7 +41,7 @@ rule btc_daily:
 # Two sources that measure the network's hashrate must agree before either is used.
 rule cross_check_network_hashrate:
     input:
-        code=code("jobs.cross_check"),
+        code=code("pipeline.jobs.cross_check"),
         cbeci_countries=interim("cbeci_countries"),
         btc_daily=BTC_DAILY,
     output:

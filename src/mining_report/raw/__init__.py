@@ -1,0 +1,2 @@
+"""Stage 1, the raw snapshots: their provenance, reading and validation, their models,
+and fetching them anew from upstream (``make refresh``)."""
