@@ -91,6 +91,7 @@ lint: $(STAMP) ## ruff, ruff format --check, snakefmt --check, snakemake --lint,
 	$(BIN)/ruff format --check .
 	$(BIN)/snakefmt --check .
 	$(BIN)/snakemake --lint
+	$(BIN)/snakemake --lint --configfile .test/config/config.yaml
 	$(BIN)/actionlint
 
 format: $(STAMP) ## apply ruff and snakefmt
