@@ -107,7 +107,7 @@ def grow_daily(project: Path, factor: int) -> None:
     """Synthetic earlier days: the real Coin Metrics fields repeated, dated back day by day."""
     import pandas as pd
 
-    csv = project / "data/raw/coinmetrics/btc_daily_source_fields.csv"
+    csv = project / "data/raw/coinmetrics/coinmetrics_btc_daily.csv"
     real = pd.read_csv(csv, dtype=str)
     extra = pd.concat([real] * (factor - 1), ignore_index=True)
     start = pd.Timestamp(real["date"].iloc[0]) - pd.Timedelta(days=len(extra))

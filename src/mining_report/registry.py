@@ -54,7 +54,7 @@ def cleaned(table: str) -> Source:
 DAILY = Source("daily", "btc_daily")
 
 #: The raw table the daily network table is computed from.
-DAILY_SOURCE = "btc_daily_source_fields"
+DAILY_SOURCE = "coinmetrics_btc_daily"
 
 Option = str | Callable[[Mapping[str, Any]], Any]
 
@@ -221,14 +221,14 @@ _TABLES = [
         "Monthly median dealer asking price per TH/s by efficiency class, every month x class.",
         derive="derive.prices:asic_prices_by_class",
         model="derive.models.prices:AsicPrices",
-        inputs={"asic_prices": raw("asic_prices"), "asic_models": raw("asic_models")},
+        inputs={"asic_listings": raw("asic_listings"), "asic_models": raw("asic_models")},
     ),
     Table(
         "asic_price_index_quotes",
         "The Hashrate Index ASIC Price Index values quoted in press, by efficiency class.",
         derive="derive.prices:asic_price_index_quotes",
         model="derive.models.prices:AsicPriceIndexQuotes",
-        inputs={"asic_prices": raw("asic_prices")},
+        inputs={"asic_listings": raw("asic_listings")},
     ),
     Table(
         "machine_exports",
@@ -238,7 +238,7 @@ _TABLES = [
         inputs={
             "machine_flows": raw("machine_flows"),
             "machine_flow_entities": raw("machine_flow_entities"),
-            "ledger": raw("source_conflicts"),
+            "ledger": raw("conflicting_figures"),
         },
     ),
     Table(
@@ -258,7 +258,7 @@ _TABLES = [
         derive="derive.conflicts:source_conflicts",
         model="derive.models.conflicts:SourceConflicts",
         inputs={
-            "ledger": raw("source_conflicts"),
+            "ledger": raw("conflicting_figures"),
             "machine_flows": raw("machine_flows"),
             "events": raw("events"),
             "published_figures": raw("published_figures"),

@@ -25,7 +25,7 @@ from mining_report.report.bibliography import (
 
 from conftest import ROOT, sidecar
 
-PRESS = (*PRESS_TABLES, "seed_articles", "source_conflicts")
+PRESS = (*PRESS_TABLES, "press_articles", "conflicting_figures")
 RAW_PATHS: dict[str, str] = yaml.safe_load((ROOT / "config/config.yaml").read_text())["raw_tables"]
 
 
@@ -51,13 +51,13 @@ def press(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 @pytest.fixture(scope="module")
 def keys(tables) -> dict[str, str]:
-    """Row (``events-E08``, ``seed-003``) -> its page's citation key."""
-    return citation_keys(pages(press(tables), tables["seed_articles"]))
+    """Row (``events-E08``, ``press_articles-003``) -> its page's citation key."""
+    return citation_keys(pages(press(tables), tables["press_articles"]))
 
 
 @pytest.fixture(scope="module")
 def entries(tables, sidecars) -> dict[str, dict]:
-    built = bibliography(sidecars, press(tables), tables["seed_articles"])
+    built = bibliography(sidecars, press(tables), tables["press_articles"])
     assert [entry["id"] for entry in built] == sorted(entry["id"] for entry in built)
     return {entry["id"]: entry for entry in built}
 
@@ -80,8 +80,8 @@ def test_one_entry_per_raw_table_and_per_page(entries, tables, sidecars, keys) -
     pages_cited = set(keys.values())
     assert set(entries) == set(sidecars) | pages_cited
     # A page is its address: as many entries as addresses, however many rows cite one
-    # (and the one seed article without an address, matched by its title).
-    addresses = set(rows["url"].dropna()) | set(tables["seed_articles"]["url"].dropna())
+    # (and the one press article without an address, matched by its title).
+    addresses = set(rows["url"].dropna()) | set(tables["press_articles"]["url"].dropna())
     assert len(pages_cited) == len(addresses) + 1
     for url, group in rows.dropna(subset=["url"]).groupby("url"):
         assert len({keys[row] for row in group["row"]}) == 1, url
@@ -91,9 +91,9 @@ def test_several_figures_from_one_article_cite_one_entry(keys) -> None:
     # The ultcoin365 relay of the FT survey holds seven of the machine counts.
     relay = {keys[f"machine_flows-M{n:02d}"] for n in (3, 4, 5, 7, 9, 10, 11)}
     assert len(relay) == 1
-    # A seed article and the rows taken from it are one source.
-    assert keys["seed-003"] == keys["machine_flows-M68"] == keys["published_figures-P04"]
-    assert keys["seed-004"] == keys["machine_flows-M06"]
+    # A press article and the rows taken from it are one source.
+    assert keys["press_articles-003"] == keys["machine_flows-M68"] == keys["published_figures-P04"]
+    assert keys["press_articles-004"] == keys["machine_flows-M06"]
 
 
 def test_a_page_is_cited_by_outlet_title_and_date(entries, keys) -> None:
@@ -110,8 +110,8 @@ def test_a_page_is_cited_by_outlet_title_and_date(entries, keys) -> None:
 
 
 def test_a_person_is_listed_family_name_first(entries, keys) -> None:
-    assert entries[keys["seed-004"]]["author"] == [{"family": "Mansha", "given": "MN"}]
-    assert entries[keys["seed-001"]]["author"] == [{"family": "Nair", "given": "Arya M"}]
+    assert entries[keys["press_articles-004"]]["author"] == [{"family": "Mansha", "given": "MN"}]
+    assert entries[keys["press_articles-001"]]["author"] == [{"family": "Nair", "given": "Arya M"}]
 
 
 def test_an_ft_figure_is_cited_as_its_relay(entries, keys) -> None:
@@ -130,8 +130,8 @@ def test_a_page_is_dated_exactly_as_the_data_date_it(entries, tables, keys) -> N
     """A page has the day a row gives, else the year a row gives, else the day its
     text gives itself; else none, and pandoc prints "n.d.": no date is invented."""
     rows = rows_of(tables)
-    seeds = tables["seed_articles"]
-    written = dict(zip(seeds["url"], seeds["date_written"], strict=True))
+    articles = tables["press_articles"]
+    written = dict(zip(articles["url"], articles["date_written"], strict=True))
     for url, group in rows.groupby(rows["url"].fillna("")):
         entry = entries[keys[group["row"].iloc[0]]]
         days, years = group["day"].dropna(), group["year"].dropna()
@@ -147,18 +147,35 @@ def test_a_page_is_dated_exactly_as_the_data_date_it(entries, tables, keys) -> N
         else:
             assert "issued" not in entry, url
     # The pages the data date by their year alone: Luxor's Q3 report, the SCMP's
-    # article of early 2022, the map's launch coverage of 2020, seed 000's text of 2021.
+    # article of early 2022, the map's launch coverage of 2020, press article 000's text of 2021.
     by_year = {"machine_flows-M36": 2021, "machine_flows-M62": 2022,
                "published_figures-P01": 2020, "published_figures-P05": 2021}  # fmt: skip
     for row, year in by_year.items():
         assert entries[keys[row]]["issued"] == {"date-parts": [[year]]}, row
 
 
-def test_an_unidentified_seed_says_so(entries, keys) -> None:
-    seed = entries[keys["seed-000"]]
-    assert "URL" not in seed and "container-title" not in seed and "author" not in seed
-    assert "not identified" in seed["genre"]
-    assert keys["published_figures-P05"] == keys["seed-000"]  # the figure taken from it
+def test_an_unidentified_article_says_so(entries, keys) -> None:
+    article = entries[keys["press_articles-000"]]
+    assert "URL" not in article and "container-title" not in article and "author" not in article
+    assert "not identified" in article["genre"]
+    assert keys["published_figures-P05"] == keys["press_articles-000"]  # the figure taken from it
+    # Its key says so too: no outlet, then the year its text gives, then its first words.
+    assert keys["press_articles-000"] == "unidentified-2021-chinese-online-secondhand"
+
+
+def test_a_press_article_is_cited_by_outlet_and_year(tables, keys) -> None:
+    """Each press article the project started from is cited as any other page is, by
+    outlet, year (or nd) and title; the keys are unique and follow from the data."""
+    articles = tables["press_articles"]
+    cited = {row: keys[f"press_articles-{row}"] for row in articles["article_id"]}
+    assert len(set(cited.values())) == len(articles)
+    assert cited == {
+        "000": "unidentified-2021-chinese-online-secondhand",
+        "001": "gccbusinessnews-com-nd-chinas-bitmain-suspends",
+        "002": "regardnews-com-nd-china-has-added",
+        "003": "0xkryptos-com-2021-chinas-largest-concentration",
+        "004": "newsbsc-com-nd-china-crypto-mining",
+    }
 
 
 def test_readers_never_meet_a_file_name_or_code(entries) -> None:
@@ -177,7 +194,7 @@ def test_the_bibliography_does_not_depend_on_row_order(tables, sidecars, entries
         for table in PRESS
     }
     again = bibliography(
-        dict(reversed(sidecars.items())), press(shuffled), shuffled["seed_articles"]
+        dict(reversed(sidecars.items())), press(shuffled), shuffled["press_articles"]
     )
     assert again == sorted(entries.values(), key=lambda entry: entry["id"])
 
@@ -193,7 +210,7 @@ def test_two_pages_with_one_key_are_refused(tables) -> None:
 
 def test_a_compiled_table_links_to_none_of_its_sources(entries, sidecars) -> None:
     compiled = {table for table, meta in sidecars.items() if meta.compiled}
-    assert {"events", "machine_flows", "source_conflicts", "source_statements"} <= compiled
+    assert {"events", "machine_flows", "conflicting_figures", "source_statements"} <= compiled
     for table, meta in sidecars.items():
         if meta.compiled:
             # Not the one row's page its sidecar names: the rows name their own.
@@ -204,12 +221,12 @@ def test_a_compiled_table_links_to_none_of_its_sources(entries, sidecars) -> Non
 
 
 def test_every_raw_table_and_every_source_of_the_ledger_is_listed(tables, sidecars, keys) -> None:
-    listed = uncited(sidecars, tables["source_conflicts"], keys)
+    listed = uncited(sidecars, tables["conflicting_figures"], keys)
     cited = [key.strip().lstrip("@") for key in yaml.safe_load(listed)["nocite"].split(",")]
     assert set(sidecars) <= set(cited)
-    for row in ledger_rows(tables["source_conflicts"]):
+    for row in ledger_rows(tables["conflicting_figures"]):
         assert keys[row] in cited, row
-    # newsbsc.com (seed 004's outlet), The Rio Times, Forkast and Protos are named in
+    # newsbsc.com (press article 004's outlet), The Rio Times, Forkast and Protos are named in
     # the ledger's claims.
     for row in ("machine_flows-M06", "machine_flows-M08", "published_figures-P03",
                 "machine_flows-M34"):  # fmt: skip
@@ -217,7 +234,7 @@ def test_every_raw_table_and_every_source_of_the_ledger_is_listed(tables, sideca
 
 
 def test_a_licence_is_printed_as_the_source_states_it(sidecars) -> None:
-    assert licence_text(sidecars["btc_daily_source_fields"]) == "CC BY-NC 4.0"
+    assert licence_text(sidecars["coinmetrics_btc_daily"]) == "CC BY-NC 4.0"
     assert licence_text(sidecars["cbeci_countries"]).startswith("not stated by CCAF")
     with pytest.raises(ValueError, match="no licence_short"):
         licence_text(sidecar(title="A table", licence_id="CC-BY-4.0"))

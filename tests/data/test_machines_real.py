@@ -31,7 +31,7 @@ def raw(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
         "machine_flows": "press/machine_flows.csv",
         "machine_flow_entities": "press/machine_flow_entities.csv",
         "published_figures": "press/published_figures.csv",
-        "source_conflicts": "press/source_conflicts.csv",
+        "conflicting_figures": "press/conflicting_figures.csv",
         "events": "press/events.csv",
         "cbeci_countries": "ccaf/cbeci_countries.csv",
         "cbeci_provinces": "ccaf/cbeci_provinces.csv",
@@ -52,7 +52,7 @@ def test_every_machine_count_has_exactly_one_annotation(raw) -> None:
 
 def test_real_machine_exports(raw) -> None:
     table = machine_exports(
-        raw["machine_flows"], raw["machine_flow_entities"], raw["source_conflicts"]
+        raw["machine_flows"], raw["machine_flow_entities"], raw["conflicting_figures"]
     ).set_index("figure_id")
     assert len(table) == 42
     assert set(table["flow"]) == set(MACHINE_FLOWS)
@@ -114,7 +114,7 @@ def real_ledger(raw) -> pd.DataFrame:
         provinces["share_of_china_pct"] * provinces["month"].map(china) / 100
     )
     return source_conflicts(
-        raw["source_conflicts"],
+        raw["conflicting_figures"],
         raw["machine_flows"],
         raw["events"],
         raw["published_figures"],
@@ -187,7 +187,7 @@ def test_claims_that_can_both_be_true_are_not_in_the_ledger(real_ledger, claim_a
 
 
 def test_every_ledger_row_resolves(raw, real_ledger) -> None:
-    assert len(real_ledger) == len(raw["source_conflicts"])
+    assert len(real_ledger) == len(raw["conflicting_figures"])
     assert set(real_ledger["used"]) <= {"a", "b", "neither"}
     assert real_ledger.loc["K15", "used"] == "neither"
 
@@ -195,5 +195,5 @@ def test_every_ledger_row_resolves(raw, real_ledger) -> None:
 def test_the_ledger_speaks_to_readers(raw) -> None:
     # topic and why are printed in the report: no row ids, seed numbers or file names.
     for column in ("topic", "why"):
-        for text in raw["source_conflicts"][column]:
+        for text in raw["conflicting_figures"][column]:
             assert not re.search(r"\b[EMKPC][0-9]{2}\b|\bseed\b|_", text), text

@@ -9,7 +9,7 @@ from mining_report.raw.models.coin_metrics import BtcDailyRaw
 
 from conftest import ROOT
 
-FIELDS = ROOT / "data/raw/coinmetrics/btc_daily_source_fields.csv"
+FIELDS = ROOT / "data/raw/coinmetrics/coinmetrics_btc_daily.csv"
 
 
 def test_the_real_table_is_complete_typed_and_valid() -> None:

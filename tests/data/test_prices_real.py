@@ -25,8 +25,8 @@ from conftest import ROOT
 @pytest.fixture(scope="module")
 def raw(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
     folder = tmp_path_factory.mktemp("v")
-    tables = {"btc_daily_source_fields": "coinmetrics", "asic_models": "hardware",
-              "asic_prices": "hardware"}  # fmt: skip
+    tables = {"coinmetrics_btc_daily": "coinmetrics", "asic_models": "hardware",
+              "asic_listings": "hardware"}  # fmt: skip
     validated = {
         name: validate_raw(
             ROOT / f"data/raw/{where}/{name}.csv",
@@ -36,7 +36,7 @@ def raw(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
         for name, where in tables.items()
     }
     # btc_daily is computed from the validated fields, as the DAG does.
-    fields = ROOT / "data/raw/coinmetrics/btc_daily_source_fields.csv"
+    fields = ROOT / "data/raw/coinmetrics/coinmetrics_btc_daily.csv"
     validated["btc_daily"] = BtcDailyRaw.validate(btc_daily(fields), lazy=True)
     return validated
 
@@ -112,7 +112,7 @@ def test_real_btc_recovery(raw: dict[str, pd.DataFrame]) -> None:
 
 
 def test_real_asic_table_covers_every_month_and_listing(raw: dict[str, pd.DataFrame]) -> None:
-    table = asic_prices_by_class(raw["asic_prices"], raw["asic_models"])
+    table = asic_prices_by_class(raw["asic_listings"], raw["asic_models"])
     # Listings 2021-02-23 .. 2022-08-25: 19 months x 4 classes; 755 dealer listings.
     assert len(table) == 19 * 4
     assert table["listings"].sum() == 755
@@ -124,7 +124,7 @@ def test_real_asic_table_covers_every_month_and_listing(raw: dict[str, pd.DataFr
 
 
 def test_real_early_months_by_hand(raw: dict[str, pd.DataFrame]) -> None:
-    got = asic_prices_by_class(raw["asic_prices"], raw["asic_models"]).set_index(
+    got = asic_prices_by_class(raw["asic_listings"], raw["asic_models"]).set_index(
         ["month", "efficiency_class"]
     )
 
@@ -147,7 +147,7 @@ def test_real_early_months_by_hand(raw: dict[str, pd.DataFrame]) -> None:
 
 
 def test_real_unclassified_series_have_no_model(raw: dict[str, pd.DataFrame]) -> None:
-    listings = classify_listings(raw["asic_prices"], raw["asic_models"])
+    listings = classify_listings(raw["asic_listings"], raw["asic_models"])
     unclassified = set(listings.loc[listings["efficiency_class"] == "unclassified", "family"])
     # asic_models has no S19j (non-Pro), S19 XPro, M36S or M50S, and names the 1066
     # "Avalon 1066", not "Avalonminer 1066".
@@ -159,9 +159,9 @@ def test_real_unclassified_series_have_no_model(raw: dict[str, pd.DataFrame]) ->
 
 
 def test_real_index_quotes(raw: dict[str, pd.DataFrame]) -> None:
-    quotes = asic_price_index_quotes(raw["asic_prices"]).set_index(["date", "efficiency_class"])
+    quotes = asic_price_index_quotes(raw["asic_listings"]).set_index(["date", "efficiency_class"])
     assert len(quotes) == 5
-    # Values from the asic_prices sidecar (known_gaps).
+    # Values from the asic_listings sidecar (known_gaps).
     assert quotes.loc[(pd.Timestamp("2021-05-07"), "under 38 J/TH"), "usd_per_th"] == 119.25
     assert quotes.loc[(pd.Timestamp("2021-05-07"), "38-68 J/TH"), "usd_per_th"] == 96.24
     assert quotes.loc[(pd.Timestamp("2022-12-25"), "over 68 J/TH"), "usd_per_th"] == 4.72

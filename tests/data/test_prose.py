@@ -121,7 +121,7 @@ def unquoted_figures(text: str) -> list[str]:
 def test_the_ledger_gives_figures_only_as_quotations() -> None:
     import csv
 
-    path = ROOT / "data" / "raw" / "press" / "source_conflicts.csv"
+    path = ROOT / "data" / "raw" / "press" / "conflicting_figures.csv"
     with path.open(encoding="utf-8", newline="") as handle:
         typed = {
             row["conflict_id"]: unquoted_figures(row["why"])

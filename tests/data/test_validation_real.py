@@ -41,7 +41,7 @@ def test_the_real_ccaf_and_coin_metrics_hashrates_agree(tmp_path: Path) -> None:
     countries = validate_raw(
         ROOT / RAW_TABLES["cbeci_countries"], RAW_MODELS["cbeci_countries"], tmp_path / "f.csv"
     )
-    fields = ROOT / RAW_TABLES["btc_daily_source_fields"]
-    validate_raw(fields, RAW_MODELS["btc_daily_source_fields"], tmp_path / "f.csv")
+    fields = ROOT / RAW_TABLES["coinmetrics_btc_daily"]
+    validate_raw(fields, RAW_MODELS["coinmetrics_btc_daily"], tmp_path / "f.csv")
     failures = network_hashrate_failures(countries, btc_daily(fields), "c.csv", "d.csv", 0.001)
     assert failures.empty  # they agree within 0.1 %, ten times closer than required

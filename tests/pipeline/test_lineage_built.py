@@ -236,7 +236,7 @@ def test_raw_lines_spot_checked_against_the_csvs(records: dict, built_project: P
     (row,) = lines_of("day_e08", "events")
     assert row.startswith("E08,2021-06-09,")
     # The base week's index: the 7 days, Monday to Sunday, of that week.
-    days = [line.split(",")[0] for line in lines_of("index_base", "btc_daily_source_fields")]
+    days = [line.split(",")[0] for line in lines_of("index_base", "coinmetrics_btc_daily")]
     assert days == [f"2021-05-{d}" for d in range(10, 17)]
     # A province's share of the world also needs China's row of that month.
     assert {r["table"] for r in records["xinjiang_global_baseline"]["raw"]} == {

@@ -144,7 +144,9 @@ E2E_CASES = {
     "province_month_deleted": ("column 'date'", "check 'every_period_present(months",
                                "'2020-07-01 Sichuan missing'"),
     "sha256_all_digits": ("sha256 does not match its sidecar data/raw/press/events.meta.yml",),
-    "missing_sidecar": ("no provenance sidecar; expected data/raw/hardware/asic_prices.meta.yml",),
+    "missing_sidecar": (
+        "no provenance sidecar; expected data/raw/hardware/asic_listings.meta.yml",
+    ),
     "network_hashrate_off_by_a_tenth": (
         "column 'abs_hashrate_ehs'", "check 'ccaf_ehs_matches_coin_metrics_hashrate(within 1%)'",
         "2021-03: CCAF 159.60 EH/s, Coin Metrics 175.56 EH/s"),

@@ -218,9 +218,9 @@ def _own_dates(project: Path) -> dict[str, object]:
     the day its text dates itself, a dataset's publication date), if any."""
     interim = project / "data/interim"
     press = {table: pd.read_parquet(interim / f"{table}.parquet") for table in PRESS_TABLES}
-    seeds = pd.read_parquet(interim / "seed_articles.parquet")
+    articles = pd.read_parquet(interim / "press_articles.parquet")
     dates: dict[str, object] = {
-        page.key(): page.day or page.year or page.written for page in pages(press, seeds)
+        page.key(): page.day or page.year or page.written for page in pages(press, articles)
     }
     for meta in (project / "data/raw").rglob("*.meta.yml"):
         published = re.search(r"^published: *([0-9]{4}-[0-9]{2}-[0-9]{2})", meta.read_text(),

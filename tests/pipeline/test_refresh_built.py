@@ -21,7 +21,7 @@ from upstream_server import Upstream, coinmetrics_pages
 
 from conftest import snakemake
 
-FIELDS = "data/raw/coinmetrics/btc_daily_source_fields.csv"
+FIELDS = "data/raw/coinmetrics/coinmetrics_btc_daily.csv"
 #: The price tables, and the column each row is dated by.
 PRICE_TABLES = {
     "price_trends": "week_start",

@@ -46,8 +46,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     text = sources.read_text(encoding="utf-8")
     limits = (f"  limits:\n    request_seconds: {REQUEST_SECONDS}\n"
               f"    max_bytes: {MAX_BYTES}\n")  # fmt: skip
-    sources.write_text(text.replace("  table: btc_daily_source_fields\n",
-                                    "  table: btc_daily_source_fields\n" + limits))  # fmt: skip
+    sources.write_text(text.replace("  table: coinmetrics_btc_daily\n",
+                                    "  table: coinmetrics_btc_daily\n" + limits))  # fmt: skip
     return project
 
 

@@ -34,7 +34,7 @@ def hostile_build(
         require(quarto_path(), "Quarto 1.7.34 on PATH (.ci/run installs it), for its render")
     project = tmp_path_factory.mktemp(f"hostile-{engine}") / "project"
     shutil.copytree(built_project, project, symlinks=True)
-    raw = project / "data/raw/press/source_conflicts.csv"
+    raw = project / "data/raw/press/conflicting_figures.csv"
     data = raw.read_bytes().replace(
         b'b,"newsbsc.com says', f'b,"{HOSTILE} newsbsc.com says'.encode(), 1
     )

@@ -281,7 +281,7 @@ def test_top_destination_is_about_n_percent_of_the_tracked_machines(
 def daily(built_project: Path) -> list[dict]:
     """Each day's price, hashrate (TH/s), mean difficulty and miner revenue (USD)."""
     out = []
-    for row in rows(built_project, "coinmetrics/btc_daily_source_fields.csv"):
+    for row in rows(built_project, "coinmetrics/coinmetrics_btc_daily.csv"):
         hashrate = float(row["HashRate_THs"])
         price = float(row["PriceUSD"])
         out.append(

@@ -68,8 +68,8 @@ def test_a_table_s_raw_sources_follow_its_derivation() -> None:
     from mining_report.derive.dictionary import raw_sources
 
     raws = {
-        "cbeci_countries", "cbeci_provinces", "events", "btc_daily_source_fields",
-        "source_conflicts", "machine_flows", "machine_flow_entities", "published_figures",
+        "cbeci_countries", "cbeci_provinces", "events", "coinmetrics_btc_daily",
+        "conflicting_figures", "machine_flows", "machine_flow_entities", "published_figures",
     }  # fmt: skip
     assert raw_sources("hashrate_by_country", raws) == ["cbeci_countries"]
     # shutdown_exposure <- events, hashrate_by_province <- cbeci_provinces, hashrate_by_country.
@@ -77,9 +77,9 @@ def test_a_table_s_raw_sources_follow_its_derivation() -> None:
         "cbeci_countries", "cbeci_provinces", "events",
     ]  # fmt: skip
     # price_trends reads btc_daily, itself computed from Coin Metrics' fields.
-    assert raw_sources("price_trends", raws) == ["btc_daily_source_fields"]
-    # The ledger argument is the raw source_conflicts table.
-    assert "source_conflicts" in raw_sources("machine_exports", raws)
+    assert raw_sources("price_trends", raws) == ["coinmetrics_btc_daily"]
+    # The ledger argument is the raw conflicting_figures table.
+    assert "conflicting_figures" in raw_sources("machine_exports", raws)
 
 
 def _package(tmp_path: Path, cells: list[str]) -> Path:

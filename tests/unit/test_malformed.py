@@ -139,7 +139,7 @@ def test_a_cross_table_disagreement_is_found(case: Case, project: Path) -> None:
         countries,
         broken,
         RAW["cbeci_countries"],
-        RAW["btc_daily_source_fields"],
+        RAW["coinmetrics_btc_daily"],
         NETWORK_HASHRATE_TOLERANCE,
     )
     message = describe_failures(failures, RAW["cbeci_countries"], "x.failures.csv")

@@ -103,7 +103,7 @@ def test_a_fifo_is_refused_without_opening_it(project: Path) -> None:
 
 
 def test_a_symlink_to_a_device_is_refused(project: Path) -> None:
-    csv = project / CONFIG["raw_tables"]["btc_daily_source_fields"]
+    csv = project / CONFIG["raw_tables"]["coinmetrics_btc_daily"]
     csv.unlink()
     csv.symlink_to(project / "null-link")
     (project / "null-link").symlink_to("/dev/null")

@@ -66,7 +66,7 @@ def test_pages_are_followed_and_numbers_kept_as_sent() -> None:
     )
     assert all("mining-report" in r["user_agent"] for r in server.requests)
     text = upstream.coinmetrics_csv(rows[:2], METRICS)
-    committed = (ROOT / "data/raw/coinmetrics/btc_daily_source_fields.csv").read_text()
+    committed = (ROOT / "data/raw/coinmetrics/coinmetrics_btc_daily.csv").read_text()
     # The two fixture rows are the snapshot's first two, byte for byte (line ends aside).
     assert text.splitlines() == committed.splitlines()[:3]
 
@@ -237,8 +237,8 @@ def cut_snapshot(csv_path: Path, last_date: str) -> None:
 
 
 def test_a_longer_coinmetrics_series_is_staged_then_accepted(project: Path, capsys) -> None:
-    raw = project / "data/raw/coinmetrics/btc_daily_source_fields.csv"
-    committed = ROOT / "data/raw/coinmetrics/btc_daily_source_fields.csv"
+    raw = project / "data/raw/coinmetrics/coinmetrics_btc_daily.csv"
+    committed = ROOT / "data/raw/coinmetrics/coinmetrics_btc_daily.csv"
     cut_snapshot(raw, "2022-05-31")
     before = fingerprint(project / "data/raw")
     with Upstream() as server:
@@ -248,9 +248,9 @@ def test_a_longer_coinmetrics_series_is_staged_then_accepted(project: Path, caps
         assert "882 rows now, 912 staged: 30 added, 0 removed, 0 row(s)" in out
         assert "added: 2022-06-01 … 2022-06-30" in out
         assert fingerprint(project / "data/raw") == before  # staged only
-        staged = project / "data/staging/btc_daily_source_fields"
-        assert (staged / "diff.txt").read_text().startswith("btc_daily_source_fields: 882 rows")
-        meta = yaml.safe_load((staged / "btc_daily_source_fields.meta.yml").read_text())
+        staged = project / "data/staging/coinmetrics_btc_daily"
+        assert (staged / "diff.txt").read_text().startswith("coinmetrics_btc_daily: 882 rows")
+        meta = yaml.safe_load((staged / "coinmetrics_btc_daily.meta.yml").read_text())
         assert meta["coverage"] == {"first": "2020-01-01", "last": "2022-06-30"}
         assert meta["rows"] == 912
         assert meta["download"]["url"] == f"{server.url}/v4/timeseries/asset-metrics"

@@ -122,7 +122,7 @@ def test_raw_sources_follow_the_inputs_through_other_tables() -> None:
         "cbeci_countries", "cbeci_provinces", "events",
     ]  # fmt: skip
     assert registry.raw_sources("price_trends") == [registry.DAILY_SOURCE]
-    assert "source_conflicts" in registry.raw_sources("machine_exports")
+    assert "conflicting_figures" in registry.raw_sources("machine_exports")
 
 
 # The code each job runs ---------------------------------------------------------------

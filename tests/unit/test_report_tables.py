@@ -77,7 +77,7 @@ def test_the_sources_table_shows_titles_and_licences_as_stated() -> None:
     table = sources_table(validations, sidecars)
     assert len(table) == len(sidecars)
     licences = dict(zip(table["What it is"], table["Licence"], strict=True))
-    assert licences[sidecars["btc_daily_source_fields"].title] == "CC BY-NC 4.0"
+    assert licences[sidecars["coinmetrics_btc_daily"].title] == "CC BY-NC 4.0"
     assert licences[sidecars["cbeci_countries"].title].startswith("not stated")
     # Each snapshot's access day, written out.
     assert set(table["Accessed"]) == {"22 November 2026", "6 December 2026"}

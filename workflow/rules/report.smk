@@ -65,8 +65,9 @@ rule report_tables:
 
 
 # CSL-JSON references: the raw snapshots (from their sidecars) and every page the press
-# tables and the seed articles cite, once each; and the references the text does not
-# cite but lists (every raw table, the conflict ledger's sources).
+# tables and the press articles the project started from cite, once each; and the
+# references the text does not cite but lists (every raw table, the conflict ledger's
+# sources).
 rule bibliography:
     input:
         code=code("pipeline.jobs.bibliography"),
@@ -77,8 +78,8 @@ rule bibliography:
         machine_flows=interim("machine_flows"),
         published_figures=interim("published_figures"),
         source_statements=interim("source_statements"),
-        source_conflicts=interim("source_conflicts"),
-        seeds=interim("seed_articles"),
+        conflicting_figures=interim("conflicting_figures"),
+        press_articles=interim("press_articles"),
     output:
         references="reports/_build/references.json",
         nocite="reports/_build/nocite.yml",
@@ -87,7 +88,7 @@ rule bibliography:
     params:
         raw_csvs=list(RAW_TABLES.values()),
     message:
-        "Building the bibliography from the sidecars, press tables and seed articles"
+        "Building the bibliography from the sidecars, press tables and press articles"
     run:
         run_in_process("bibliography", input, output, params, wildcards, log)
 

@@ -26,8 +26,8 @@ rule btc_daily:
     input:
         code=code("pipeline.jobs.btc_daily"),
         # Validated first; the computation reads the published strings themselves.
-        validated=interim("btc_daily_source_fields"),
-        fields=RAW_TABLES.get("btc_daily_source_fields", ""),
+        validated=interim("coinmetrics_btc_daily"),
+        fields=RAW_TABLES.get("coinmetrics_btc_daily", ""),
     output:
         parquet=BTC_DAILY,
     log:
@@ -51,7 +51,7 @@ rule cross_check_network_hashrate:
     params:
         raw_csvs=[
             RAW_TABLES.get("cbeci_countries", ""),
-            RAW_TABLES.get("btc_daily_source_fields", ""),
+            RAW_TABLES.get("coinmetrics_btc_daily", ""),
         ],
         failures="data/processed/validation/network_hashrate.failures.csv",
     message:

@@ -2,7 +2,7 @@
 
 A claim is a reference into a press table (a figure, an event's announcement day or
 kind of measure) or into a cleaned table (one value, by key and column); see the
-sidecar of data/raw/press/source_conflicts.csv.
+sidecar of data/raw/press/conflicting_figures.csv.
 """
 
 from __future__ import annotations
@@ -150,7 +150,7 @@ def source_conflicts(
 ) -> pd.DataFrame:
     """The conflict ledger with each claim resolved to its value, unit and source.
 
-    ``ledger`` is the raw source_conflicts.csv. ``snapshot_sources`` maps a raw
+    ``ledger`` is the raw conflicting_figures.csv. ``snapshot_sources`` maps a raw
     snapshot to how its sidecar names it ("<title> (<author>)"); cleaned tables are
     credited to the snapshots they come from. ``models`` (default:
     :data:`CITED_MODELS`) give a cleaned table's key and units. Raises ValueError

@@ -103,7 +103,7 @@ def machine_exports(
 ) -> pd.DataFrame:
     """Every machine count from machine_flows with its annotation and ledger status.
 
-    ``ledger`` is the raw conflict ledger (source_conflicts.csv). Raises ValueError
+    ``ledger`` is the raw conflict ledger (conflicting_figures.csv). Raises ValueError
     naming the ids when a machine count has no annotation or an annotation no count.
     """
     check_annotations(machine_flows, machine_flow_entities)

@@ -2,7 +2,7 @@
 
 ``btc_daily`` (price, hashrate, mean difficulty, miner revenue per UTC day) is not a
 snapshot of its own: it is computed here, in the DAG, from the snapshot of Coin
-Metrics' published fields (``btc_daily_source_fields``), so that refreshing those
+Metrics' published fields (``coinmetrics_btc_daily``), so that refreshing those
 fields refreshes it. The arithmetic is done in decimal on the published strings,
 then rounded half-up as the table documents, so no binary rounding can move a cent.
 """

@@ -242,7 +242,7 @@ def efficiency_class(j_per_th: float) -> str:
     return EFFICIENCY_BANDS[2]
 
 
-def classify_listings(asic_prices: pd.DataFrame, asic_models: pd.DataFrame) -> pd.DataFrame:
+def classify_listings(asic_listings: pd.DataFrame, asic_models: pd.DataFrame) -> pd.DataFrame:
     """Dealer listings (vendor set) with family, J/TH, its basis and efficiency class.
 
     J/TH is power_w / hashrate_ths of the family's specification at the listing's
@@ -255,7 +255,7 @@ def classify_listings(asic_prices: pd.DataFrame, asic_models: pd.DataFrame) -> p
     )
     exact = specs.groupby(["family", "hashrate_ths"])["j_per_th"].median()
     family = specs.groupby("family")["j_per_th"].median()
-    listings = asic_prices[asic_prices["vendor"].notna()].copy()
+    listings = asic_listings[asic_listings["vendor"].notna()].copy()
     listings["family"] = listings["series"].map(listing_family)
     keys = pd.MultiIndex.from_arrays([listings["family"], listings["hashrate_ths"]])
     at_spec = pd.Series(exact.reindex(keys).to_numpy(), index=listings.index)
@@ -268,9 +268,9 @@ def classify_listings(asic_prices: pd.DataFrame, asic_models: pd.DataFrame) -> p
     return listings
 
 
-def asic_prices_by_class(asic_prices: pd.DataFrame, asic_models: pd.DataFrame) -> pd.DataFrame:
+def asic_prices_by_class(asic_listings: pd.DataFrame, asic_models: pd.DataFrame) -> pd.DataFrame:
     """Monthly median USD per TH/s and listing count for every month x class."""
-    listings = classify_listings(asic_prices, asic_models)
+    listings = classify_listings(asic_listings, asic_models)
     listings["month"] = listings["date"].dt.to_period("M").dt.to_timestamp()
     if listings.empty:
         months = pd.DatetimeIndex([])
@@ -288,9 +288,9 @@ def asic_prices_by_class(asic_prices: pd.DataFrame, asic_models: pd.DataFrame) -
     return finalize(table, AsicPrices)
 
 
-def asic_price_index_quotes(asic_prices: pd.DataFrame) -> pd.DataFrame:
+def asic_price_index_quotes(asic_listings: pd.DataFrame) -> pd.DataFrame:
     """The quoted Hashrate Index values (rows without a vendor), one per date and class."""
-    quotes = asic_prices[asic_prices["vendor"].isna()]
+    quotes = asic_listings[asic_listings["vendor"].isna()]
     tier = quotes["series"].str.extract(_INDEX_TIER, expand=False)
     unparsed = quotes.loc[tier.isna(), "series"]
     if not unparsed.empty:

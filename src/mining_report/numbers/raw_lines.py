@@ -95,7 +95,7 @@ class RawIndex:
     def days(self, first: pd.Timestamp, last: pd.Timestamp) -> list[int]:
         """The lines of the days from ``first`` to ``last``, both included."""
         if "_days" not in self._raw:
-            frame = self.raw("btc_daily_source_fields")
+            frame = self.raw("coinmetrics_btc_daily")
             self._raw["_days"] = pd.DataFrame(
                 {"date": pd.to_datetime(frame["date"]), "line": frame["line"]}
             )
@@ -181,7 +181,7 @@ def _exposure_lines(index: RawIndex, orders: pd.DataFrame, month: pd.Timestamp) 
 
 
 def price_trends(index: RawIndex, row: Mapping[str, Any]) -> Lines:
-    return {"btc_daily_source_fields": _week(index, row["week_start"])}
+    return {"coinmetrics_btc_daily": _week(index, row["week_start"])}
 
 
 def price_recovery(index: RawIndex, row: Mapping[str, Any]) -> Lines:
@@ -190,7 +190,7 @@ def price_recovery(index: RawIndex, row: Mapping[str, Any]) -> Lines:
     if not recovered.startswith("not by"):
         weeks.append(recovered)
     mondays = sorted({pd.Timestamp(w) for w in weeks if pd.notna(w)})
-    return {"btc_daily_source_fields": [n for monday in mondays for n in _week(index, monday)]}
+    return {"coinmetrics_btc_daily": [n for monday in mondays for n in _week(index, monday)]}
 
 
 def difficulty_adjustments(index: RawIndex, row: Mapping[str, Any]) -> Lines:
@@ -204,13 +204,13 @@ def difficulty_adjustments(index: RawIndex, row: Mapping[str, Any]) -> Lines:
         if position + 1 < len(dates)
         else pd.Timestamp.max
     )
-    return {"btc_daily_source_fields": index.days(first, last)}
+    return {"coinmetrics_btc_daily": index.days(first, last)}
 
 
 def asic_prices(index: RawIndex, row: Mapping[str, Any]) -> Lines:
     listings = index._listings
     if listings is None:
-        raw = index.raw("asic_prices")
+        raw = index.raw("asic_listings")
         typed = raw.assign(
             date=pd.to_datetime(raw["date"]),
             hashrate_ths=pd.to_numeric(raw["hashrate_ths"]),
@@ -227,14 +227,16 @@ def asic_prices(index: RawIndex, row: Mapping[str, Any]) -> Lines:
     mask = (listings["date"].dt.to_period("M") == month.to_period("M")) & (
         listings["efficiency_class"] == row["efficiency_class"]
     )
-    return {"asic_prices": listings.loc[mask, "line"].tolist()}
+    return {"asic_listings": listings.loc[mask, "line"].tolist()}
 
 
 def asic_price_index_quotes(index: RawIndex, row: Mapping[str, Any]) -> Lines:
     """A quoted index value is the raw row of its day and tier (rows without a vendor)."""
     series = f"Hashrate Index ASIC Price Index: {row['efficiency_class']}"
     return {
-        "asic_prices": index.lines("asic_prices", date=_iso(row["date"]), series=series, vendor="")
+        "asic_listings": index.lines(
+            "asic_listings", date=_iso(row["date"]), series=series, vendor=""
+        )
     }
 
 
@@ -263,7 +265,9 @@ def machine_exports_by_destination(index: RawIndex, row: Mapping[str, Any]) -> L
 
 
 def source_conflicts(index: RawIndex, row: Mapping[str, Any]) -> Lines:
-    return {"source_conflicts": index.lines("source_conflicts", conflict_id=row["conflict_id"])}
+    return {
+        "conflicting_figures": index.lines("conflicting_figures", conflict_id=row["conflict_id"])
+    }
 
 
 def machine_flows(index: RawIndex, row: Mapping[str, Any]) -> Lines:

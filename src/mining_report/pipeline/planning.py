@@ -36,12 +36,12 @@ MODELLED_TABLES: tuple[str, ...] = (
     "machine_flows",
     "machine_flow_entities",
     "published_figures",
-    "source_conflicts",
+    "conflicting_figures",
     "source_statements",
-    "seed_articles",
-    "btc_daily_source_fields",
+    "press_articles",
+    "coinmetrics_btc_daily",
     "asic_models",
-    "asic_prices",
+    "asic_listings",
 )
 
 

@@ -3,11 +3,13 @@
 A raw table is cited by its name (``[@cbeci_countries]``); a table the project compiled
 links to its published copy, not to any one of the pages its rows name. Every page the
 press tables cite (every row of events, machine_flows, published_figures and
-source_statements, and the seed articles) is one entry however many rows cite it,
-keyed by its outlet, year and title (``coindesk-2021-sichuan-becomes-latest``), so
-that several figures from one article cite one reference. Every fact comes from a
-table or a sidecar: a page is dated by its own date where the data give it (the day,
-or only the year), and pandoc prints "n.d." only for a page whose date is unknown.
+source_statements, and the press articles the project started from) is one entry however
+many rows cite it, keyed by its outlet, year and title
+(``coindesk-2021-sichuan-becomes-latest``; ``unidentified-2021-...`` for a page whose
+outlet is not known), so that several figures from one article cite one reference.
+Every fact comes from a table or a sidecar: a page is dated by its own date where the
+data give it (the day, or only the year), and pandoc prints "n.d." only for a page
+whose date is unknown.
 """
 
 from __future__ import annotations
@@ -32,13 +34,17 @@ PRESS_TABLES: dict[str, str] = {
     "source_statements": "statement_id",
 }
 
+#: The press articles the project started from, each cited by its page's key like any
+#: other page (``0xkryptos-com-2021-chinas-largest-concentration``).
+ARTICLES = "press_articles"
+
 #: A title the compiler wrote in parentheses is a description, not the page's title.
 DESCRIBED = re.compile(r"^\((.+)\)$")
 
 #: "Nasdaq.com (syndicated CoinDesk article)": the outlet, then what the page is.
 OUTLET = re.compile(r"^(?P<outlet>.+?)(?: \((?P<detail>[^()]+)\))?$")
 
-#: How the press tables name an outlet that could not be identified (seed 000's).
+#: How the press tables name an outlet that could not be identified (press article 000's).
 UNIDENTIFIED = "unidentified outlet"
 
 #: Words a citation key leaves out of a title.
@@ -214,13 +220,13 @@ def _year(value: Any) -> int | None:
 
 def pages(
     press: Mapping[str, pd.DataFrame],
-    seeds: pd.DataFrame | None = None,
+    articles: pd.DataFrame | None = None,
     accessed: Mapping[str, dt.date] | None = None,
 ) -> list[Page]:
-    """Every page the press tables and the seed articles cite, once each, with the rows
-    that cite it (``events-E08``, ``seed-003``), in the order of their keys.
+    """Every page the press tables and the press articles cite, once each, with the rows
+    that cite it (``events-E08``, ``press_articles-003``), in the order of their keys.
 
-    A page is its address; a seed article without one is matched by its title. A day
+    A page is its address; a press article without one is matched by its title. A day
     or year one row gives dates every row of that page. ``accessed`` maps a table to
     the day its pages were read; a page is dated as read by the earliest.
     """
@@ -242,9 +248,9 @@ def pages(
         if read.get(table) and (page.accessed is None or read[table] < page.accessed):
             page.accessed = read[table]
 
-    if seeds is not None:
-        for row in seeds.sort_values("seed_id").to_dict("records"):
-            add("seed_articles", f"seed-{row['seed_id']}", dict(
+    if articles is not None:
+        for row in articles.sort_values("article_id").to_dict("records"):
+            add(ARTICLES, f"{ARTICLES}-{row['article_id']}", dict(
                 url=row["url"], title=row["title"], publisher=row["outlet"],
                 author=row["author"], day=row["date_published"], year=None,
                 written=row["date_written"], relays=row["relays"],
@@ -268,14 +274,14 @@ def pages(
 
 
 def citation_keys(listed: Iterable[Page]) -> dict[str, str]:
-    """Row (``machine_flows-M30``, ``seed-003``) -> the citation key of its page."""
+    """Row (``machine_flows-M30``, ``press_articles-003``) -> the citation key of its page."""
     return {row: page.key() for page in listed for row in page.rows}
 
 
 def bibliography(
     sidecars: Mapping[str, Sidecar],
     press: Mapping[str, pd.DataFrame] | None = None,
-    seeds: pd.DataFrame | None = None,
+    articles: pd.DataFrame | None = None,
 ) -> list[dict[str, Any]]:
     """Entries for every raw table and every page its rows cite, sorted by key.
 
@@ -284,7 +290,7 @@ def bibliography(
     """
     entries = [csl_entry(table, meta) for table, meta in sidecars.items()]
     read = {table: meta.accessed for table, meta in sidecars.items()}
-    entries += [page.entry() for page in pages(press or {}, seeds, read)]
+    entries += [page.entry() for page in pages(press or {}, articles, read)]
     keys = [entry["id"] for entry in entries]
     repeated = sorted({key for key in keys if keys.count(key) > 1})
     if repeated:

@@ -14,7 +14,7 @@ class SourceConflicts(Model):
     """The ledger of figures that disagree, each claim resolved to its value and source.
 
     Claims are references into the raw and cleaned tables (see the sidecar of
-    data/raw/press/source_conflicts.csv); values are text as in the data, numbers of
+    data/raw/press/conflicting_figures.csv); values are text as in the data, numbers of
     cleaned tables rounded to 2 decimals; a claim's unit and source come with it.
     Key: conflict_id.
     """

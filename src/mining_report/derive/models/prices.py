@@ -48,7 +48,7 @@ class AsicPrices(Model):
 class AsicPriceIndexQuotes(Model):
     """Hashrate Index ASIC Price Index values quoted in press, by efficiency class.
 
-    The rows of asic_prices without a vendor; the class is parsed from the series
+    The rows of asic_listings without a vendor; the class is parsed from the series
     text. Dates are as stated or assigned in the raw table's note. Key: (date,
     efficiency_class).
     """

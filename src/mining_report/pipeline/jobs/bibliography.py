@@ -19,9 +19,9 @@ from mining_report.report.bibliography import (
 def main(job: Any) -> None:
     sidecars = load_sidecars(job.params.raw_csvs)
     press = {table: pd.read_parquet(job.input[table]) for table in PRESS_TABLES}
-    seeds = pd.read_parquet(job.input.seeds)
-    entries = bibliography(sidecars, press, seeds)
+    articles = pd.read_parquet(job.input.press_articles)
+    entries = bibliography(sidecars, press, articles)
     write_text(job.output.references, json.dumps(entries, indent=1, ensure_ascii=False) + "\n")
-    keys = citation_keys(pages(press, seeds))
-    ledger = pd.read_parquet(job.input.source_conflicts)
+    keys = citation_keys(pages(press, articles))
+    ledger = pd.read_parquet(job.input.conflicting_figures)
     write_text(job.output.nocite, uncited(sidecars, ledger, keys))

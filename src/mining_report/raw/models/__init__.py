@@ -15,15 +15,15 @@ from __future__ import annotations
 
 from mining_report.model_checks import Model
 from mining_report.raw.models.ccaf import CbeciCountriesRaw, CbeciProvincesRaw
-from mining_report.raw.models.coin_metrics import BtcDailySourceFieldsRaw
-from mining_report.raw.models.dealers import AsicModelsRaw, AsicPricesRaw
+from mining_report.raw.models.coin_metrics import CoinmetricsBtcDailyRaw
+from mining_report.raw.models.dealers import AsicListingsRaw, AsicModelsRaw
 from mining_report.raw.models.press import (
+    ConflictingFiguresRaw,
     EventsRaw,
     MachineFlowEntitiesRaw,
     MachineFlowsRaw,
+    PressArticlesRaw,
     PublishedFiguresRaw,
-    SeedArticlesRaw,
-    SourceConflictsRaw,
     SourceStatementsRaw,
 )
 
@@ -35,10 +35,10 @@ RAW_MODELS: dict[str, type[Model]] = {
     "machine_flows": MachineFlowsRaw,
     "machine_flow_entities": MachineFlowEntitiesRaw,
     "published_figures": PublishedFiguresRaw,
-    "source_conflicts": SourceConflictsRaw,
+    "conflicting_figures": ConflictingFiguresRaw,
     "source_statements": SourceStatementsRaw,
-    "seed_articles": SeedArticlesRaw,
-    "btc_daily_source_fields": BtcDailySourceFieldsRaw,
+    "press_articles": PressArticlesRaw,
+    "coinmetrics_btc_daily": CoinmetricsBtcDailyRaw,
     "asic_models": AsicModelsRaw,
-    "asic_prices": AsicPricesRaw,
+    "asic_listings": AsicListingsRaw,
 }

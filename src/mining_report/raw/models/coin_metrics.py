@@ -25,7 +25,7 @@ from mining_report.vocabularies import DAILY_START
 class BtcDailyRaw(Model):
     """Coin Metrics daily network data: price, hashrate, difficulty, miner revenue.
 
-    Not a snapshot: computed from ``btc_daily_source_fields`` (``network.btc_daily``)
+    Not a snapshot: computed from ``coinmetrics_btc_daily`` (``network.btc_daily``)
     and checked with this model before the price tables read it.
     """
 
@@ -45,8 +45,9 @@ class BtcDailyRaw(Model):
         return difficulty == difficulty.round()
 
 
-class BtcDailySourceFieldsRaw(Model):
-    """The Coin Metrics fields btc_daily was computed from, as transcribed."""
+class CoinmetricsBtcDailyRaw(Model):
+    """Coin Metrics' daily BTC network metrics, as published: the fields btc_daily is
+    computed from."""
 
     date: Series[pd.Timestamp] = coin_metrics_day(unique=True)
     BlkCnt: Series[float] = pa.Field(**BLOCKS_PER_DAY)

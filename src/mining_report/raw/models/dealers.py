@@ -27,8 +27,8 @@ class AsicModelsRaw(Model):
         unique = ["maker", "model", "hashrate_ths"]
 
 
-class AsicPricesRaw(Model):
-    """Dated ASIC asking prices and quoted price-index values, in USD per TH/s."""
+class AsicListingsRaw(Model):
+    """Dated ASIC dealer listings (asking prices) and quoted price-index values, in USD per TH/s."""
 
     date: Series[pd.Timestamp] = press_date(nullable=False)
     series: Series[str] = text(2)

@@ -1,7 +1,8 @@
 """Pandera models of the tables compiled from press and official sources: the
 crackdown's measures, the machine counts and the project's reading of them, other
-published figures, the seed articles, the conflict ledger and the statements the
-report quotes; with the patterns of the sources they cite."""
+published figures, the press articles the project started from, the ledger of
+conflicting figures and the statements the report quotes; with the patterns of the
+sources they cite."""
 
 from __future__ import annotations
 
@@ -38,11 +39,12 @@ from mining_report.vocabularies import (
     STATEMENTS_START,
 )
 
-#: A seed article's file name, as the press tables' notes cite it.
-SEED_FILE = r"^[0-9]{3}_[0-9a-f]{16}\.txt$"
+#: The file name of a press article's stored copy (a seed file), as the press tables' notes
+#: cite it.
+STORED_COPY = r"^[0-9]{3}_[0-9a-f]{16}\.txt$"
 
-#: A publisher is an outlet's name: a seed's file name belongs in the notes, not here.
-NO_SEED_FILE = r"^(?![\s\S]*[0-9]{3}_[0-9a-f]{16}\.txt)"
+#: A publisher is an outlet's name: a stored copy's file name belongs in the notes, not here.
+NO_STORED_COPY = r"^(?![\s\S]*[0-9]{3}_[0-9a-f]{16}\.txt)"
 
 #: A corroborating source: a web link, or one of the project's seed articles.
 SOURCE_REFERENCE = r"^(https?://[^\s<>\"']+|seed [0-9]{3}_[0-9a-f]{16}\.txt( \([^()]+\))?)$"
@@ -93,7 +95,9 @@ class MachineFlowsRaw(Model):
     unit: Series[str] = text(1)
     entity: Series[str] = text(1)
     source_title: Series[str] = text(2)
-    source_publisher: Series[str] = pa.Field(str_length={"min_value": 2}, str_matches=NO_SEED_FILE)
+    source_publisher: Series[str] = pa.Field(
+        str_length={"min_value": 2}, str_matches=NO_STORED_COPY
+    )
     source_author: Series[str] = text(2, nullable=True)
     source_url: Series[str] = http_url()
     source_date: Series[pd.Timestamp] = press_date()
@@ -137,7 +141,9 @@ class PublishedFiguresRaw(Model):
     value: Series[str] = text(1)
     unit: Series[str] = text(1)
     source_title: Series[str] = text(5)
-    source_publisher: Series[str] = pa.Field(str_length={"min_value": 2}, str_matches=NO_SEED_FILE)
+    source_publisher: Series[str] = pa.Field(
+        str_length={"min_value": 2}, str_matches=NO_STORED_COPY
+    )
     # Empty only for a claim of a seed article whose address is unknown (seed 000).
     source_url: Series[str] = http_url(nullable=True)
     source_date: Series[pd.Timestamp] = press_date()
@@ -151,11 +157,12 @@ class PublishedFiguresRaw(Model):
         return df["source_date"].isna() | df["source_year"].isna()
 
 
-class SeedArticlesRaw(Model):
-    """The five seed articles the project started from, as identified: who published them, where."""
+class PressArticlesRaw(Model):
+    """The five press articles the project started from, as identified: who published them,
+    where, and the stored copy of each one's text."""
 
-    seed_id: Series[str] = pa.Field(str_matches=r"^[0-9]{3}$", unique=True)
-    seed_file: Series[str] = pa.Field(str_matches=SEED_FILE, unique=True)
+    article_id: Series[str] = pa.Field(str_matches=r"^[0-9]{3}$", unique=True)
+    stored_copy: Series[str] = pa.Field(str_matches=STORED_COPY, unique=True)
     outlet: Series[str] = text(2, nullable=True)
     title: Series[str] = text(5, nullable=True)
     author: Series[str] = text(2, nullable=True)
@@ -165,14 +172,15 @@ class SeedArticlesRaw(Model):
     relays: Series[str] = text(5, nullable=True)
     identification: Series[str] = text(20)
 
-    @table_check("an_identified_seed_has_outlet_and_address", about="seed_id")
+    @table_check("an_identified_article_has_outlet_and_address", about="article_id")
     def identified(cls, df: pd.DataFrame) -> Series[bool]:
-        # An unidentified seed says so; one with an outlet must say where it was found.
+        # An unidentified article says so; one with an outlet must say where it was found.
         return df["outlet"].isna() == df["url"].isna()
 
 
-class SourceConflictsRaw(Model):
-    """The conflict ledger: two claims by reference, which one the report uses, and why."""
+class ConflictingFiguresRaw(Model):
+    """The ledger of conflicting figures: two claims by reference, which one the report uses,
+    and why."""
 
     conflict_id: Series[str] = text_id("K")
     topic: Series[str] = text(5)

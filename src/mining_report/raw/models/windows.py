@@ -59,5 +59,5 @@ SERIES_WINDOWS: dict[str, SeriesWindow] = {
         members=CCAF_PROVINCES,
         gaps=PROVINCE_MISSING_MONTHS,
     ),
-    "btc_daily_source_fields": SeriesWindow("date", "D", DAILY_START, DAILY_END),
+    "coinmetrics_btc_daily": SeriesWindow("date", "D", DAILY_START, DAILY_END),
 }
