@@ -42,7 +42,7 @@ settings.register_profile("thorough", max_examples=500, deadline=None)
 settings.load_profile("suite")
 
 #: The folders the tests are layered in; a test's layer is the first folder under tests/.
-LAYERS = ("unit", "data", "pipeline", "cluster")
+LAYERS = ("unit", "data", "repo", "pipeline", "cluster")
 #: Fixtures that build, render or browse: the pipeline layer's alone.
 PIPELINE_FIXTURES = {
     "built_project", "built_copy", "second_build", "built_env", "site", "site_of",
@@ -175,7 +175,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         layer = layer_of(item.path)
         if layer == "pipeline":
             item.add_marker(pytest.mark.pipeline)
-        elif layer in ("unit", "data"):
+        elif layer in ("unit", "data", "repo"):
             used = PIPELINE_FIXTURES & set(getattr(item, "fixturenames", ()))
             if used:
                 raise pytest.UsageError(
