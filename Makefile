@@ -72,7 +72,7 @@ run-report: $(STAMP) ## write Snakemake's own run report (every output, its rule
 	$(BIN)/snakemake --report reports/run-report.html
 	@echo "Snakemake's run report: reports/run-report.html (open it in a browser)"
 
-# Reads the built reports/_lineage.json; names close matches for an unknown VAR.
+# Reads the built reports/_build/lineage.json; names close matches for an unknown VAR.
 explain: $(STAMP) ## where a number of the report comes from: make explain VAR=china_share_baseline
 	@test -n $(call arg,VAR) || { echo "ERROR: name the number: make explain VAR=<name>" >&2; exit 2; }
 	@PYTHONPATH=src $(BIN)/python -m mining_report.report.explain -- $(call arg,VAR)
@@ -145,12 +145,12 @@ lock: $(UV) ## re-pin requirements.lock (with hashes) from requirements.in
 	  --python-platform x86_64-unknown-linux-gnu --custom-compile-command "make lock" \
 	  -o requirements.lock
 	@echo "Now update environment.yml and workflow/envs/pipeline.yaml to the new versions" \
-	  "(tests/data/test_environment.py checks)."
+	  "(tests/repo/test_environment.py checks)."
 
 clean: ## remove everything the pipeline wrote; raw data and sources stay
 	rm -rf data/interim data/staging data/processed/*.parquet data/processed/*.csv \
 	  data/processed/*.json data/processed/validation reports/_build reports/figures reports/data \
-	  reports/_variables.yml reports/_lineage.json reports/*.html reports/*.pdf reports/manifest.json logs \
+	  reports/_variables.yml reports/*.html reports/*.pdf reports/manifest.json logs \
 	  .snakemake/metadata
 	find data reports -name '*.part' -type f -delete
 

@@ -1,7 +1,7 @@
 """China's 2021 crackdown on Bitcoin mining: the report pipeline, by stage.
 
 One package per stage, in the order the pipeline runs; a stage imports only earlier
-stages and the shared helpers at this level (tests/data/test_layout.py checks it):
+stages and the shared helpers at this level (tests/repo/test_layout.py checks it):
 
 - ``raw``: the snapshots, their provenance sidecars, reading and validation, the
   raw models, and refreshing them from upstream;

@@ -1,6 +1,6 @@
 """Where each quoted number comes from, in the built project.
 
-These tests read the built project's reports/_lineage.json and recompute every record
+These tests read the built project's reports/_build/lineage.json and recompute every record
 with an evaluator of their own (plain pandas, not the package's), from the rows each
 record names in the tables on disk; and they check the raw line numbers against the raw
 CSVs, read line by line as text.
@@ -27,7 +27,7 @@ from conftest import ROOT, quoted_variables
 
 @pytest.fixture(scope="module")
 def records(built_project: Path) -> dict:
-    text = (built_project / "reports/_lineage.json").read_text(encoding="utf-8")
+    text = (built_project / "reports/_build/lineage.json").read_text(encoding="utf-8")
     read_lineage(text)  # the model accepts it
     return json.loads(text)["records"]
 
@@ -245,7 +245,7 @@ def test_raw_lines_spot_checked_against_the_csvs(records: dict, built_project: P
 
 
 def test_make_explain_prints_the_lineage_or_names_close_matches(built_project: Path) -> None:
-    lineage = built_project / "reports/_lineage.json"
+    lineage = built_project / "reports/_build/lineage.json"
     command = [sys.executable, "-m", "mining_report.report.explain", "--lineage", str(lineage)]
     env = {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"}
     done = subprocess.run([*command, "china_share_baseline"], capture_output=True, text=True,

@@ -4,7 +4,7 @@ report_lineage.lua — where each number of the prose comes from, under both eng
 It runs once the numbers are in the text (under Quarto `at: post-render`, after
 Quarto has resolved the shortcodes and numbered the figures; the pandoc fallback
 runs it from report.lua) and finds them as spans of class lineage with var=<name>.
-From reports/_lineage.json (the lineage-file setting, else _lineage.json beside the
+From reports/_build/lineage.json (the lineage-file setting, else _build/lineage.json beside the
 document) each number becomes:
 
   - in HTML, a button whose popover (reports/lineage.js) shows where it comes
@@ -28,7 +28,7 @@ local seen = {}
 
 local function load_lineage(meta)
   local given = meta["lineage-file"] and pandoc.utils.stringify(meta["lineage-file"])
-  local path = given or "_lineage.json"
+  local path = given or "_build/lineage.json"
   if not given then
     local handle = io.open(path, "rb")
     if not handle then
@@ -101,7 +101,7 @@ local function lineage_number(span)
     return pandoc.Str(value)
   end
   if lineage[name] == nil then
-    fail("variable '" .. name .. "' has no lineage record in _lineage.json")
+    fail("variable '" .. name .. "' has no lineage record in the lineage file")
   end
   if not seen[name] then
     seen[name] = true

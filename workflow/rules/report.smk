@@ -33,7 +33,7 @@ rule report_variables:
         code=code("pipeline.jobs.report_variables"),
     output:
         variables="reports/_variables.yml",
-        lineage="reports/_lineage.json",
+        lineage="reports/_build/lineage.json",
     log:
         "logs/report/variables.log",
     message:
@@ -153,7 +153,7 @@ REPORT_INPUTS = dict(
     ),
     filter_helpers="workflow/filters/report_common.lua",
     variables="reports/_variables.yml",
-    lineage="reports/_lineage.json",
+    lineage="reports/_build/lineage.json",
     bibliography="reports/_build/references.json",
     nocite="reports/_build/nocite.yml",
     header="reports/_build/page-header.html",

@@ -9,7 +9,7 @@ formatting. Each ``numbers`` job recomputes the records of its group (a record t
 does not give its number back stops the build) and adds the keys of the rows used,
 the raw lines behind them (:mod:`.raw_lines`) and what a reader is shown
 (:mod:`.lineage_reader`); ``report_variables`` joins the groups' records into
-``reports/_lineage.json``.
+``reports/_build/lineage.json``.
 """
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ class RowKey(_Strict):
 
 
 class Record(_Strict):
-    """A variable's lineage as written to ``reports/_lineage.json``."""
+    """A variable's lineage as written to ``reports/_build/lineage.json``."""
 
     name: str
     value: str
@@ -130,7 +130,7 @@ class Record(_Strict):
 
 
 class LineageFile(_Strict):
-    """The whole of ``reports/_lineage.json``: one record per variable."""
+    """The whole of ``reports/_build/lineage.json``: one record per variable."""
 
     records: dict[str, Record]
 

@@ -1,4 +1,4 @@
-"""From the lineage each variable carries to the records of ``reports/_lineage.json``.
+"""From the lineage each variable carries to the records of ``reports/_build/lineage.json``.
 
 For every quoted value: recompute it from the rows its lineage names (a mismatch or
 a value without lineage stops the build), list the keys of those rows, find the raw
@@ -386,5 +386,5 @@ def records_json(records: Mapping[str, Any]) -> str:
 
 
 def read_lineage(text: str) -> LineageFile:
-    """Parse and validate ``reports/_lineage.json``."""
+    """Parse and validate ``reports/_build/lineage.json``."""
     return LineageFile.model_validate_json(text)

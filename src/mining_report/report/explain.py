@@ -1,6 +1,6 @@
 """``make explain VAR=<name>``: where a number of the report comes from, in the terminal.
 
-Reads the built ``reports/_lineage.json`` (run ``make report`` first) and prints the
+Reads the built ``reports/_build/lineage.json`` (run ``make report`` first) and prints the
 variable's value, what it is, how it is computed (operation, table, filter, column),
 the rows used, the raw files and lines behind them, and the sources cited for them.
 """
@@ -17,7 +17,7 @@ from mining_report.numbers.lineage import Condition, Selection
 from mining_report.numbers.lineage_records import read_lineage
 from mining_report.numbers.raw_lines import line_ranges
 
-LINEAGE = Path("reports/_lineage.json")
+LINEAGE = Path("reports/_build/lineage.json")
 #: Where a table a record names is kept, when it is not a cleaned table.
 TABLE_FILES = {
     "machine_flows": "data/interim/machine_flows.parquet",

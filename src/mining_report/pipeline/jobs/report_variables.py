@@ -1,5 +1,5 @@
 """Join the groups of numbers into reports/_variables.yml, every number the report's
-prose quotes, and reports/_lineage.json, where each of them comes from."""
+prose quotes, and reports/_build/lineage.json, where each of them comes from."""
 
 import json
 from pathlib import Path
