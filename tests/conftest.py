@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import settings
 
 from mining_report.raw.provenance import Sidecar, sidecar_path
@@ -557,3 +558,25 @@ def killed_run(project: Path) -> None:
     (project / "data/processed/.shutdowns.parquet.1.part").write_bytes(b"PAR")
     (project / "config").mkdir()
     (project / "config/config.yaml").write_text("report:\n  name: crackdown\n")
+
+
+def config_with(keys: str, value: object) -> dict:
+    """The committed config with one value, at a dotted key, replaced."""
+    config = yaml.safe_load((ROOT / "config/config.yaml").read_text(encoding="utf-8"))
+    *path, last = keys.split(".")
+    node = config
+    for key in path:
+        node = node[key]
+    node[last] = value
+    return config
+
+
+@pytest.fixture
+def config_and_raw(tmp_path: Path) -> Iterator[Path]:
+    """A copy of config/ and data/raw/, as the working directory (a refresh's world)."""
+    shutil.copytree(ROOT / "config", tmp_path / "config")
+    shutil.copytree(ROOT / "data" / "raw", tmp_path / "data" / "raw")
+    previous = Path.cwd()
+    os.chdir(tmp_path)
+    yield tmp_path
+    os.chdir(previous)

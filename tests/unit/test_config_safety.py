@@ -9,7 +9,6 @@ The end-to-end runs of the same cases are in tests/pipeline/test_config_safety_r
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import multiprocessing
 import os
@@ -34,7 +33,7 @@ from mining_report.config_file import (
 )
 from mining_report.pipeline.planning import check_config
 
-from conftest import ROOT
+from conftest import ROOT, config_with
 
 TEXT = (ROOT / "config/config.yaml").read_text(encoding="utf-8")
 CONFIG = yaml.safe_load(TEXT)
@@ -200,16 +199,6 @@ def test_an_alias_bomb_is_refused_at_once_without_expanding_it(tmp_path: Path) -
     assert time.monotonic() - started < 5
 
 
-def with_value(keys: str, value: object) -> dict:
-    config = copy.deepcopy(CONFIG)
-    *path, last = keys.split(".")
-    node = config
-    for key in path:
-        node = node[key]
-    node[last] = value
-    return config
-
-
 @pytest.mark.parametrize(
     ("key", "value", "expected"),
     [
@@ -254,14 +243,14 @@ def with_value(keys: str, value: object) -> dict:
 def test_a_value_of_the_wrong_shape_is_one_line_naming_its_key(
     key: str, value: object, expected: str
 ) -> None:
-    problems = check_config_shape(with_value(key, value), SCHEMA)
+    problems = check_config_shape(config_with(key, value), SCHEMA)
     assert problems == [f"config key {key}: {expected}"] or (
         len(problems) == 1 and problems[0].startswith(f"config key {key}: {expected}")
     ), problems
 
 
 def test_every_wrong_value_is_named_not_only_the_first() -> None:
-    config = with_value("report.name", 5)
+    config = config_with("report.name", 5)
     config["analysis"]["exposure_year"] = -3
     config["analysis"]["colour"] = "red"
     config["raw_tables"][5] = "data/raw/press/five.csv"
@@ -310,7 +299,7 @@ def one_line_each(problems: list[str]) -> bool:
 
 @given(key=KEYS, value=VALUES)
 def test_any_value_anywhere_gets_lines_never_a_traceback(key: str, value: object) -> None:
-    config = with_value(key, value)
+    config = config_with(key, value)
     shape = check_config_shape(config, SCHEMA)
     assert one_line_each(shape)
     meaning = check_config(config)  # robust even on what the schema refuses
@@ -334,7 +323,7 @@ def test_any_whole_config_gets_lines_never_a_traceback(value: object) -> None:
 def test_extreme_dates_the_schema_accepts_are_refused_in_one_line(
     key: str, value: str, expected: str
 ) -> None:
-    config = with_value(key, value)
+    config = config_with(key, value)
     assert check_config_shape(config, SCHEMA) == []
     (problem,) = check_config(config)
     assert problem.startswith(f"config key {key}: ") and expected in problem

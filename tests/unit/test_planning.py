@@ -19,23 +19,13 @@ from mining_report.pipeline.planning import (
 )
 from mining_report.raw.models import RAW_MODELS
 
-from conftest import ROOT
+from conftest import ROOT, config_with
 
 CONFIG = yaml.safe_load((ROOT / "config/config.yaml").read_text())
 
 
-def with_value(keys: str, value: object) -> dict:
-    config = copy.deepcopy(CONFIG)
-    *path, last = keys.split(".")
-    node = config
-    for key in path:
-        node = node[key]
-    node[last] = value
-    return config
-
-
 def test_the_latest_migration_month_may_be_pinned_to_a_date() -> None:
-    assert check_config(with_value("analysis.migration_months.latest", "2022-01-01")) == []
+    assert check_config(config_with("analysis.migration_months.latest", "2022-01-01")) == []
 
 
 def test_every_raw_model_is_known_to_planning() -> None:
@@ -65,7 +55,7 @@ def test_every_raw_model_is_known_to_planning() -> None:
 def test_a_config_value_outside_the_data_is_refused_naming_the_key(
     key: str, value: object, expected: str
 ) -> None:
-    problems = check_config(with_value(key, value))
+    problems = check_config(config_with(key, value))
     assert len(problems) == 1, problems
     assert problems[0].startswith(f"config key {key}: ")
     assert expected in problems[0]
@@ -73,7 +63,7 @@ def test_a_config_value_outside_the_data_is_refused_naming_the_key(
 
 
 def test_a_raw_table_without_a_model_is_refused() -> None:
-    config = with_value("raw_tables.hashrate_guesses", "data/raw/press/hashrate_guesses.csv")
+    config = config_with("raw_tables.hashrate_guesses", "data/raw/press/hashrate_guesses.csv")
     assert check_config(config) == [
         "config key raw_tables.hashrate_guesses: no pandera model for it; add one to "
         "RAW_MODELS in src/mining_report/raw/models/__init__.py"

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -201,7 +199,7 @@ def fingerprint(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def project(config_and_raw: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of config/ and data/raw/, as the working directory.
 
     ACCEPT=1 first runs the build's checks on the staged files in a scratch project
@@ -215,12 +213,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
             assert Path(staged).is_file() and Path(raw).is_file()
 
     monkeypatch.setattr(refresh, "check_staged", staged_files_checked)
-    shutil.copytree(ROOT / "config", tmp_path / "config")
-    shutil.copytree(ROOT / "data" / "raw", tmp_path / "data" / "raw")
-    previous = Path.cwd()
-    os.chdir(tmp_path)
-    yield tmp_path
-    os.chdir(previous)
+    return config_and_raw
 
 
 def cut_snapshot(csv_path: Path, last_date: str) -> None:

@@ -12,9 +12,7 @@ import csv
 import hashlib
 import io
 import json
-import os
 import re
-import shutil
 import threading
 import time
 import tracemalloc
@@ -184,14 +182,8 @@ def fingerprint(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Iterator[Path]:
-    """A copy of config/ and data/raw/, as the working directory."""
-    shutil.copytree(ROOT / "config", tmp_path / "config")
-    shutil.copytree(ROOT / "data" / "raw", tmp_path / "data" / "raw")
-    previous = Path.cwd()
-    os.chdir(tmp_path)
-    yield tmp_path
-    os.chdir(previous)
+def project(config_and_raw: Path) -> Path:
+    return config_and_raw
 
 
 def set_limits(project: Path, source: str, limits: Any) -> None:
