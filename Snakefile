@@ -52,7 +52,7 @@ rule all:
         expand("data/processed/validation/{table}.valid.json", table=RAW_TABLES),
         expand(
             "data/processed/{table}.{ext}",
-            table=PROCESSED_TABLES,
+            table=TABLES,
             ext=["parquet", "csv"],
         ),
         "data/processed/data_dictionary.csv",
@@ -70,7 +70,7 @@ rule all:
 rule checks:
     input:
         expand("data/processed/validation/{table}.valid.json", table=RAW_TABLES),
-        expand("data/processed/{table}.parquet", table=PROCESSED_TABLES),
+        expand("data/processed/{table}.parquet", table=TABLES),
         CROSS_CHECK,
         "reports/_variables.yml",
         "reports/_build/references.json",

@@ -324,7 +324,7 @@ _NUMBERS = [
     Numbers(
         "hashrate",
         "China's share and the provinces, the migration between countries, the launch.",
-        compute="numbers.hashrate:hashrate_numbers",
+        compute="numbers.hashrate:hashrate_group",
         inputs={
             "hashrate_by_country": cleaned("hashrate_by_country"),
             "hashrate_by_province": cleaned("hashrate_by_province"),
@@ -335,7 +335,7 @@ _NUMBERS = [
     Numbers(
         "shutdowns",
         "The measures, their days, and the share of China's hashrate under stop orders.",
-        compute="numbers.shutdowns:shutdown_numbers",
+        compute="numbers.shutdowns:shutdowns_group",
         inputs={
             "shutdowns": cleaned("shutdowns"),
             "shutdown_exposure": cleaned("shutdown_exposure"),
@@ -344,7 +344,7 @@ _NUMBERS = [
     Numbers(
         "prices",
         "The weekly series' troughs and recoveries, the difficulty drop, asking prices.",
-        compute="numbers.prices:price_numbers",
+        compute="numbers.prices:prices_group",
         inputs={
             "price_recovery": cleaned("price_recovery"),
             "price_trends": cleaned("price_trends"),
@@ -356,7 +356,7 @@ _NUMBERS = [
     Numbers(
         "machines",
         "The FT's totals, the top destinations and the conflict ledger.",
-        compute="numbers.machines:machine_numbers",
+        compute="numbers.machines:machines_group",
         inputs={
             "machine_exports": cleaned("machine_exports"),
             "machine_exports_by_destination": cleaned("machine_exports_by_destination"),
@@ -366,7 +366,7 @@ _NUMBERS = [
     Numbers(
         "press",
         "Single press figures as quoted, and the sources' own words.",
-        compute="numbers.press:press_numbers",
+        compute="numbers.press:press_group",
         inputs={
             "machine_flows": raw("machine_flows"),
             "source_statements": raw("source_statements"),
@@ -375,7 +375,7 @@ _NUMBERS = [
     Numbers(
         "data",
         "What the validation checked, and the licence the text names.",
-        compute="numbers.data:data_numbers",
+        compute="numbers.data:data_group",
         inputs={},
         validations=True,
     ),

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from malformed import CASES, CROSS_TABLE_CASES, RAW, break_snapshot, sidecar_of
 
-from mining_report.derive.catalog import PROCESSED_MODELS
+from mining_report.derive.catalog import CLEANED_MODELS
 
 from conftest import ROOT, snakemake
 
@@ -47,8 +47,8 @@ def test_every_cleaned_table_loads_with_its_schema(built_project: Path) -> None:
     processed = built_project / "data/processed"
     package = json.loads((processed / "datapackage.json").read_text())
     resources = {resource["name"]: resource for resource in package["resources"]}
-    assert set(resources) == set(PROCESSED_MODELS)
-    for table, model in PROCESSED_MODELS.items():
+    assert set(resources) == set(CLEANED_MODELS)
+    for table, model in CLEANED_MODELS.items():
         parquet = pd.read_parquet(processed / f"{table}.parquet")
         model.validate(parquet)
         csv_path = processed / f"{table}.csv"
@@ -60,7 +60,7 @@ def test_every_cleaned_table_loads_with_its_schema(built_project: Path) -> None:
         assert parquet.equals(parquet.sort_values(key, kind="stable").reset_index(drop=True))
         assert resources[table]["hash"] == "sha256:" + digest(csv_path)
     dictionary = pd.read_csv(processed / "data_dictionary.csv")
-    assert set(dictionary["table"]) == set(PROCESSED_MODELS)
+    assert set(dictionary["table"]) == set(CLEANED_MODELS)
 
 
 def test_no_intermediate_is_left_in_the_report_folder(built_project: Path) -> None:

@@ -9,7 +9,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from mining_report.derive.catalog import DERIVATIONS, PROCESSED_MODELS
+from mining_report.derive.catalog import CLEANED_MODELS, DERIVATIONS
 from mining_report.derive.conventions import SNAKE_CASE, key_of
 from mining_report.derive.dictionary import data_dictionary
 
@@ -17,15 +17,15 @@ from conftest import sidecar
 
 
 def test_every_derivation_has_a_model_and_back() -> None:
-    assert set(DERIVATIONS) == set(PROCESSED_MODELS)
+    assert set(DERIVATIONS) == set(CLEANED_MODELS)
 
 
 def test_every_column_is_described_and_snake_case() -> None:
-    dictionary = data_dictionary(PROCESSED_MODELS)
-    assert set(dictionary["table"]) == set(PROCESSED_MODELS)
+    dictionary = data_dictionary(CLEANED_MODELS)
+    assert set(dictionary["table"]) == set(CLEANED_MODELS)
     assert dictionary["description"].str.len().min() > 0
     assert dictionary["column"].map(lambda c: bool(SNAKE_CASE.match(c))).all()
-    for table, model in PROCESSED_MODELS.items():
+    for table, model in CLEANED_MODELS.items():
         rows = dictionary[dictionary["table"] == table]
         assert list(rows["column"]) == list(model.to_schema().columns)
         assert set(rows.loc[rows["key"], "column"]) == set(key_of(model))
@@ -33,14 +33,14 @@ def test_every_column_is_described_and_snake_case() -> None:
 
 
 def test_numeric_measures_carry_units() -> None:
-    dictionary = data_dictionary(PROCESSED_MODELS)
+    dictionary = data_dictionary(CLEANED_MODELS)
     numbers = dictionary[(dictionary["type"] == "number") & ~dictionary["key"]]
     missing = numbers[numbers["unit"] == ""]
     assert missing.empty, missing[["table", "column"]].to_string()
 
 
 def test_types_follow_the_schema() -> None:
-    dictionary = data_dictionary(PROCESSED_MODELS).set_index(["table", "column"])
+    dictionary = data_dictionary(CLEANED_MODELS).set_index(["table", "column"])
     assert dictionary.loc[("hashrate_by_country", "month"), "type"] == "date"
     assert dictionary.loc[("hashrate_by_country", "share_pct"), "type"] == "number"
     assert dictionary.loc[("shutdowns", "event_id"), "type"] == "string"

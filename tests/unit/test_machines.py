@@ -404,10 +404,10 @@ def test_a_press_source_names_its_author_and_may_lack_an_address(ledger_inputs) 
 
 
 def test_the_ledger_resolves_every_citable_table_by_the_catalog_s_model() -> None:
-    from mining_report.derive.catalog import PROCESSED_MODELS
+    from mining_report.derive.catalog import CLEANED_MODELS
     from mining_report.derive.conflicts import CITED_MODELS
     from mining_report.vocabularies import CITABLE_TABLES
 
     assert set(CITED_MODELS) == set(CITABLE_TABLES)
     for table, model in CITED_MODELS.items():
-        assert PROCESSED_MODELS[table] is model, table
+        assert CLEANED_MODELS[table] is model, table

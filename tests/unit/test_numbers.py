@@ -13,22 +13,22 @@ import yaml
 
 from mining_report.formatting import day_text, month_text, number, percent, with_unit
 from mining_report.numbers.common import merge, peak, share, to_yaml
-from mining_report.numbers.data import data_variables, licence_label
+from mining_report.numbers.data import data_numbers, licence_label
 from mining_report.numbers.hashrate import (
-    global_hashrate_variables,
-    hashrate_variables,
-    province_variables,
+    global_hashrate_numbers,
+    hashrate_numbers,
+    province_numbers,
 )
-from mining_report.numbers.machines import disputed_day_variables, machine_variables
-from mining_report.numbers.migration import migration_variables, shift_variables
-from mining_report.numbers.press import press_figure_variables, statement_variables
+from mining_report.numbers.machines import disputed_day_numbers, machine_numbers
+from mining_report.numbers.migration import migration_numbers, shift_numbers
+from mining_report.numbers.press import press_figure_numbers, statement_numbers
 from mining_report.numbers.prices import (
-    asking_price_variables,
-    difficulty_variables,
-    index_quote_variables,
-    recovery_variables,
+    asking_price_numbers,
+    difficulty_numbers,
+    index_quote_numbers,
+    recovery_numbers,
 )
-from mining_report.numbers.shutdowns import exposure_variables, measure_days, shutdown_variables
+from mining_report.numbers.shutdowns import exposure_numbers, measure_days, shutdown_numbers
 
 from conftest import sidecar
 
@@ -166,7 +166,7 @@ def test_data_variables_sum_the_validation_records() -> None:
         "data/raw/ccaf/x.csv": sidecar(author="CCAF", licence_id="CC-BY-4.0"),
         "data/raw/coinmetrics/y.csv": sidecar(author="Coin Metrics", licence_id="CC-BY-NC-4.0"),
     }
-    assert data_variables(validations, sidecars) == {
+    assert data_numbers(validations, sidecars) == {
         "raw_table_count": "3",
         "validation_rows": "2,245",  # 1000 + 1240 + 5
         "validation_checks": "108",  # 60 + 45 + 3
@@ -204,7 +204,7 @@ def countries() -> pd.DataFrame:
 
 
 def test_hashrate_headline_numbers_worked_by_hand() -> None:
-    values = hashrate_variables(countries(), "2021-01-01")
+    values = hashrate_numbers(countries(), "2021-01-01")
     assert values == {
         "ccaf_first_month": "November 2020",
         "ccaf_last_month": "May 2021",
@@ -228,16 +228,14 @@ def test_hashrate_headline_numbers_worked_by_hand() -> None:
 
 def test_hashrate_rows_in_any_order_give_the_same_answer() -> None:
     shuffled = countries().sample(frac=1, random_state=7)
-    assert hashrate_variables(shuffled, "2021-01-01") == hashrate_variables(
-        countries(), "2021-01-01"
-    )
+    assert hashrate_numbers(shuffled, "2021-01-01") == hashrate_numbers(countries(), "2021-01-01")
 
 
 def test_china_never_at_zero_is_an_error() -> None:
     table = countries()
     table.loc[table["share_pct"] == 0.0, "share_pct"] = 1.0
     with pytest.raises(ValueError, match="never reaches zero"):
-        hashrate_variables(table, "2021-01-01")
+        hashrate_numbers(table, "2021-01-01")
 
 
 def test_china_at_zero_only_before_the_baseline_is_an_error() -> None:
@@ -245,7 +243,7 @@ def test_china_at_zero_only_before_the_baseline_is_an_error() -> None:
     after = (table["country"] == "China") & (table["month"] > ts("2021-01-01"))
     table.loc[after & (table["share_pct"] == 0.0), "share_pct"] = 1.0
     with pytest.raises(ValueError, match="never reaches zero"):
-        hashrate_variables(table, "2021-01-01")
+        hashrate_numbers(table, "2021-01-01")
 
 
 def test_china_never_reappearing_is_an_error() -> None:
@@ -253,7 +251,7 @@ def test_china_never_reappearing_is_an_error() -> None:
     later = (table["country"] == "China") & (table["month"] >= ts("2021-04-01"))
     table.loc[later, "share_pct"] = 0.0
     with pytest.raises(ValueError, match="does not reappear"):
-        hashrate_variables(table, "2021-01-01")
+        hashrate_numbers(table, "2021-01-01")
 
 
 def test_global_hashrate_falls_to_the_lowest_month_after_the_baseline() -> None:
@@ -267,7 +265,7 @@ def test_global_hashrate_falls_to_the_lowest_month_after_the_baseline() -> None:
         ("2021-05-01", "China", 30.0), ("2021-05-01", "Other", 50.0),  # 80
     ]  # fmt: skip
     table = frame(rows, ["month", "country", "hashrate_ehs"], dates=("month",))
-    assert global_hashrate_variables(table.iloc[::-1], "2021-01-01") == {
+    assert global_hashrate_numbers(table.iloc[::-1], "2021-01-01") == {
         "global_ehs_baseline": "120.00",
         "global_ehs_low_month": "March 2021",
         "global_ehs_low": "50.00",
@@ -306,7 +304,7 @@ def provinces(gap: bool = True) -> pd.DataFrame:
 
 
 def test_province_peaks_baseline_and_gaps_worked_by_hand() -> None:
-    assert province_variables(provinces(), "2021-01-01") == {
+    assert province_numbers(provinces(), "2021-01-01") == {
         "province_first_month": "June 2020",
         "province_last_month": "March 2021",  # the last month with any share
         "province_zero_month": "April 2021",  # the first month with none
@@ -326,7 +324,7 @@ def test_province_peaks_baseline_and_gaps_worked_by_hand() -> None:
 
 
 def test_no_province_gap_reads_none() -> None:
-    assert province_variables(provinces(gap=False), "2021-01-01")["province_gap_months"] == "none"
+    assert province_numbers(provinces(gap=False), "2021-01-01")["province_gap_months"] == "none"
 
 
 def migration_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -370,7 +368,7 @@ def migration_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def test_what_moved_and_what_grew_worked_by_hand() -> None:
     migration, by_country = migration_tables()
-    assert shift_variables(migration, by_country) == {
+    assert shift_numbers(migration, by_country) == {
         "cn_ehs_lost": "78.00",  # 120 - 42
         "us_ehs_gained": "24.00",  # 44 - 20
         "global_ehs_latest": "200.00",  # every month sums to 100 % = 200 EH/s
@@ -392,7 +390,7 @@ def test_what_moved_and_what_grew_worked_by_hand() -> None:
 
 def test_migration_moments_gainer_and_peaks_worked_by_hand() -> None:
     migration, by_country = migration_tables()
-    values = migration_variables(migration, by_country)
+    values = migration_numbers(migration, by_country)
     assert values["migration_before_month"] == "January 2021"
     assert values["migration_exodus_month"] == "July 2021"
     assert values["migration_latest_month"] == "January 2022"
@@ -417,7 +415,7 @@ def test_migration_moments_gainer_and_peaks_worked_by_hand() -> None:
 def test_migration_peaks_do_not_depend_on_row_order() -> None:
     migration, by_country = migration_tables()
     shuffled = by_country.sample(frac=1, random_state=11)
-    assert migration_variables(migration, shuffled) == migration_variables(migration, by_country)
+    assert migration_numbers(migration, shuffled) == migration_numbers(migration, by_country)
 
 
 # --------------------------------------------------------------------------------------
@@ -476,7 +474,7 @@ def test_measure_days_without_deadlines() -> None:
 
 
 def test_shutdown_counts_worked_by_hand() -> None:
-    assert shutdown_variables(shutdowns()) == {
+    assert shutdown_numbers(shutdowns()) == {
         "measure_count": "9",
         "measure_dated_count": "7",
         "measure_undated_count": "2",  # E07, E08
@@ -531,7 +529,7 @@ def test_exposure_plateau_is_the_first_day_at_the_highest_share_before_the_natio
             [0.0, 15.0, 65.0, 70.0, 70.0, 80.0, 100.0, 100.0],
         ),
     )
-    assert exposure_variables(table) == {
+    assert exposure_numbers(table) == {
         "stop_order_plateau_day": "3 June 2021",  # first day at 30, the highest before 100
         "stop_order_certain_share": "30.00\u00a0%",
         "stop_order_at_most_share": "40.00\u00a0%",  # read on the plateau day
@@ -547,13 +545,13 @@ def test_exposure_plateau_is_the_first_day_at_the_highest_share_before_the_natio
 def test_exposure_needs_both_weights() -> None:
     table = exposure(certain=[0.0, 100.0], at_most=[0.0, 100.0])
     with pytest.raises(ValueError, match="not baseline and wet season"):
-        exposure_variables(table[table["weights"] == "baseline"])
+        exposure_numbers(table[table["weights"] == "baseline"])
 
 
 def test_no_national_order_is_an_error() -> None:
     table = exposure(certain=[0.0, 10.0, 30.0], at_most=[0.0, 20.0, 40.0])
     with pytest.raises(ValueError, match="no national stop order"):
-        exposure_variables(table)
+        exposure_numbers(table)
 
 
 # --------------------------------------------------------------------------------------
@@ -598,7 +596,7 @@ def price_trends() -> pd.DataFrame:
 
 
 def test_recovery_troughs_and_weeks_from_the_base_week() -> None:
-    values = recovery_variables(price_recovery(), price_trends())
+    values = recovery_numbers(price_recovery(), price_trends())
     assert values["base_week"] == "10 May 2021"
     assert values["index_base"] == "100"
     assert values["btc_trough_index"] == "60\u00a0%"
@@ -634,7 +632,7 @@ def test_difficulty_drop_is_the_most_negative_change_on_its_mixed_day() -> None:
         ["date", "mixed_day", "change_pct"],
         dates=("date", "mixed_day"),
     )
-    assert difficulty_variables(table) == {
+    assert difficulty_numbers(table) == {
         "difficulty_drop_day": "3 July 2021",  # the mixed day, when the block was mined
         "difficulty_drop_pct": "27.9\u00a0%",
         "difficulty_adjustment_count": "4",
@@ -647,7 +645,7 @@ def test_difficulty_drop_without_a_mixed_day_is_dated_by_its_first_day() -> None
         ["date", "mixed_day", "change_pct"],
         dates=("date", "mixed_day"),
     )
-    assert difficulty_variables(table)["difficulty_drop_day"] == "4 July 2021"
+    assert difficulty_numbers(table)["difficulty_drop_day"] == "4 July 2021"
 
 
 def test_of_equal_difficulty_drops_the_earliest_is_quoted() -> None:
@@ -661,7 +659,7 @@ def test_of_equal_difficulty_drops_the_earliest_is_quoted() -> None:
         ["date", "mixed_day", "change_pct"],
         dates=("date", "mixed_day"),
     )
-    assert difficulty_variables(table)["difficulty_drop_day"] == "3 July 2021"
+    assert difficulty_numbers(table)["difficulty_drop_day"] == "3 July 2021"
 
 
 def test_asking_prices_first_and_last_efficient_months_and_the_gap() -> None:
@@ -683,7 +681,7 @@ def test_asking_prices_first_and_last_efficient_months_and_the_gap() -> None:
     table = frame(
         rows, ["month", "efficiency_class", "median_usd_per_th", "listings"], dates=("month",)
     )
-    assert asking_price_variables(table) == {
+    assert asking_price_numbers(table) == {
         "asic_gap_first": "April 2021",
         "asic_gap_last": "May 2021",
         "asic_first_month": "March 2021",
@@ -735,7 +733,7 @@ def machine_tables(
 
 
 def test_machine_totals_destinations_and_ledger_worked_by_hand() -> None:
-    assert machine_variables(*machine_tables()) == {
+    assert machine_numbers(*machine_tables()) == {
         "ft_machines_moved": "2,000,000",
         "tracked_machines": "430,000",
         "conflict_count": "3",
@@ -757,7 +755,7 @@ def test_machine_totals_destinations_and_ledger_worked_by_hand() -> None:
 def test_a_bounded_share_is_rounded_once_to_a_whole_percent() -> None:
     # 13,496 of 100,000 is 13.496 %: about 13 %. The table stores 13.50 (two decimals);
     # rounding that again must not make it 14 %.
-    values = machine_variables(*machine_tables(counts=(13_496, 9_000, 8_000), tracked=100_000))
+    values = machine_numbers(*machine_tables(counts=(13_496, 9_000, 8_000), tracked=100_000))
     assert values["top_destination_share"] == "13\u00a0%"
     # 9,000 / 100,000 = 9 %; 8,000 / 100,000 = 8 %.
     assert values["second_destination_share"] == "9\u00a0%"
@@ -796,7 +794,7 @@ def machine_flows(bitmain_countries: str = "United States; Canada; Russia") -> p
 
 
 def test_press_figures_as_quoted() -> None:
-    assert press_figure_variables(machine_flows()) == {
+    assert press_figure_numbers(machine_flows()) == {
         "machines_idle_in_storage": "700,000",
         "machines_stuck_in_sichuan": "2,000,000",
         "mega_farms_expanded": "8\u00a0of\u00a0the\u00a010\u00a0largest",  # the row's own unit
@@ -838,14 +836,14 @@ def test_press_figures_as_quoted() -> None:
     ],
 )
 def test_press_lists_read_as_prose(listed: str, quoted: str) -> None:
-    assert press_figure_variables(machine_flows(listed))["bitmain_countries"] == quoted
+    assert press_figure_numbers(machine_flows(listed))["bitmain_countries"] == quoted
 
 
 def test_a_quoted_period_the_row_does_not_state_is_an_error() -> None:
     flows = machine_flows()
     flows.loc[flows["figure_id"] == "M30", "period"] = None
     with pytest.raises(ValueError, match="M30 states no period"):
-        press_figure_variables(flows)
+        press_figure_numbers(flows)
 
 
 @pytest.mark.parametrize(
@@ -875,7 +873,7 @@ def test_a_disputed_day_names_the_other_day_and_who_gives_it() -> None:
         }
     )
     # Only the ledger row that disputes an event's day gives variables.
-    assert disputed_day_variables(ledger) == {
+    assert disputed_day_numbers(ledger) == {
         "day_e09_disputed": "8 June 2021",
         "day_e09_disputed_by": "Forkast.News",
     }
@@ -891,7 +889,7 @@ def test_the_highest_index_quote_and_its_day() -> None:
         ["date", "efficiency_class", "usd_per_th"],
         dates=("date",),
     )
-    assert index_quote_variables(quotes) == {
+    assert index_quote_numbers(quotes) == {
         "index_high_day": "7 May 2021",
         "index_high": f"119.25{NBSP}USD{NBSP}per{NBSP}TH/s",
     }
@@ -905,4 +903,4 @@ def test_statements_give_the_month_of_a_page_dated_by_day() -> None:
             "source_date": [pd.NaT, pd.Timestamp("2022-05-19")],
         }
     )
-    assert statement_variables(statements) == {"statement_s03_month": "May 2022"}
+    assert statement_numbers(statements) == {"statement_s03_month": "May 2022"}

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mining_report.derive.catalog import DERIVATIONS, PROCESSED_MODELS
+from mining_report.derive.catalog import CLEANED_MODELS, DERIVATIONS
 from mining_report.derive.models.network import (
     DifficultyAdjustments,
     PriceRecovery,
@@ -443,5 +443,5 @@ def test_units_are_recorded() -> None:
 def test_catalog_registers_every_price_table() -> None:
     tables = {"price_trends", "price_recovery", "difficulty_adjustments", "asic_prices",
               "asic_price_index_quotes"}  # fmt: skip
-    assert tables <= set(DERIVATIONS) and tables <= set(PROCESSED_MODELS)
+    assert tables <= set(DERIVATIONS) and tables <= set(CLEANED_MODELS)
     assert EFFICIENCY_CLASSES == ("under 38 J/TH", "38-68 J/TH", "over 68 J/TH", "unclassified")

@@ -99,7 +99,7 @@ def test_every_group_function_of_the_numbers_is_a_registry_entry() -> None:
     for info in pkgutil.iter_modules(numbers.__path__):
         module = import_module(f"mining_report.numbers.{info.name}")
         for name, function in inspect.getmembers(module, inspect.isfunction):
-            if re.fullmatch(r"\w+_numbers", name) and function.__module__ == module.__name__:
+            if re.fullmatch(r"\w+_group", name) and function.__module__ == module.__name__:
                 groups.add(f"numbers.{info.name}:{name}")
     assert groups == {n.compute for n in NUMBERS.values()}
 

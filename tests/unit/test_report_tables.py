@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from mining_report.derive.catalog import PROCESSED_MODELS
+from mining_report.derive.catalog import CLEANED_MODELS
 from mining_report.formatting import reader_date
 from mining_report.raw.provenance import load_sidecars
 from mining_report.report.tables import (
@@ -87,10 +87,10 @@ def test_the_sources_table_shows_titles_and_licences_as_stated() -> None:
 
 
 def test_the_cleaned_tables_table_names_tables_in_words() -> None:
-    counts = dict.fromkeys(PROCESSED_MODELS, 1234)
-    table = cleaned_tables_table(PROCESSED_MODELS, counts).set_index("Table")
+    counts = dict.fromkeys(CLEANED_MODELS, 1234)
+    table = cleaned_tables_table(CLEANED_MODELS, counts).set_index("Table")
     # The last column names each table's file for the report's links; it is not printed.
-    assert set(table["File"]) == set(PROCESSED_MODELS)
+    assert set(table["File"]) == set(CLEANED_MODELS)
     table = table.drop(columns="File")
     assert table.loc["Hashrate by country", "Key"] == "month, country"
     assert "ASIC price index quotes" in table.index

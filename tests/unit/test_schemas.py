@@ -144,11 +144,11 @@ def test_every_table_level_check_of_a_raw_model_names_a_column_of_it() -> None:
 
 
 def test_every_month_column_of_every_model_holds_first_days() -> None:
-    from mining_report.derive.catalog import PROCESSED_MODELS
+    from mining_report.derive.catalog import CLEANED_MODELS
 
     months = [
         (name, column)
-        for name, model in {**RAW_MODELS, **PROCESSED_MODELS}.items()
+        for name, model in {**RAW_MODELS, **CLEANED_MODELS}.items()
         for column, field in model.to_schema().columns.items()
         if "first_day_of_month" in [c.name for c in field.checks]
     ]

@@ -39,6 +39,9 @@ BUILD_MANIFEST = "reports/_build/manifest.json"
 PUBLISHED = {BUILD_HTML: REPORT_HTML, BUILD_PDF: REPORT_PDF}
 RAW_TABLES = config["raw_tables"]
 from mining_report.pipeline.code_deps import code_files
+
+# Every cleaned table, chart and group of numbers, as src/mining_report/registry.py
+# declares them: the generic rules `derive`, `chart` and `numbers` make one job of each.
 from mining_report.registry import (
     CHARTS,
     DAILY,
@@ -48,10 +51,6 @@ from mining_report.registry import (
     module_of,
 )
 from mining_report.pipeline.step import run_job
-
-# Every chart of the report and every cleaned table, as src/mining_report/registry.py
-# declares them: the generic rules `chart` and `derive` make one job of each.
-PROCESSED_TABLES = list(TABLES)
 
 
 def job_code(*modules):

@@ -29,7 +29,7 @@ rule derive:
 # The data dictionary and Frictionless datapackage.json, from the output schemas.
 rule data_dictionary:
     input:
-        expand("data/processed/{table}.csv", table=PROCESSED_TABLES),
+        expand("data/processed/{table}.csv", table=TABLES),
         code=code("pipeline.jobs.data_dictionary"),
         meta=[sidecar(csv) for csv in RAW_TABLES.values()],
     output:
@@ -42,7 +42,7 @@ rule data_dictionary:
     log:
         "logs/derive/data_dictionary.log",
     params:
-        tables=PROCESSED_TABLES,
+        tables=list(TABLES),
         raw_csvs=list(RAW_TABLES.values()),
     message:
         "Writing the data dictionary and datapackage.json"

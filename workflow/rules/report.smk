@@ -48,7 +48,7 @@ rule report_tables:
         code=code("pipeline.jobs.report_tables"),
         valid=expand("data/processed/validation/{table}.valid.json", table=RAW_TABLES),
         meta=[sidecar(csv) for csv in RAW_TABLES.values()],
-        tables=expand("data/processed/{table}.parquet", table=PROCESSED_TABLES),
+        tables=expand("data/processed/{table}.parquet", table=TABLES),
         source_conflicts="data/processed/source_conflicts.parquet",
     output:
         sources="reports/_build/tables/sources.csv",
@@ -122,12 +122,12 @@ rule page_header:
 rule site_tables:
     input:
         code=code("pipeline.jobs.site_tables"),
-        tables=expand("data/processed/{table}.csv", table=PROCESSED_TABLES),
+        tables=expand("data/processed/{table}.csv", table=TABLES),
         dictionary="data/processed/data_dictionary.csv",
         datapackage="data/processed/datapackage.json",
         raw=list(RAW_TABLES.values()),
     output:
-        tables=expand("reports/data/tables/{table}.csv", table=PROCESSED_TABLES),
+        tables=expand("reports/data/tables/{table}.csv", table=TABLES),
         dictionary="reports/data/tables/data_dictionary.csv",
         datapackage="reports/data/tables/datapackage.json",
         raw=[f"reports/{csv}" for csv in RAW_TABLES.values()],
@@ -196,7 +196,7 @@ rule manifest:
         outputs=[
             *expand(
                 "data/processed/{table}.{ext}",
-                table=PROCESSED_TABLES,
+                table=TABLES,
                 ext=["parquet", "csv"],
             ),
             "data/processed/data_dictionary.csv",

@@ -15,6 +15,6 @@ DERIVATIONS: dict[str, Callable[..., pd.DataFrame]] = {
 }
 
 #: Cleaned table name → its output schema (the source of the data dictionary).
-PROCESSED_MODELS: dict[str, type[pa.DataFrameModel]] = {
+CLEANED_MODELS: dict[str, type[pa.DataFrameModel]] = {
     name: resolve(table.model) for name, table in TABLES.items()
 }

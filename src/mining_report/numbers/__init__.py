@@ -8,7 +8,8 @@ Shares keep CCAF's two decimals; a share of counts that are themselves bounds
 ("at least", "more than") is rounded to a whole percent and read "about".
 
 One module per family of tables, each ending in its group of numbers (a
-``*_numbers`` function, one job of the registry's ``NUMBERS``): ``hashrate`` (with
+function named for the group, ``<group>_group``, one job of the registry's
+``NUMBERS``; the functions it calls are ``<topic>_numbers``): ``hashrate`` (with
 ``migration``), ``shutdowns``, ``prices``, ``machines``, ``press`` and ``data``;
 ``common`` holds what they share.
 """

@@ -18,7 +18,7 @@ def licence_label(licence_id: str) -> str:
     return f"CC {'-'.join(parts[1:-1])} {parts[-1]}"
 
 
-def data_variables(
+def data_numbers(
     validations: list[dict[str, object]], sidecars: Mapping[str, Sidecar]
 ) -> dict[str, str]:
     """What the validation checked, and the licence the text names."""
@@ -48,8 +48,8 @@ def data_variables(
     }  # fmt: skip
 
 
-def data_numbers(
+def data_group(
     validations: list[dict[str, object]], sidecars: Mapping[str, Sidecar]
 ) -> dict[str, str]:
     """What the validation checked, and the licence the text names."""
-    return data_variables(validations, sidecars)
+    return data_numbers(validations, sidecars)

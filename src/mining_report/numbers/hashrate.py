@@ -20,11 +20,11 @@ from mining_report.numbers.common import (
     share,
 )
 from mining_report.numbers.lineage import Format, Selection, pick, quote
-from mining_report.numbers.migration import migration_variables, shift_variables
+from mining_report.numbers.migration import migration_numbers, shift_numbers
 from mining_report.vocabularies import CCAF_LAUNCH_LAST_MONTH
 
 
-def hashrate_variables(hashrate_by_country: pd.DataFrame, baseline_month: str) -> dict[str, str]:
+def hashrate_numbers(hashrate_by_country: pd.DataFrame, baseline_month: str) -> dict[str, str]:
     """China's share at the start, at the baseline, at zero and at the end of CCAF's series."""
     table = hashrate_by_country
     first, last = table["month"].min(), table["month"].max()
@@ -117,7 +117,7 @@ def hashrate_variables(hashrate_by_country: pd.DataFrame, baseline_month: str) -
     }  # fmt: skip
 
 
-def global_hashrate_variables(
+def global_hashrate_numbers(
     hashrate_by_country: pd.DataFrame, baseline_month: str
 ) -> dict[str, str]:
     """The fall of the total hashrate CCAF attributes to countries, baseline to lowest month."""
@@ -155,7 +155,7 @@ def global_hashrate_variables(
     }  # fmt: skip
 
 
-def province_variables(hashrate_by_province: pd.DataFrame, baseline_month: str) -> dict[str, str]:
+def province_numbers(hashrate_by_province: pd.DataFrame, baseline_month: str) -> dict[str, str]:
     """The seasonal swing between Sichuan and Xinjiang, and the provinces at the baseline."""
     table = hashrate_by_province.pivot(
         index="month", columns="province", values="share_of_china_pct"
@@ -258,7 +258,7 @@ def province_variables(hashrate_by_province: pd.DataFrame, baseline_month: str) 
     }  # fmt: skip
 
 
-def launch_variables(
+def launch_numbers(
     hashrate_by_country: pd.DataFrame, hashrate_by_province: pd.DataFrame
 ) -> dict[str, str]:
     """China's, Xinjiang's and Inner Mongolia's shares of global hashrate in the last month
@@ -293,7 +293,7 @@ def launch_variables(
     }  # fmt: skip
 
 
-def hashrate_numbers(
+def hashrate_group(
     hashrate_by_country: pd.DataFrame,
     hashrate_by_province: pd.DataFrame,
     hashrate_migration: pd.DataFrame,
@@ -303,10 +303,10 @@ def hashrate_numbers(
     """China's share and the provinces, the migration between countries, the launch."""
     countries = hashrate_by_country
     return merge(
-        hashrate_variables(countries, baseline_month),
-        global_hashrate_variables(countries, baseline_month),
-        province_variables(hashrate_by_province, baseline_month),
-        migration_variables(hashrate_migration, countries),
-        shift_variables(hashrate_migration, countries),
-        launch_variables(countries, hashrate_by_province),
+        hashrate_numbers(countries, baseline_month),
+        global_hashrate_numbers(countries, baseline_month),
+        province_numbers(hashrate_by_province, baseline_month),
+        migration_numbers(hashrate_migration, countries),
+        shift_numbers(hashrate_migration, countries),
+        launch_numbers(countries, hashrate_by_province),
     )

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from mining_report.derive.catalog import PROCESSED_MODELS
+from mining_report.derive.catalog import CLEANED_MODELS
 from mining_report.derive.conventions import key_of
 from mining_report.formatting import day_text, month_text, reader_value, typographic
 from mining_report.numbers.lineage import (
@@ -119,13 +119,13 @@ def table_keys(tables: Mapping[str, Any]) -> dict[str, list[str]]:
 
 @cache
 def _model_keys() -> dict[str, list[str]]:
-    return {name: key_of(model) for name, model in PROCESSED_MODELS.items()}
+    return {name: key_of(model) for name, model in CLEANED_MODELS.items()}
 
 
 def table_title(table: str, sidecars: Mapping[str, Sidecar]) -> str:
     """A table's title in words: its model's first docstring line, or its sidecar's title."""
-    if table in PROCESSED_MODELS:
-        doc = (PROCESSED_MODELS[table].__doc__ or table).strip().splitlines()[0]
+    if table in CLEANED_MODELS:
+        doc = (CLEANED_MODELS[table].__doc__ or table).strip().splitlines()[0]
         return doc.rstrip(".")
     if table == "raw_tables":
         return RAW_TABLES_TITLE
@@ -146,8 +146,8 @@ def _first_clause(text: str) -> str:
 
 
 def _described(table: str, column: str, sidecars: Mapping[str, Sidecar]) -> str:
-    if table in PROCESSED_MODELS:
-        found = PROCESSED_MODELS[table].to_schema().columns.get(column)
+    if table in CLEANED_MODELS:
+        found = CLEANED_MODELS[table].to_schema().columns.get(column)
         if found is not None and found.description:
             return str(found.description)
     if table == "raw_tables":
@@ -184,7 +184,7 @@ def reader_cell(column: str, value: Any) -> str:
 
 
 def _href(table: str, raw_csvs: Mapping[str, str]) -> str | None:
-    if table in PROCESSED_MODELS:
+    if table in CLEANED_MODELS:
         return f"data/tables/{table}.csv"
     if table in raw_csvs:
         return raw_csvs[table]  # published at the same place beside the page

@@ -19,7 +19,7 @@ from mining_report.numbers.lineage import Format, pick, quote
 from mining_report.vocabularies import FT_HEADLINE_FIGURE, FT_TRACKED_FIGURE, ORDINALS
 
 
-def machine_variables(
+def machine_numbers(
     machine_exports: pd.DataFrame,
     machine_exports_by_destination: pd.DataFrame,
     source_conflicts: pd.DataFrame,
@@ -103,7 +103,7 @@ def machine_variables(
     return out
 
 
-def disputed_day_variables(source_conflicts: pd.DataFrame) -> dict[str, str]:
+def disputed_day_numbers(source_conflicts: pd.DataFrame) -> dict[str, str]:
     """For a measure whose day the sources dispute, the other day and who gives it.
 
     ``day_e09_disputed`` and ``day_e09_disputed_by`` come from the ledger row whose
@@ -131,13 +131,13 @@ def disputed_day_variables(source_conflicts: pd.DataFrame) -> dict[str, str]:
     return out
 
 
-def machine_numbers(
+def machines_group(
     machine_exports: pd.DataFrame,
     machine_exports_by_destination: pd.DataFrame,
     source_conflicts: pd.DataFrame,
 ) -> dict[str, str]:
     """The FT's totals, the top destinations and the conflict ledger."""
     return merge(
-        machine_variables(machine_exports, machine_exports_by_destination, source_conflicts),
-        disputed_day_variables(source_conflicts),
+        machine_numbers(machine_exports, machine_exports_by_destination, source_conflicts),
+        disputed_day_numbers(source_conflicts),
     )

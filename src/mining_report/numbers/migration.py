@@ -36,7 +36,7 @@ PERIOD_WORDS = {
 }
 
 
-def migration_variables(
+def migration_numbers(
     hashrate_migration: pd.DataFrame, hashrate_by_country: pd.DataFrame
 ) -> dict[str, str]:
     """Shares and EH/s at the three moments, the largest gainer, and the peaks of the series."""
@@ -119,7 +119,7 @@ def migration_variables(
     return out
 
 
-def shift_variables(
+def shift_numbers(
     hashrate_migration: pd.DataFrame, hashrate_by_country: pd.DataFrame
 ) -> dict[str, str]:
     """What moved and what grew: China's loss against the gains and the world's growth,

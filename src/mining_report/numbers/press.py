@@ -57,7 +57,7 @@ def _metric(rows: pd.DataFrame, figure: str) -> str:
     return str(rows.loc[figure].get("metric", "the figure as the press gave it"))
 
 
-def press_figure_variables(machine_flows: pd.DataFrame) -> dict[str, str]:
+def press_figure_numbers(machine_flows: pd.DataFrame) -> dict[str, str]:
     """Single press figures as quoted: the number in its unit, or the day it was reported."""
     rows = machine_flows.set_index("figure_id")
     out = {}
@@ -107,7 +107,7 @@ def press_figure_variables(machine_flows: pd.DataFrame) -> dict[str, str]:
     return out
 
 
-def statement_variables(source_statements: pd.DataFrame) -> dict[str, str]:
+def statement_numbers(source_statements: pd.DataFrame) -> dict[str, str]:
     """The month of each statement whose page is dated by day (``statement_s03_month``),
     for the text that says when it was said; the words themselves the text quotes as
     they stand in the table (tests/data/test_prose.py holds it to them)."""
@@ -123,6 +123,6 @@ def statement_variables(source_statements: pd.DataFrame) -> dict[str, str]:
     return out
 
 
-def press_numbers(machine_flows: pd.DataFrame, source_statements: pd.DataFrame) -> dict[str, str]:
+def press_group(machine_flows: pd.DataFrame, source_statements: pd.DataFrame) -> dict[str, str]:
     """Single press figures as quoted, and the sources' own words."""
-    return merge(press_figure_variables(machine_flows), statement_variables(source_statements))
+    return merge(press_figure_numbers(machine_flows), statement_numbers(source_statements))

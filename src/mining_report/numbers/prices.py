@@ -37,7 +37,7 @@ TREND_NAMES = {
 }
 
 
-def recovery_variables(price_recovery: pd.DataFrame, price_trends: pd.DataFrame) -> dict[str, str]:
+def recovery_numbers(price_recovery: pd.DataFrame, price_trends: pd.DataFrame) -> dict[str, str]:
     """Per weekly series: its trough as a percent of the base week, and when it was back.
 
     Recovery is counted from the base week (not from the trough): ``weeks`` is the
@@ -138,7 +138,7 @@ def recovery_variables(price_recovery: pd.DataFrame, price_trends: pd.DataFrame)
     return out
 
 
-def difficulty_variables(difficulty_adjustments: pd.DataFrame) -> dict[str, str]:
+def difficulty_numbers(difficulty_adjustments: pd.DataFrame) -> dict[str, str]:
     """The largest downward difficulty adjustment: its day and size."""
     # The largest fall; of equal falls, the earliest, as the lineage's argmin takes it.
     drop = difficulty_adjustments.sort_values(["change_pct", "date"], kind="stable").iloc[0]
@@ -164,7 +164,7 @@ def difficulty_variables(difficulty_adjustments: pd.DataFrame) -> dict[str, str]
     }  # fmt: skip
 
 
-def asking_price_variables(asic_prices: pd.DataFrame) -> dict[str, str]:
+def asking_price_numbers(asic_prices: pd.DataFrame) -> dict[str, str]:
     """Dealer asking prices of the most efficient machines: first and last month, and the gap."""
     per_month = asic_prices.groupby("month")["listings"].sum()
     empty = per_month[per_month == 0].index
@@ -255,7 +255,7 @@ def asking_price_variables(asic_prices: pd.DataFrame) -> dict[str, str]:
     }  # fmt: skip
 
 
-def index_quote_variables(asic_price_index_quotes: pd.DataFrame) -> dict[str, str]:
+def index_quote_numbers(asic_price_index_quotes: pd.DataFrame) -> dict[str, str]:
     """The day of the highest quoted Hashrate Index value for the newest machines."""
     best = asic_price_index_quotes[asic_price_index_quotes["efficiency_class"] == "under 38 J/TH"]
     if best.empty:
@@ -278,7 +278,7 @@ def index_quote_variables(asic_price_index_quotes: pd.DataFrame) -> dict[str, st
     }  # fmt: skip
 
 
-def price_numbers(
+def prices_group(
     price_recovery: pd.DataFrame,
     price_trends: pd.DataFrame,
     difficulty_adjustments: pd.DataFrame,
@@ -287,8 +287,8 @@ def price_numbers(
 ) -> dict[str, str]:
     """The weekly series' troughs and recoveries, the difficulty drop, asking prices."""
     return merge(
-        recovery_variables(price_recovery, price_trends),
-        difficulty_variables(difficulty_adjustments),
-        asking_price_variables(asic_prices),
-        index_quote_variables(asic_price_index_quotes),
+        recovery_numbers(price_recovery, price_trends),
+        difficulty_numbers(difficulty_adjustments),
+        asking_price_numbers(asic_prices),
+        index_quote_numbers(asic_price_index_quotes),
     )

@@ -48,7 +48,7 @@ def measure_days(shutdowns: pd.DataFrame) -> dict[str, str]:
     return out
 
 
-def shutdown_variables(shutdowns: pd.DataFrame) -> dict[str, str]:
+def shutdown_numbers(shutdowns: pd.DataFrame) -> dict[str, str]:
     """How many measures, where, when, and how many reached less than a province."""
     dated = shutdowns.dropna(subset=["date_announced"])
     national = shutdowns["jurisdiction"] == "national"
@@ -122,7 +122,7 @@ def shutdown_variables(shutdowns: pd.DataFrame) -> dict[str, str]:
     }  # fmt: skip
 
 
-def exposure_variables(shutdown_exposure: pd.DataFrame) -> dict[str, str]:
+def exposure_numbers(shutdown_exposure: pd.DataFrame) -> dict[str, str]:
     """The two bounds of the share of China under a stop order, before and at the national ban.
 
     Read with the baseline month's weights. The plateau day is the first day on
@@ -210,10 +210,10 @@ def exposure_variables(shutdown_exposure: pd.DataFrame) -> dict[str, str]:
     }  # fmt: skip
 
 
-def shutdown_numbers(shutdowns: pd.DataFrame, shutdown_exposure: pd.DataFrame) -> dict[str, str]:
+def shutdowns_group(shutdowns: pd.DataFrame, shutdown_exposure: pd.DataFrame) -> dict[str, str]:
     """The measures, their days, and the share of China's hashrate under stop orders."""
     return merge(
         measure_days(shutdowns),
-        shutdown_variables(shutdowns),
-        exposure_variables(shutdown_exposure),
+        shutdown_numbers(shutdowns),
+        exposure_numbers(shutdown_exposure),
     )

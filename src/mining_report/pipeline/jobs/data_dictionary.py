@@ -4,14 +4,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from mining_report.derive.catalog import PROCESSED_MODELS
+from mining_report.derive.catalog import CLEANED_MODELS
 from mining_report.derive.dictionary import data_dictionary, datapackage
 from mining_report.io import write_text
 from mining_report.raw.provenance import load_sidecars
 
 
 def main(job: Any) -> None:
-    models = {table: PROCESSED_MODELS[table] for table in job.params.tables}
+    models = {table: CLEANED_MODELS[table] for table in job.params.tables}
     dictionary = data_dictionary(models)
     write_text(job.output.dictionary, dictionary.to_csv(index=False, lineterminator="\n"))
     sidecars = load_sidecars(job.params.raw_csvs)
