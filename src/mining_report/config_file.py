@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import stat
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from mining_report.errors import one_line
 
 #: The most bytes a YAML file read while planning may hold: config/config.yaml is a
 #: few KB, and a file far larger is a mistake (or an attack), refused before parsing.
@@ -367,15 +368,6 @@ def check_config_shape(config: Any, schema: str | Path) -> list[str]:
                 line = one_line(f"config key {_key(path, config)}: {reason}")
                 problems.setdefault(_position(path, config), {})[line] = None
     return [line for place in sorted(problems) for line in problems[place]]
-
-
-#: Characters that would break a message's one line (a key may hold any of them).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def one_line(text: str) -> str:
-    """``text`` with line breaks and other control characters escaped (\\n)."""
-    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
 
 
 def refuse_config(problems: list[str]) -> None:

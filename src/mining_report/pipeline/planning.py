@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from mining_report.config_file import one_line
+from mining_report.errors import one_line
 from mining_report.vocabularies import (
     CCAF_COUNTRY_MONTHS,
     CCAF_PROVINCE_MONTHS,

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from mining_report.errors import one_line
 
 #: One request, from connecting to the last byte of the body.
 REQUEST_SECONDS = 120.0
@@ -21,17 +22,9 @@ REFRESH_SECONDS = 600.0
 MAX_BYTES = 32 * 2**20
 #: All answers of one refresh together.
 REFRESH_BYTES = 128 * 2**20
-#: What an error message keeps of a long value (an URL, a field).
+#: What an error message keeps of a long value (an URL, a field), and of itself.
 SHOWN = 200
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def one_line(text: str, limit: int = 4 * SHOWN) -> str:
-    """``text`` with line breaks and other control characters escaped, at most ``limit``
-    characters: a long middle is cut, so that a long URL still leaves the reason after."""
-    text = _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), str(text))
-    half = limit // 2
-    return text if len(text) <= limit else f"{text[: half - 1]}…{text[-half:]}"
+MESSAGE = 4 * SHOWN
 
 
 def short(value: Any, limit: int = SHOWN) -> str:
@@ -60,7 +53,7 @@ class UpstreamError(Exception):
     """
 
     def __init__(self, message: str) -> None:
-        super().__init__(one_line(message))
+        super().__init__(one_line(message, MESSAGE))
 
 
 # --- limits -----------------------------------------------------------------------------

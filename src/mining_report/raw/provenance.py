@@ -96,6 +96,7 @@ class Snapshot:
     #: The bytes read and checked, and the sha256 of the sidecar's bytes as read: what
     #: a build records as its input (the files may change after they were read).
     data: bytes = b""
+    sha256: str = ""
     sidecar_sha256: str = ""
     sidecar_bytes: int = 0
 
@@ -283,6 +284,7 @@ def open_snapshot(raw_csv: str | Path) -> Snapshot:
         path=raw_csv,
         sidecar=sidecar,
         data=data,
+        sha256=actual,
         sidecar_sha256=hashlib.sha256(sidecar_data).hexdigest(),
         sidecar_bytes=len(sidecar_data),
     )

@@ -27,9 +27,10 @@ import yaml
 
 from mining_report.checkout_lock import CheckoutBusy, hold_checkout, release_checkout
 from mining_report.config_file import ConfigFileError, load_yaml_safely
-from mining_report.errors import ProvenanceError, ValidationFailed
+from mining_report.errors import ProvenanceError, ValidationFailed, one_line
 from mining_report.io import write_text
 from mining_report.raw import upstream
+from mining_report.raw.http_limits import MESSAGE
 from mining_report.raw.provenance import Sidecar, load_sidecar, sha256_of, sidecar_path
 from mining_report.raw.staged_check import StagedRefused, check_staged
 from mining_report.raw.vintage_diff import describe_diff, diff_csv, diff_tables
@@ -344,7 +345,7 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             message = str(err)
         else:  # a bug met on a strange answer: still one line, not a traceback
             where = args.source or args.resign
-            message = upstream.one_line(f"{where}: unexpected {type(err).__name__}: {err}")
+            message = one_line(f"{where}: unexpected {type(err).__name__}: {err}", MESSAGE)
         print(f"ERROR: {message}", file=sys.stderr)
         print("Nothing was replaced: the snapshots, sidecars and report are as they were.",
               file=sys.stderr)  # fmt: skip

@@ -17,11 +17,11 @@ import math
 import re
 from typing import Any
 
+from mining_report.errors import one_line as one_line
 from mining_report.raw.http_client import Client as Client
 from mining_report.raw.http_client import Response
 from mining_report.raw.http_limits import Limits as Limits
 from mining_report.raw.http_limits import UpstreamError as UpstreamError
-from mining_report.raw.http_limits import one_line as one_line
 from mining_report.raw.http_limits import short
 from mining_report.raw.http_urls import follow
 

@@ -8,7 +8,6 @@ gives the typed table and the record of what was checked.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
@@ -112,7 +111,7 @@ def validation_record(
     return {
         "table": table,
         "file": str(snapshot.path),
-        "sha256": hashlib.sha256(snapshot.data).hexdigest(),
+        "sha256": snapshot.sha256,
         "bytes": len(snapshot.data),
         "sidecar": str(sidecar_path(snapshot.path)),
         "sidecar_sha256": snapshot.sidecar_sha256,
