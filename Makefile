@@ -32,6 +32,8 @@ $(foreach name,PYTHON VENV TOOLS UV,$(if $(call plain,$(name)),$(error \
 
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-from-lock
+# The project itself, installed editable into the venv: the only way its package is found.
+PROJECT := $(VENV)/.installed-project
 ifeq ($(origin UV),undefined)
 UV := $(TOOLS)/bin/uv
 BOOTSTRAP_UV := yes
@@ -64,29 +66,29 @@ $(error RENDER must be auto, quarto or pandoc, not $(call shown,RENDER))
 endif
 RENDER_CONFIG := $(if $(RENDER),--config render_engine=$(RENDER))
 
-report: $(STAMP) ## build the report: reports/<name>.html and .pdf (RENDER=quarto|pandoc picks the renderer)
-	PYTHONPATH=src $(BIN)/python -m mining_report.pipeline.launcher --cores=$(call arg,CORES) $(RENDER_CONFIG)
+report: $(PROJECT) ## build the report: reports/<name>.html and .pdf (RENDER=quarto|pandoc picks the renderer)
+	$(BIN)/python -m mining_report.pipeline.launcher --cores=$(call arg,CORES) $(RENDER_CONFIG)
 
-run-report: $(STAMP) ## write Snakemake's own run report (every output, its rule, code and runtime)
-	PYTHONPATH=src $(BIN)/python -m mining_report.pipeline.launcher --cores=$(call arg,CORES) --quiet-success
+run-report: $(PROJECT) ## write Snakemake's own run report (every output, its rule, code and runtime)
+	$(BIN)/python -m mining_report.pipeline.launcher --cores=$(call arg,CORES) --quiet-success
 	$(BIN)/snakemake --report reports/run-report.html
 	@echo "Snakemake's run report: reports/run-report.html (open it in a browser)"
 
 # Reads the built reports/_build/lineage.json; names close matches for an unknown VAR.
-explain: $(STAMP) ## where a number of the report comes from: make explain VAR=china_share_baseline
+explain: $(PROJECT) ## where a number of the report comes from: make explain VAR=china_share_baseline
 	@test -n $(call arg,VAR) || { echo "ERROR: name the number: make explain VAR=<name>" >&2; exit 2; }
-	@PYTHONPATH=src $(BIN)/python -m mining_report.report.explain -- $(call arg,VAR)
+	@$(BIN)/python -m mining_report.report.explain -- $(call arg,VAR)
 
-test: $(STAMP) ## run the whole test suite
+test: $(PROJECT) ## run the whole test suite
 	$(BIN)/pytest
 
 # tests/cluster/test_cluster.py; the trap stops the daemons even if pytest dies.
-test-cluster: $(STAMP) ## run the pipeline on a throw-away single-node SLURM cluster (root, Debian)
+test-cluster: $(PROJECT) ## run the pipeline on a throw-away single-node SLURM cluster (root, Debian)
 	export THROWAWAY_SLURM_DIR="$${TMPDIR:-/tmp}/throwaway-slurm-test"; \
 	trap 'tests/cluster/throwaway-slurm.sh stop' EXIT; \
 	$(BIN)/pytest -m cluster --numprocesses=0
 
-lint: $(STAMP) ## ruff, ruff format --check, snakefmt --check, snakemake --lint, actionlint
+lint: $(PROJECT) ## ruff, ruff format --check, snakefmt --check, snakemake --lint, actionlint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/snakefmt --check .
@@ -94,20 +96,20 @@ lint: $(STAMP) ## ruff, ruff format --check, snakefmt --check, snakemake --lint,
 	$(BIN)/snakemake --lint --configfile .test/config/config.yaml
 	$(BIN)/actionlint
 
-format: $(STAMP) ## apply ruff and snakefmt
+format: $(PROJECT) ## apply ruff and snakefmt
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 	$(BIN)/snakefmt .
 
-refresh: $(STAMP) ## fetch SOURCE anew into data/staging/ and show the diff; ACCEPT=1 replaces it
-	PYTHONPATH=src $(BIN)/python -m mining_report.raw.refresh \
+refresh: $(PROJECT) ## fetch SOURCE anew into data/staging/ and show the diff; ACCEPT=1 replaces it
+	$(BIN)/python -m mining_report.raw.refresh \
 	  $(if $(value BASE_URL),--base-url=$(call arg,BASE_URL)) $(if $(ACCEPT),--accept) \
 	  -- $(call arg,SOURCE)
 
-resign: $(STAMP) ## re-validate a hand-edited raw TABLE, then update its sidecar (sha256, change log)
-	PYTHONPATH=src $(BIN)/python -m mining_report.raw.refresh --resign=$(call arg,TABLE)
+resign: $(PROJECT) ## re-validate a hand-edited raw TABLE, then update its sidecar (sha256, change log)
+	$(BIN)/python -m mining_report.raw.refresh --resign=$(call arg,TABLE)
 
-dry-run: $(STAMP) ## show what a build would run, and why
+dry-run: $(PROJECT) ## show what a build would run, and why
 	$(BIN)/snakemake --dry-run
 
 # The installer itself, from its own hashed lock (unless UV names one to use).
@@ -140,6 +142,14 @@ $(STAMP): requirements.lock | $(if $(BOOTSTRAP_UV),$(UV))
 	@$(BIN)/python -m compileall -q -j0 -x '$(NOT_PRECOMPILED)' $(VENV)/lib > /dev/null 2>&1 || true
 	touch $(STAMP)
 
+# `pip install -e .`: the package's modules are read from src/ (a .pth file), so an edit
+# needs no reinstall; pyproject.toml changing (its packages, its entry points) does.
+# Its build backend, setuptools, is in the lock: nothing is fetched.
+$(PROJECT): pyproject.toml $(STAMP)
+	@$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e . \
+	  || { echo "ERROR: installing the project into $(VENV) failed (above: why)." >&2; exit 1; }
+	touch $(PROJECT)
+
 lock: $(UV) ## re-pin requirements.lock (with hashes) from requirements.in
 	$(UV) pip compile requirements.in --quiet --generate-hashes --python-version 3.11 \
 	  --python-platform x86_64-unknown-linux-gnu --custom-compile-command "make lock" \
@@ -154,5 +164,5 @@ clean: ## remove everything the pipeline wrote; raw data and sources stay
 	  .snakemake/metadata
 	find data reports -name '*.part' -type f -delete
 
-bench: $(STAMP) ## cold build vs one-process floor, no-op vs snakemake --version, edit, suite (medians)
+bench: $(PROJECT) ## cold build vs one-process floor, no-op vs snakemake --version, edit, suite (medians)
 	$(BIN)/python benchmarks/bench.py

@@ -4,12 +4,11 @@
 cleaned tables in data/processed/ and renders reports/<name>.html and .pdf.
 """
 
-import sys
-
 from snakemake.utils import min_version
 
 min_version("9.0")
-sys.path.insert(0, str(Path(workflow.basedir) / "src"))
+
+# The package is installed into the environment (`make` runs `pip install -e .`).
 
 from mining_report.config_file import (
     check_config_file,

@@ -49,7 +49,6 @@ class Job:
 
 def main(folder: Path, only: str | None = None, settings: dict[str, str] | None = None) -> None:
     start = time.perf_counter()
-    sys.path.insert(0, "src")
     records = sorted(folder.glob("*.pickle"), key=lambda p: int(p.name.split("-")[0]))
     records = [path for path in records if only is None or path.stem.endswith(f"-{only}")]
     times = []

@@ -131,10 +131,40 @@ def isolated_env(home: Path) -> dict[str, str]:
     return env
 
 
-def snakemake(project: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    """Run Snakemake (from this interpreter's environment) inside ``project``."""
-    command = [sys.executable, "-m", "snakemake", "--force-use-threads", "--cores", "2", *args]
+def snakemake(
+    project: Path, *args: str, env: dict[str, str], python: str = sys.executable
+) -> subprocess.CompletedProcess:
+    """Run Snakemake (from ``python``'s environment, this one's unless named) inside
+    ``project``."""
+    command = [python, "-m", "snakemake", "--force-use-threads", "--cores", "2", *args]
     return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
+
+
+def uv_path() -> str | None:
+    """The uv `make` installs with: its own (.tools/), else one on PATH."""
+    local = ROOT / ".tools" / "bin" / "uv"
+    return str(local) if local.exists() else shutil.which("uv")
+
+
+def install_own_code(project: Path) -> str:
+    """Give a copy of the project an environment of its own, as `make` gives a checkout:
+    the locked packages (linked from uv's cache, in about a second) and the copy itself
+    installed editable. The package is found only where it is installed, so a test that
+    changes a copy's code runs it with the Python this returns."""
+    found = uv_path()
+    require(found, "uv, which `make` bootstraps into .tools/, to install a copy's own code")
+    venv, python = project / ".venv", project / ".venv/bin/python"
+    steps = (
+        ["venv", "--quiet", "--python", sys.executable, str(venv)],
+        ["pip", "sync", "--quiet", "--python", str(python), "--require-hashes",
+         str(project / "requirements.lock")],
+        ["pip", "install", "--quiet", "--python", str(python), "--no-deps",
+         "--no-build-isolation", "-e", str(project)],
+    )  # fmt: skip
+    for step in steps:
+        done = subprocess.run([found, *step], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr[-2000:]
+    return str(python)
 
 
 def resign(csv: Path) -> None:

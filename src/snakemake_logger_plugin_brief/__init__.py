@@ -5,7 +5,8 @@
 counts the steps and names what is running. Everything else Snakemake says at
 level INFO (the job table, "Reason:" paragraphs, input lists) stays in its own run
 log under ``.snakemake/log/``; warnings and errors are printed as they come.
-Snakemake finds the plugin by its module name when ``src/`` is on ``PYTHONPATH``.
+Snakemake finds logger plugins by their module name (``snakemake_logger_plugin_*``)
+among the installed packages; `make` installs this one with the project (`pip install -e .`).
 """
 
 from __future__ import annotations

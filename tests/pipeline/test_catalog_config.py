@@ -28,7 +28,7 @@ def snakemake(project: Path, *args: str, env: dict[str, str]) -> subprocess.Comp
 
 def test_the_test_config_lints_and_runs(tmp_path: Path, built_env: dict[str, str]) -> None:
     project = copy_project(tmp_path / "project")
-    env = {**built_env, "PYTHONPATH": str(project / "src")}
+    env = dict(built_env)
     name = yaml.safe_load((ROOT / TEST_CONFIG).read_text())["report"]["name"]
     linted = snakemake(project, "--lint", env=env)
     assert linted.returncode == 0, linted.stdout + linted.stderr

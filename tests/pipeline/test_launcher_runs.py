@@ -10,7 +10,7 @@ from pathlib import Path
 
 def launch(project: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     command = [sys.executable, "-m", "mining_report.pipeline.launcher", "--cores", "2", *args]
-    env = {**env, "PYTHONPATH": str(project / "src")}
+    env = dict(env)
     return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
 
 
@@ -66,7 +66,7 @@ def test_a_publish_that_cannot_write_says_so_and_leaves_no_part_file(
 
     command = [sys.executable, "-m", "mining_report.pipeline.launcher", "--cores", "2",
                "--config", "render_engine=pandoc"]  # fmt: skip
-    env = {**built_env, "PYTHONPATH": str(project / "src")}
+    env = dict(built_env)
     done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True,
                           preexec_fn=small_files)  # fmt: skip
     assert done.returncode != 0

@@ -22,7 +22,7 @@ from mining_report.formatting import day_text, month_text, number, percent, with
 from mining_report.numbers.lineage_records import read_lineage
 from mining_report.vocabularies import CCAF_COUNTRIES, ORDINALS
 
-from conftest import ROOT, quoted_variables
+from conftest import quoted_variables
 
 
 @pytest.fixture(scope="module")
@@ -247,7 +247,7 @@ def test_raw_lines_spot_checked_against_the_csvs(records: dict, built_project: P
 def test_make_explain_prints_the_lineage_or_names_close_matches(built_project: Path) -> None:
     lineage = built_project / "reports/_build/lineage.json"
     command = [sys.executable, "-m", "mining_report.report.explain", "--lineage", str(lineage)]
-    env = {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"}
+    env = {"PATH": "/usr/bin:/bin"}
     done = subprocess.run([*command, "china_share_baseline"], capture_output=True, text=True,
                           env=env)  # fmt: skip
     assert done.returncode == 0, done.stderr

@@ -14,7 +14,7 @@ from malformed import CASES, CROSS_TABLE_CASES, RAW, break_snapshot, sidecar_of
 
 from mining_report.derive.catalog import CLEANED_MODELS
 
-from conftest import ROOT, snakemake
+from conftest import ROOT, install_own_code, snakemake
 
 
 def digest(path: Path) -> str:
@@ -273,6 +273,7 @@ def test_a_failing_step_ends_in_one_line_and_keeps_the_report(
     built_copy: Path, built_project: Path, built_env: dict[str, str]
 ) -> None:
     before, tables = report_pair(built_copy), processed_digests(built_project)
+    python = install_own_code(built_copy)  # runs the copy's code, the bug below with it
     charts = built_copy / "src/mining_report/charts/output.py"
     # A bug that only shows on some data: every chart fails while it is saved.
     bug = (
@@ -280,7 +281,7 @@ def test_a_failing_step_ends_in_one_line_and_keeps_the_report(
         "    raise OverflowError('cannot convert float infinity')\n"
     )
     charts.write_text(charts.read_text() + bug)
-    done = snakemake(built_copy, "--config", "render_engine=pandoc", env=built_env)
+    done = snakemake(built_copy, "--config", "render_engine=pandoc", env=built_env, python=python)
     words = ("OverflowError: cannot convert float infinity (traceback in logs/charts/",)
     assert_refused_safely(done, built_copy, before, tables, words)
     assert "Traceback" in "".join(p.read_text() for p in (built_copy / "logs/charts").glob("*.log"))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from mining_report.pipeline import recovery
 
-from conftest import ROOT, killed_run, start_rendering
+from conftest import killed_run, start_rendering
 
 
 @contextlib.contextmanager
@@ -62,7 +62,7 @@ def test_a_run_elsewhere_does_not_count(tmp_path: Path) -> None:
 
 def test_the_command_line_says_one_line_and_exits_by_state(tmp_path: Path) -> None:
     killed_run(tmp_path)
-    env = {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"}
+    env = {"PATH": "/usr/bin:/bin"}
     done = subprocess.run([sys.executable, "-m", "mining_report.pipeline.recovery"], cwd=tmp_path,
                           env=env, capture_output=True, text=True)  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -75,7 +75,7 @@ def test_the_command_line_says_one_line_and_exits_by_state(tmp_path: Path) -> No
 def test_make_report_recovers_before_snakemake(tmp_path: Path) -> None:
     """The launcher `make report` runs clears a dead run, then runs Snakemake."""
     killed_run(tmp_path)
-    env = {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     done = subprocess.run([sys.executable, "-m", "mining_report.pipeline.launcher", "--dry-run"],
                           cwd=tmp_path, env=env, capture_output=True, text=True)  # fmt: skip
     assert done.stdout.startswith("Recovered from an interrupted run")
@@ -87,7 +87,7 @@ def test_make_report_recovers_before_snakemake(tmp_path: Path) -> None:
 def test_make_report_refuses_while_another_run_works_here(tmp_path: Path) -> None:
     killed_run(tmp_path)
     with stand_in_run(tmp_path) as alive:
-        env = {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+        env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
         done = subprocess.run([sys.executable, "-m", "mining_report.pipeline.launcher"],
                               cwd=tmp_path, env=env, capture_output=True, text=True)  # fmt: skip
         assert done.returncode == 1
@@ -114,7 +114,7 @@ def test_a_run_after_kill_9_recovers_and_rebuilds(
         # Killed before publishing: the last good report is untouched.
         assert {n: (project / f"reports/crackdown.{n}").read_bytes() for n in before} == before
     # The next run: recovery, then Snakemake with --rerun-incomplete, as `make report` does.
-    env = {**built_env, "PYTHONPATH": str(ROOT / "src")}
+    env = dict(built_env)
     done = subprocess.run([sys.executable, "-m", "mining_report.pipeline.recovery"], cwd=project,
                           env=env, capture_output=True, text=True)  # fmt: skip
     assert done.returncode == 0, done.stderr

@@ -69,7 +69,7 @@ def test_the_report_follows_a_refreshed_series(
         coinmetrics_pages(server, with_july(project / FIELDS, tmp_path / "upstream.csv"))
         command = [sys.executable, "-m", "mining_report.raw.refresh", "coinmetrics",
                    "--base-url", f"{server.url}/v4", "--accept"]  # fmt: skip
-        env = {**built_env, "PYTHONPATH": str(project / "src")}
+        env = dict(built_env)
         refreshed = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
     assert refreshed.returncode == 0, refreshed.stderr
     assert "31 added, 0 removed" in refreshed.stdout

@@ -18,7 +18,7 @@ import pytest
 from test_refresh_built import FIELDS, with_july
 from upstream_server import Upstream, coinmetrics_pages
 
-from conftest import ROOT, copy_project, start_rendering
+from conftest import copy_project, start_rendering
 
 
 def fingerprint(folder: Path) -> dict[str, str]:
@@ -68,7 +68,7 @@ def test_accept_refuses_what_the_build_would_refuse(
     lines = (project / FIELDS).read_text(encoding="utf-8").splitlines(keepends=True)
     upstream = tmp_path / "upstream.csv"
     upstream.write_text("".join(change(lines)), encoding="utf-8")
-    env = {**built_env, "PYTHONPATH": str(project / "src")}
+    env = dict(built_env)
     with Upstream() as server:
         coinmetrics_pages(server, upstream)
         done = subprocess.run(refresh_command(server, "--accept"), cwd=project, env=env,
@@ -95,7 +95,7 @@ def test_a_refresh_during_a_build_waits_and_the_report_is_of_one_vintage(
 ) -> None:
     project = built_copy
     old_sha = hashlib.sha256((project / FIELDS).read_bytes()).hexdigest()
-    env = {**built_env, "PYTHONPATH": str(project / "src")}
+    env = dict(built_env)
     build = start_rendering(project, built_env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)  # fmt: skip
     try:
@@ -128,12 +128,12 @@ def test_a_build_during_a_refresh_waits_then_gives_up_in_one_line(
         [sys.executable, "-c",
          "import sys, time; from mining_report.checkout_lock import hold_checkout; "
          "hold_checkout('.', 'a refresh of ccaf'); print('held', flush=True); time.sleep(60)"],
-        cwd=project, env={**built_env, "PYTHONPATH": str(ROOT / "src")},
+        cwd=project, env=built_env,
         stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
         assert holder.stdout.readline().strip() == "held"
-        env = {**built_env, "PYTHONPATH": str(project / "src"), "MINING_REPORT_LOCK_WAIT": "1"}
+        env = {**built_env, "MINING_REPORT_LOCK_WAIT": "1"}
         started = time.monotonic()
         command = [
             sys.executable,

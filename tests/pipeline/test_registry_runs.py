@@ -12,9 +12,10 @@ from mining_report import registry
 from mining_report.pipeline.code_deps import imports_of
 from mining_report.registry import CHARTS, TABLES
 
-from conftest import ROOT, resign
+from conftest import ROOT, install_own_code, resign
 
-SRC_ONLY = {"PYTHONPATH": str(ROOT / "src")}
+#: No variables at all: the package is found because it is installed, from anywhere.
+BARE_ENV: dict[str, str] = {}
 
 
 def test_the_code_of_a_job_covers_what_it_imports_when_it_runs() -> None:
@@ -27,7 +28,7 @@ def test_the_code_of_a_job_covers_what_it_imports_when_it_runs() -> None:
     jobs = ("report_variables", "numbers", "chart", "derive")
     for module in (f"pipeline.jobs.{job}" for job in jobs):
         done = subprocess.run([sys.executable, "-c", script, module], capture_output=True,
-                              text=True, cwd=ROOT, env=SRC_ONLY)  # fmt: skip
+                              text=True, cwd=ROOT, env=BARE_ENV)  # fmt: skip
         assert done.returncode == 0, done.stderr
         loaded = {m.removeprefix("mining_report.") for m in done.stdout.split()}
         # The derive job resolves its table's function only when it runs.
@@ -41,7 +42,7 @@ def test_the_registry_is_light_to_import() -> None:
         "print(' '.join(m for m in ('pandas', 'pandera', 'altair', 'numpy') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          cwd=ROOT, env=SRC_ONLY)  # fmt: skip
+                          cwd=ROOT, env=BARE_ENV)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == ""
 
@@ -91,13 +92,14 @@ def test_a_new_table_is_one_entry_one_function_and_one_model(
     built_copy: Path, built_env: dict[str, str]
 ) -> None:
     project = built_copy
+    python = install_own_code(project)  # the copy's registry and module, not ours
     package = project / "src/mining_report"
     (package / "derive/toy.py").write_text(TOY_MODULE)
     registry_py = package / "registry.py"
     text = registry_py.read_text()
     anchor = "#: Every chart, in the order of the report."
     registry_py.write_text(text.replace(anchor, TOY_ENTRY + "\n" + anchor))
-    command = [sys.executable, "-m", "snakemake", "--force-use-threads",
+    command = [python, "-m", "snakemake", "--force-use-threads",
                "data/processed/datapackage.json", "--cores",
                "2", "--config", "render_engine=pandoc"]  # fmt: skip
     done = subprocess.run(command, cwd=project, env=built_env, capture_output=True, text=True)

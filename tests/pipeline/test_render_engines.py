@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT, isolated_env, quoted_variables, snakemake
+from conftest import ROOT, install_own_code, isolated_env, quoted_variables, snakemake
 
 #: A number of the page: its lineage button (or, for a long value, the span that acts
 #: as one), its name and the value it shows.
@@ -110,7 +110,6 @@ def test_a_failed_quarto_render_publishes_nothing_and_says_why(quarto_copy) -> N
     add_to_the_document(project, "A number nobody computed: {{<var nowhere >}}.")
     command = [sys.executable, "-m", "mining_report.pipeline.launcher", "--cores", "2",
                "--config", "render_engine=quarto"]  # fmt: skip
-    env["PYTHONPATH"] = str(project / "src")
     done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
     assert done.returncode != 0
     last = done.stderr.strip().splitlines()[-1]
@@ -125,13 +124,14 @@ def test_a_run_failing_after_quarto_rendered_keeps_the_published_pair(quarto_cop
     # name: were the document's stem the report's, the render would overwrite the
     # published PDF before the run is known to succeed.
     project, env = quarto_copy
+    python = install_own_code(project)  # runs the copy's code, the failure below with it
     before = published(project)
     add_to_the_document(project, "A new edition.")
     manifest = project / "src/mining_report/pipeline/jobs/manifest.py"
     manifest.write_text(
         manifest.read_text() + "\n\ndef main(job):\n    raise OSError('disk full')\n"
     )
-    done = snakemake(project, "--config", "render_engine=quarto", env=env)
+    done = snakemake(project, "--config", "render_engine=quarto", env=env, python=python)
     assert done.returncode != 0
     assert "FAILED" in done.stderr or "disk full" in done.stderr
     assert (project / "logs/report/render.log").read_text().count("with Quarto") == 1

@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
-
 SCRIPT = """
 import sys
 from mining_report.pipeline import step
@@ -19,7 +17,7 @@ step.run(broken, sys.argv[1])
 
 
 def run_step(tmp_path: Path, error: str) -> subprocess.CompletedProcess:
-    env = {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"}
+    env = {"PATH": "/usr/bin:/bin"}
     code = SCRIPT.format(error=error)
     return subprocess.run([sys.executable, "-c", code, "logs/derive/shutdowns.log"],
                           cwd=tmp_path, env=env, capture_output=True, text=True)  # fmt: skip

@@ -85,7 +85,20 @@ def test_ci_jobs_install_python_packages_from_the_lock() -> None:
     ]
     assert installs, "no job installs the pipeline"
     for command in installs:
-        assert "-r requirements.lock" in command, command
+        # The lock, hash-checked; or the project itself, after it and without fetching
+        # anything: no dependency, and its build backend from the lock.
+        locked = "--require-hashes -r requirements.lock" in command
+        project = command.endswith(" -e .") and {"--no-deps", "--no-build-isolation"} <= set(
+            command.split()
+        )
+        assert locked or project, command
+    # A job that runs the package installs the project after the lock.
+    for workflow in WORKFLOWS:
+        commands = [step.get("run", "") for _, step in steps(workflow)]
+        lock_at = [i for i, c in enumerate(commands) if "-r requirements.lock" in c]
+        project_at = [i for i, c in enumerate(commands) if c.endswith(" -e .")]
+        if any("snakemake" in c or "mining_report" in c for c in commands) and lock_at:
+            assert project_at and project_at[0] > lock_at[0], workflow
 
 
 def test_pages_deployment_has_the_permissions_and_environment_it_needs() -> None:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import yaml
 
 from mining_report.report.render import QUARTO_VERSION
 
-from conftest import ROOT, require
+from conftest import ROOT, require, uv_path
 
 
 def normalize(name: str) -> str:
@@ -110,16 +112,11 @@ def test_make_installs_with_hash_checking() -> None:
     assert "--require-hashes -r requirements-tools.lock" in makefile
 
 
-def uv() -> str | None:
-    local = ROOT / ".tools" / "bin" / "uv"
-    return str(local) if local.exists() else shutil.which("uv")
-
-
 def install_with_make(tmp_path: Path, lock_text: str) -> subprocess.CompletedProcess:
     """Run the Makefile's install step on ``lock_text`` in a scratch folder."""
     shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
     (tmp_path / "requirements.lock").write_text(lock_text)
-    found = uv()
+    found = uv_path()
     require(found, "uv, which `make` bootstraps into .tools/")
     env = {**os.environ, "UV_CACHE_DIR": str(tmp_path / "uv-cache")}
     return subprocess.run(
@@ -155,3 +152,107 @@ def test_a_lock_whose_hash_was_altered_does_not_install(tmp_path: Path) -> None:
     assert "ERROR: installing requirements.lock failed" in bad.stderr
     # Nothing half-installed stays behind to be taken for a good environment.
     assert not (tmp_path / "bad/.venv").exists()
+
+
+# --- the project, installed -------------------------------------------------------------
+
+#: What would put the package on the path by hand instead of installing it.
+PATH_EDIT = re.compile(
+    r"sys\.path\.(?:insert|append|extend)|sys\.path\s*\+?=|PYTHONPATH\s*=|"
+    r"[\"']PYTHONPATH[\"']\s*[:\]]|^\s*pythonpath\s*=",
+    re.MULTILINE,
+)
+
+
+def test_nothing_puts_the_package_on_the_path_by_hand() -> None:
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True)
+    if tracked.returncode != 0:  # an exported tree, no git: every file but the generated
+        files = [p.relative_to(ROOT).as_posix() for p in ROOT.rglob("*") if p.is_file()]
+        files = [f for f in files if not f.startswith((".venv/", ".tools/", ".quarto-cli/"))]
+    else:
+        files = tracked.stdout.split("\0")
+    this = Path(__file__).relative_to(ROOT).as_posix()
+    found = []
+    for name in (f for f in files if f and f != this):
+        path = ROOT / name
+        if path.suffix in {".py", ".smk", ".toml", ".yml", ".yaml", ".sh", ".cfg", ""} and (
+            path.is_file()
+        ):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            found += [f"{name}: {m.group(0)}" for m in PATH_EDIT.finditer(text)]
+    assert found == []
+
+
+def test_the_package_and_the_logger_plugin_are_found_because_they_are_installed(
+    tmp_path: Path,
+) -> None:
+    # -I: no PYTHONPATH, no user site, not the current folder; run from elsewhere.
+    script = (
+        "import json, mining_report, snakemake_logger_plugin_brief\n"
+        "from importlib.metadata import distribution\n"
+        "from snakemake_interface_logger_plugins.registry import LoggerPluginRegistry\n"
+        "url = json.loads(distribution('mining-report').read_text('direct_url.json'))\n"
+        "print(json.dumps([mining_report.__file__, snakemake_logger_plugin_brief.__file__,\n"
+        "    url, LoggerPluginRegistry().is_installed('brief')]))\n"
+    )
+    done = subprocess.run([sys.executable, "-I", "-c", script], cwd=tmp_path, env={},
+                          capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    package, plugin, url, registered = json.loads(done.stdout)
+    assert Path(package) == ROOT / "src/mining_report/__init__.py"
+    assert Path(plugin) == ROOT / "src/snakemake_logger_plugin_brief/__init__.py"
+    # Editable: an edit to src/ is what runs, with no reinstall.
+    assert url["dir_info"] == {"editable": True}
+    assert url["url"] == ROOT.as_uri()
+    assert registered
+
+
+def test_make_installs_the_project_editable(tmp_path: Path) -> None:
+    """`make` on a checkout: the locked packages, then the project itself, editable."""
+    found = uv_path()
+    require(found, "uv, which `make` bootstraps into .tools/")
+    for name in ("Makefile", "pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "src", tmp_path / "src", ignore=shutil.ignore_patterns("__pycache__"))
+    # The build backend alone: the project is installed without its dependencies.
+    lock = requirement_blocks(ROOT / "requirements.lock")["setuptools"]
+    (tmp_path / "requirements.lock").write_text(lock + "\n")
+    make = ["make", "--no-print-directory", f"UV={found}", ".venv/.installed-project"]
+    done = subprocess.run(make, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    python = tmp_path / ".venv/bin/python"
+    where = subprocess.run(
+        [python, "-I", "-c", "import mining_report.registry as r; print(r.__file__)"],
+        cwd="/", env={}, capture_output=True, text=True,
+    )  # fmt: skip
+    assert where.returncode == 0, where.stderr[-2000:]
+    assert Path(where.stdout.strip()) == tmp_path / "src/mining_report/registry.py"
+    # A module added later is found with no reinstall; a changed pyproject.toml reinstalls.
+    (tmp_path / "src/mining_report/added.py").write_text("WHERE = 'added'\n")
+    added = subprocess.run([python, "-I", "-c", "import mining_report.added as a; print(a.WHERE)"],
+                           cwd="/", env={}, capture_output=True, text=True)  # fmt: skip
+    assert added.stdout.strip() == "added", added.stderr[-2000:]
+    again = subprocess.run([*make, "-n"], cwd=tmp_path, capture_output=True, text=True)
+    assert "pip install" not in again.stdout
+    os.utime(tmp_path / "pyproject.toml")
+    again = subprocess.run([*make, "-n"], cwd=tmp_path, capture_output=True, text=True)
+    assert "pip install" in again.stdout and "-e ." in again.stdout
+
+
+def test_conda_environments_install_the_project_itself() -> None:
+    """environment.yml and the rules' conda environment install the project editable,
+    by a path relative to the file (conda runs pip from the file's folder)."""
+    for path in (ROOT / "environment.yml", ROOT / "workflow/envs/pipeline.yaml"):
+        spec = yaml.safe_load(path.read_text())
+        pip_section = next(d["pip"] for d in spec["dependencies"] if isinstance(d, dict))
+        editable = [line.split(None, 1)[1] for line in pip_section if line.startswith("-e ")]
+        assert len(editable) == 1, path
+        assert (path.parent / editable[0]).resolve() == ROOT, path
+
+
+def test_the_declared_dependencies_are_locked() -> None:
+    import tomllib
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    names = {normalize(re.split(r"[<>=!~;\[ ]", d, maxsplit=1)[0]) for d in declared}
+    assert names and names <= direct()

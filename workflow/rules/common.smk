@@ -1,17 +1,7 @@
 # Names shared by the rule files.
 
-import os
 import sys
 from types import SimpleNamespace
-
-
-def put_package_on_pythonpath(src):
-    """Let every job's script import the project's package from src/, uninstalled."""
-    paths = [src, os.environ.get("PYTHONPATH", "")]
-    os.environ.update(PYTHONPATH=os.pathsep.join(p for p in paths if p))
-
-
-put_package_on_pythonpath(str(Path(workflow.basedir) / "src"))
 
 from mining_report.checkout_lock import CheckoutBusy, hold_checkout
 from mining_report.pipeline.planning import (

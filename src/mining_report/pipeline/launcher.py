@@ -127,10 +127,6 @@ def main(argv: list[str] | None = None) -> int:
         "--rerun-incomplete",
         *args,
     ]
-    # Snakemake finds the brief logger (src/snakemake_logger_plugin_brief) on the path.
-    os.environ["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(project / "src"), os.environ.get("PYTHONPATH", "")) if p
-    )
 
     def write(data: bytes) -> None:
         sys.stdout.buffer.write(data)

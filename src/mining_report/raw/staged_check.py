@@ -53,7 +53,7 @@ def check_staged(replace: Mapping[Path, Path], root: Path = Path("."), cores: in
     :class:`StagedRefused` with the build's verdict if they fail."""
     with tempfile.TemporaryDirectory(prefix="refresh-check-") as scratch:
         project = scratch_copy(root.resolve(), Path(scratch), replace)
-        env = {**os.environ, "PYTHONPATH": str(project / "src")}
+        env = dict(os.environ)
         env.pop("MINING_REPORT_RECORD_JOBS", None)
         logs_before = run_logs(project)
         command = [
