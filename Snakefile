@@ -72,4 +72,5 @@ rule checks:
         expand("data/processed/{table}.parquet", table=TABLES),
         CROSS_CHECK,
         "reports/_variables.yml",
+        "reports/_build/claims.json",
         "reports/_build/references.json",

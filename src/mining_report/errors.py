@@ -34,5 +34,9 @@ class RenderError(Exception):
     """The renderer failed; the message holds its own error output."""
 
 
+class ClaimBroken(Exception):
+    """A sentence of the report claims what the data no longer show."""
+
+
 #: What a step reports as a message rather than a traceback.
-EXPECTED_ERRORS = (ProvenanceError, ValidationFailed, RenderError)
+EXPECTED_ERRORS = (ProvenanceError, ValidationFailed, RenderError, ClaimBroken)

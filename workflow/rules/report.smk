@@ -42,6 +42,46 @@ rule report_variables:
         run_in_process("report_variables", input, output, params, wildcards, log)
 
 
+# Every qualitative claim of the prose ("the largest", "fell", "was back at") checked
+# on the tables it is about (src/mining_report/numbers/claims.py): a claim the data no
+# longer bear out stops the build before anything is rendered.
+CLAIM_TABLES = {
+    **{
+        table: f"data/processed/{table}.parquet"
+        for table in [
+            "hashrate_by_country",
+            "hashrate_migration",
+            "shutdowns",
+            "shutdown_exposure",
+            "machine_exports_by_destination",
+            "price_recovery",
+            "difficulty_adjustments",
+            "asic_prices",
+            "asic_price_index_quotes",
+        ]
+    },
+    "machine_flows": interim("machine_flows"),
+}
+
+
+rule claims:
+    input:
+        **CLAIM_TABLES,
+        variables="reports/_variables.yml",
+        code=code("pipeline.jobs.claims"),
+    output:
+        "reports/_build/claims.json",
+    log:
+        "logs/report/claims.log",
+    params:
+        tables=list(CLAIM_TABLES),
+        options={"baseline_month": config["analysis"]["baseline_month"]},
+    message:
+        "Checking every claim the report's sentences make about the data"
+    run:
+        run_in_process("claims", input, output, params, wildcards, log)
+
+
 # The small tables the report prints: sources, cleaned tables, the conflict ledger.
 rule report_tables:
     input:
@@ -154,6 +194,7 @@ REPORT_INPUTS = dict(
     filter_helpers="workflow/filters/report_common.lua",
     variables="reports/_variables.yml",
     lineage="reports/_build/lineage.json",
+    claims="reports/_build/claims.json",
     bibliography="reports/_build/references.json",
     nocite="reports/_build/nocite.yml",
     header="reports/_build/page-header.html",
