@@ -15,14 +15,14 @@ TOOLS ?= .tools
 # program's option parser reads it as anything but a value.
 arg = '$(subst ','\'',$(value $(1)))'
 # Nor are they exported: putting a variable in a recipe's environment expands it.
-unexport SOURCE BASE_URL ACCEPT TABLE VAR CORES RENDER
+unexport SOURCE BASE_URL ACCEPT TABLE VAR CORES RENDER SINCE
 # A value is shown in a message on one line, its line breaks as \n.
 define newline
 
 
 endef
 shown = '$(subst $(newline),\n,$(subst ','\'',$(value $(1))))'
-$(foreach name,SOURCE BASE_URL TABLE VAR,$(if $(findstring $(newline),$(value $(name))),$(error \
+$(foreach name,SOURCE BASE_URL TABLE VAR SINCE,$(if $(findstring $(newline),$(value $(name))),$(error \
   $(name) must be one line, not $(call shown,$(name)))))
 # The paths and programs a user may point elsewhere (PYTHON=python3.12, VENV=/opt/env)
 # are plain path words, checked before anything expands them.
@@ -41,7 +41,7 @@ endif
 # Never let uv fetch a Python of its own: the venv uses $(PYTHON).
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help report run-report explain test test-cluster lint format lock dry-run clean bench refresh resign
+.PHONY: help report run-report explain changes new-edition test test-cluster lint format lock dry-run clean bench refresh resign
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' \
@@ -78,6 +78,13 @@ run-report: $(PROJECT) ## write Snakemake's own run report (every output, its ru
 explain: $(PROJECT) ## where a number of the report comes from: make explain VAR=china_share_baseline
 	@test -n $(call arg,VAR) || { echo "ERROR: name the number: make explain VAR=<name>" >&2; exit 2; }
 	@$(BIN)/python -m mining_report.report.explain -- $(call arg,VAR)
+
+# Reads the published reports/edition.json and the editions archived under editions/.
+changes: $(PROJECT) ## what changed since an edition: make changes [SINCE=2026-11-22 or a git ref]
+	@$(BIN)/python -m mining_report.report.changes $(if $(value SINCE),--since=$(call arg,SINCE))
+
+new-edition: $(PROJECT) ## refresh every source, rebuild, and write what changed (the weekly loop)
+	$(BIN)/python -m mining_report.pipeline.new_edition
 
 test: $(PROJECT) ## run the whole test suite
 	$(BIN)/pytest
@@ -160,7 +167,8 @@ lock: $(UV) ## re-pin requirements.lock (with hashes) from requirements.in
 clean: ## remove everything the pipeline wrote; raw data and sources stay
 	rm -rf data/interim data/staging data/processed/*.parquet data/processed/*.csv \
 	  data/processed/*.json data/processed/validation reports/_build reports/figures reports/data \
-	  reports/_variables.yml reports/*.html reports/*.pdf reports/manifest.json logs \
+	  reports/_variables.yml reports/*.html reports/*.pdf reports/manifest.json \
+	  reports/edition.json logs \
 	  .snakemake/metadata
 	find data reports -name '*.part' -type f -delete
 

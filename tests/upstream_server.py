@@ -157,3 +157,25 @@ def coinmetrics_pages(server: Upstream, committed: Path, per_page: int = 400) ->
             page["next_page_url"] = f"{server.url}{CM_PATH}?next_page_token=t{number + 1}"
         route = CM_PATH if number == 0 else f"{CM_PATH}?next_page_token=t{number}"
         server.add(route, as_json(page))
+
+
+#: CCAF's mining-map downloads, below the base URL /ccaf.
+CCAF_PATH = "/ccaf/download"
+
+
+def ccaf_downloads(server: Upstream, countries: Path, provinces: Path) -> None:
+    """Serve the committed CCAF snapshots as CCAF's downloads write them (shares with a
+    per cent sign, CCAF's own headers)."""
+    rows = list(csv.DictReader(io.StringIO(countries.read_text(encoding="utf-8"))))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["date", "country", "monthly_hashrate_%", "monthly_absolute_hashrate_EH/S"])
+    writer.writerows([r["date"], r["country"], f"{r['share_pct']}%", r["abs_hashrate_ehs"]]
+                     for r in rows)  # fmt: skip
+    server.add(f"{CCAF_PATH}/mining_countries", Answer(out.getvalue().encode()))
+    rows = list(csv.DictReader(io.StringIO(provinces.read_text(encoding="utf-8"))))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["Date", "Province", "Share of Chinese hashrate"])
+    writer.writerows([r["date"], r["province"], f"{r['share_of_china_pct']}%"] for r in rows)
+    server.add(f"{CCAF_PATH}/mining_provinces", Answer(out.getvalue().encode()))

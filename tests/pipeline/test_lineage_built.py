@@ -43,7 +43,8 @@ def _table(project: Path, name: str) -> pd.DataFrame:
                 ".meta.yml").read_text(encoding="utf-8"))  # fmt: skip
             rows.append({"table": valid["table"], "rows": valid["rows"],
                          "checks": valid["checks"], "author": str(meta.get("author")),
-                         "licence_id": str(meta.get("licence_id"))})  # fmt: skip
+                         "licence_id": str(meta.get("licence_id")),
+                         "accessed": pd.Timestamp(meta["accessed"])})  # fmt: skip
         return pd.DataFrame(rows)
     return pd.read_parquet(project / f"data/processed/{name}.parquet")
 

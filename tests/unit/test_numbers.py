@@ -7,6 +7,8 @@ Percentages end in a non-breaking space and "%".
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 import yaml
@@ -163,13 +165,20 @@ def test_data_variables_sum_the_validation_records() -> None:
         {"table": "c", "rows": 5, "checks": 3},
     ]
     sidecars = {
-        "data/raw/ccaf/x.csv": sidecar(author="CCAF", licence_id="CC-BY-4.0"),
-        "data/raw/coinmetrics/y.csv": sidecar(author="Coin Metrics", licence_id="CC-BY-NC-4.0"),
+        "data/raw/ccaf/x.csv": sidecar(
+            author="CCAF", licence_id="CC-BY-4.0", accessed=dt.date(2026, 3, 2)
+        ),
+        "data/raw/coinmetrics/y.csv": sidecar(
+            author="Coin Metrics", licence_id="CC-BY-NC-4.0", accessed=dt.date(2026, 11, 9)
+        ),
     }
     assert data_numbers(validations, sidecars) == {
         "raw_table_count": "3",
         "validation_rows": "2,245",  # 1000 + 1240 + 5
         "validation_checks": "108",  # 60 + 45 + 3
+        # The edition is the day of the newest snapshot; the oldest is named too.
+        "edition_day": "9 November 2026",
+        "oldest_snapshot_day": "2 March 2026",
         "coinmetrics_licence": "CC BY-NC 4.0",
     }
 

@@ -334,7 +334,21 @@ local function mark_quarto_number(span)
   end
 end
 
+-- ::: {.changes src="…md"} ::: → the section the build wrote on what changed since
+-- the edition the config names, or nothing when that file is empty. The file is the
+-- pipeline's own Markdown, every text in it escaped.
+local function changes_section(div)
+  local text = read_file(safe_path(div.attributes["src"], "src", "changes"))
+  if not text:match("%S") then
+    return {}
+  end
+  return pandoc.read(text, "markdown").blocks
+end
+
 local function blocks(div)
+  if div.classes:includes("changes") then
+    return changes_section(div)
+  end
   if div.classes:includes("chart") then
     return chart_block(div)
   end

@@ -11,6 +11,7 @@ from mining_report.pipeline.planning import (
 )
 from mining_report.raw.provenance import sidecar_path
 from mining_report.pipeline.publish import NotPublished, out_of_date, publish_report
+from mining_report.report.edition import archive as archive_edition
 from mining_report.run_log import PUBLISH_FAILED
 from mining_report.errors import RenderError
 from mining_report.report.render import choose_engine
@@ -26,7 +27,14 @@ REPORT_PDF = f"reports/{REPORT}.pdf"
 BUILD_HTML = f"reports/_build/{REPORT}.html"
 BUILD_PDF = f"reports/_build/{REPORT}.pdf"
 BUILD_MANIFEST = "reports/_build/manifest.json"
-PUBLISHED = {BUILD_HTML: REPORT_HTML, BUILD_PDF: REPORT_PDF}
+# The record of this edition (src/mining_report/report/edition.py), published with the
+# pair and archived under editions/.
+BUILD_EDITION = "reports/_build/edition.json"
+PUBLISHED = {
+    BUILD_HTML: REPORT_HTML,
+    BUILD_PDF: REPORT_PDF,
+    BUILD_EDITION: "reports/edition.json",
+}
 RAW_TABLES = config["raw_tables"]
 from mining_report.pipeline.code_deps import code_files
 
@@ -186,3 +194,9 @@ def numbers_inputs(wildcards):
         )
     inputs["code"] = job_code("pipeline.jobs.numbers", module_of(group.compute))
     return inputs
+
+
+def since_edition(wildcards):
+    """The archived edition the report's "What changed" section compares with."""
+    since = config["report"].get("since_edition")
+    return {"since": f"editions/{since}/edition.json"} if since else {}

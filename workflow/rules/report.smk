@@ -53,6 +53,7 @@ CLAIM_TABLES = {
             "hashrate_migration",
             "shutdowns",
             "shutdown_exposure",
+            "machine_exports",
             "machine_exports_by_destination",
             "price_recovery",
             "difficulty_adjustments",
@@ -68,6 +69,7 @@ rule claims:
     input:
         **CLAIM_TABLES,
         variables="reports/_variables.yml",
+        qmd=REPORT_QMD,
         code=code("pipeline.jobs.claims"),
     output:
         "reports/_build/claims.json",
@@ -195,6 +197,7 @@ REPORT_INPUTS = dict(
     variables="reports/_variables.yml",
     lineage="reports/_build/lineage.json",
     claims="reports/_build/claims.json",
+    changes_section="reports/_build/changes-section.md",
     bibliography="reports/_build/references.json",
     nocite="reports/_build/nocite.yml",
     header="reports/_build/page-header.html",
@@ -226,6 +229,53 @@ rule render:
         "../scripts/render.py"
 
 
+# The record of this edition: the vintage of each raw snapshot, the code, every quoted
+# number, the digest of each cleaned table and chart's data, the references.
+rule edition:
+    input:
+        variables="reports/_variables.yml",
+        valid=expand("data/processed/validation/{table}.valid.json", table=RAW_TABLES),
+        raw=list(RAW_TABLES.values()),
+        meta=[sidecar(csv) for csv in RAW_TABLES.values()],
+        tables=expand("data/processed/{table}.csv", table=TABLES),
+        datapackage="data/processed/datapackage.json",
+        charts=expand("reports/data/{chart}.csv", chart=CHARTS),
+        references="reports/_build/references.json",
+        lineage="reports/_build/lineage.json",
+        # Everything the report is made from: a change of code is a new edition too.
+        code=sorted(str(p) for p in Path("src/mining_report").rglob("*.py"))
+        + [REPORT_QMD],
+    output:
+        BUILD_EDITION,
+    log:
+        "logs/report/edition.log",
+    message:
+        "Recording this edition: data vintage, code, numbers, tables, charts"
+    run:
+        run_in_process("edition", input, output, params, wildcards, log)
+
+
+# "What changed since the edition of …": the report's own section, against the edition
+# the config names (report.since_edition); empty without one or when no data changed.
+rule changes_section:
+    input:
+        unpack(since_edition),
+        edition=BUILD_EDITION,
+        tables=expand("data/processed/{table}.csv", table=TABLES),
+        qmd=REPORT_QMD,
+        code=code("pipeline.jobs.changes_section"),
+    output:
+        "reports/_build/changes-section.md",
+    log:
+        "logs/report/changes_section.log",
+    params:
+        since=config["report"].get("since_edition"),
+    message:
+        "Writing what changed since the edition the config names"
+    run:
+        run_in_process("changes_section", input, output, params, wildcards, log)
+
+
 # The sha256 of every raw input and output, and the versions of the tools: the last
 # job, so a complete manifest in the build folder means the whole report was built.
 rule manifest:
@@ -250,6 +300,7 @@ rule manifest:
             expand("reports/data/{chart}.csv", chart=CHARTS),
             BUILD_HTML,
             BUILD_PDF,
+            BUILD_EDITION,
         ],
     output:
         BUILD_MANIFEST,
@@ -281,7 +332,14 @@ onsuccess:
     try:
         if publish_report(PUBLISHED, BUILD_MANIFEST, "reports/manifest.json"):
             print(f"Published {REPORT_HTML} and {REPORT_PDF}", file=sys.stderr)
-    except (NotPublished, OSError) as err:
+        # The published edition, archived for `make changes` (once: an edition
+        # archived as it is is left alone).
+        folder, archived = archive_edition(
+            Path(PUBLISHED[BUILD_EDITION]), Path("data/processed")
+        )
+        if archived:
+            print(f"Archived the edition in {folder}/", file=sys.stderr)
+    except (NotPublished, OSError, ValueError) as err:
         print(f"ERROR: {PUBLISH_FAILED}: {err}", file=sys.stderr)
         raise SystemExit(1)
 

@@ -7,12 +7,17 @@ pairs each with the sentences of the report it backs.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 
 import pandas as pd
 
 from mining_report.formatting import day_text, month_text, number, percent
 from mining_report.numbers.prices import TREND_NAMES
+from mining_report.vocabularies import FT_HEADLINE_FIGURE
+
+#: The class of the most efficient machines, which the report quotes.
+EFFICIENT = "under 38 J/TH"
 
 # --------------------------------------------------------------------------------------
 # Views of the tables the checks share
@@ -79,7 +84,8 @@ def zero_before_national_ban(t, o) -> tuple[bool, str]:
     zeros, ban = _zero_months(t, o), _full_ban_day(t)
     if zeros.empty or ban is None:
         return False, "no month at zero" if zeros.empty else "no national ban"
-    return bool(zeros[0] < ban), f"first month at zero {month_text(zeros[0])}, ban {day_text(ban)}"
+    ends = zeros[0] + pd.offsets.MonthBegin(1)  # the whole month before the ban day
+    return bool(ends <= ban), f"first month at zero {month_text(zeros[0])}, ban {day_text(ban)}"
 
 
 def leader_at_zero_above_other(t, o) -> tuple[bool, str]:
@@ -180,7 +186,10 @@ def kazakhstan_hashrate_fell_less(t, o) -> tuple[bool, str]:
     share_fall = 1 - share.iloc[-1] / share.loc[peak]
     ehs_fall = 1 - ehs.iloc[-1] / ehs.loc[peak]
     totals = _totals(t)
-    holds = 0 < ehs_fall < share_fall and totals.iloc[-1] > totals.loc[peak]
+    # Share = own hashrate / total: in logs, the fall of the share is the fall of its own
+    # hashrate plus the growth of the total; "most" is the larger part.
+    growth = math.log(totals.iloc[-1] / totals.loc[peak])
+    holds = 0 < ehs_fall < share_fall and growth > -math.log(1 - ehs_fall) > 0
     return bool(holds), f"share -{percent(share_fall * 100, 1)}, hashrate " \
         f"-{percent(ehs_fall * 100, 1)}, total {number(totals.loc[peak], 2)} → " \
         f"{number(totals.iloc[-1], 2)} EH/s"  # fmt: skip
@@ -228,7 +237,7 @@ def difficulty_fell_too(t, o) -> tuple[bool, str]:
 
 def index_high_before_first_national(t, o) -> tuple[bool, str]:
     quotes = t["asic_price_index_quotes"]
-    best = quotes[quotes["efficiency_class"] == quotes["efficiency_class"].iloc[0]]
+    best = quotes[quotes["efficiency_class"] == EFFICIENT]
     high = pd.Timestamp(best.loc[best["usd_per_th"].idxmax(), "date"])
     events = t["shutdowns"]
     national = pd.to_datetime(events.loc[events["scope"] == "national", "date_announced"]).min()
@@ -236,16 +245,21 @@ def index_high_before_first_national(t, o) -> tuple[bool, str]:
 
 
 def asic_fall_after_gap(t, o) -> tuple[bool, str]:
+    """For the most efficient machines (the class the sentence quotes): the first
+    median after the gap is not below the first of the series, the last is below it."""
     prices = t["asic_prices"]
-    efficient = prices[prices["efficiency_class"] == prices["efficiency_class"].iloc[0]]
+    efficient = prices[prices["efficiency_class"] == EFFICIENT]
     listed = efficient.dropna(subset=["median_usd_per_th"]).set_index("month").sort_index()
     empty = prices.groupby("month")["listings"].sum()
     gap_end = empty[empty == 0].index.max()
-    after = listed[listed.index > gap_end]["median_usd_per_th"]
-    if after.empty:
+    medians = listed["median_usd_per_th"]
+    after = medians[medians.index > gap_end]
+    if after.empty or medians.empty:
         return False, "no median after the gap"
-    return bool(after.iloc[-1] < after.iloc[0]), f"{number(after.iloc[0], 2)} after the gap, " \
-        f"{number(after.iloc[-1], 2)} in {month_text(after.index[-1])}"  # fmt: skip
+    holds = medians.iloc[0] <= after.iloc[0] and after.iloc[-1] < after.iloc[0]
+    return bool(holds), f"{number(medians.iloc[0], 2)} in {month_text(medians.index[0])}, " \
+        f"{number(after.iloc[0], 2)} after the gap, {number(after.iloc[-1], 2)} in " \
+        f"{month_text(after.index[-1])}"  # fmt: skip
 
 
 def inner_mongolia_first(t, o) -> tuple[bool, str]:
@@ -287,13 +301,47 @@ def bounds_in_order(t, o) -> tuple[bool, str]:
 
 
 def payments_came_next(t, o) -> tuple[bool, str]:
-    days = _announced(t)
-    holds = days["E02"] < days["E03"] < days["E08"]
-    return bool(holds), f"Inner Mongolia's notice {day_text(days['E02'])}, associations " \
-        f"{day_text(days['E03'])}, Xinjiang's order {day_text(days['E08'])}"  # fmt: skip
+    """The associations' notice (the first national measure) came after Inner
+    Mongolia's, and every measure announced before it was Inner Mongolia's."""
+    events = t["shutdowns"].dropna(subset=["date_announced"])
+    days = pd.to_datetime(events["date_announced"])
+    national = days[events["scope"] == "national"].min()
+    before = events[days < national]
+    others = sorted(set(before["jurisdiction"]) - {"Inner Mongolia"})
+    holds = not before.empty and not others
+    return bool(holds), f"first national measure {day_text(national)}; before it: " \
+        f"{', '.join(sorted(set(before['jurisdiction']))) or 'none'}"  # fmt: skip
 
 
 def luxor_high_above_low(t, o) -> tuple[bool, str]:
     figures = pd.to_numeric(t["machine_flows"].set_index("figure_id")["value"], errors="coerce")
     high, low = figures.loc["M36"], figures.loc["M37"]
     return bool(high > low), f"high {number(high, 2)}, low {number(low, 2)} USD per TH/s"
+
+
+def concentration_moved(t, o) -> tuple[bool, str]:
+    """The largest country changed, and the three largest still held most of it."""
+    before, latest = _named(_moment(t, "before")), _named(_moment(t, "latest"))
+    top_before, top_latest = before["share_pct"].idxmax(), latest["share_pct"].idxmax()
+    three = latest["share_pct"].nlargest(3).sum()
+    holds = top_before != top_latest and three > 50
+    return bool(holds), f"largest {top_before} then {top_latest}; three largest now " \
+        f"{percent(three)}"  # fmt: skip
+
+
+def gains_mostly_new(t, o) -> tuple[bool, str]:
+    """The hashrate gained outside China exceeds all that was lost, by at least a third
+    of the gain: that much cannot have moved from anywhere."""
+    changes = _named(_moment(t, "latest"))["hashrate_change_ehs"]
+    gained = changes[(changes > 0) & (changes.index != "China")].sum()
+    lost = -changes[changes < 0].sum()
+    holds = gained > 0 and (gained - lost) >= gained / 3
+    return bool(holds), f"gained outside China {number(gained, 2)} EH/s, lost everywhere " \
+        f"{number(lost, 2)} EH/s"  # fmt: skip
+
+
+def machines_by_the_million(t, o) -> tuple[bool, str]:
+    """The survey's count of machines moved out of China is in the millions."""
+    exports = t["machine_exports"].set_index("figure_id")["machines"]
+    moved = exports.loc[FT_HEADLINE_FIGURE]
+    return bool(moved >= 1_000_000), f"{number(moved)} machines"

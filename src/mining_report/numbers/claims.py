@@ -20,17 +20,19 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from mining_report.errors import ClaimBroken
+from mining_report.errors import ClaimBroken, one_line
 from mining_report.numbers.claim_checks import (
     asic_fall_after_gap,
     back_at_base_week,
     baseline_before_first_measure,
     bounds_in_order,
     china_back_partly,
+    concentration_moved,
     destinations_in_order,
     difficulty_fell_too,
     difficulty_largest_fall,
     first_back,
+    gains_mostly_new,
     hashprice_back_before_price,
     index_high_before_first_national,
     inner_mongolia_first,
@@ -39,6 +41,7 @@ from mining_report.numbers.claim_checks import (
     largest_share_fell,
     leader_at_zero_above_other,
     luxor_high_above_low,
+    machines_by_the_million,
     network_shrank_then_grew,
     payments_came_next,
     press_prices_fell,
@@ -108,12 +111,21 @@ CLAIMS: tuple[Claim, ...] = (
     _claim("us_gain_above_china_loss", "only",
            "the United States gained more EH/s than China lost", us_gain_above_china_loss,
            "much of the gain was new machines, not China's moving",
-           "the United States alone gained more than China lost",
+           "the United States alone gained more than China lost"),
+    _claim("gains_mostly_new", "ranking",
+           "the hashrate gained outside China exceeds all the hashrate lost anywhere by at "
+           "least a third of the gain, which therefore cannot have moved", gains_mostly_new,
            "Much of the hashrate that appeared elsewhere was new rather than moved."),
     _claim("largest_share_fell", "direction",
            "the largest single country share is smaller in the latest month than before",
-           largest_share_fell, "Concentration moved; it did not end.",
-           "The largest single share fell"),
+           largest_share_fell, "The largest single share fell"),
+    _claim("concentration_moved", "direction",
+           "the largest country changed and the three largest still hold more than half",
+           concentration_moved, "Concentration moved; it did not end.",
+           "Concentration moved rather than ended."),
+    _claim("machines_by_the_million", "superlative",
+           "the survey's count of machines moved out of China is a million or more",
+           machines_by_the_million, "Machines left by the million."),
     _claim("top_destination_largest", "superlative",
            "the destination named has a larger machine count than any other destination",
            top_destination_largest, "Its largest tracked destination was",
@@ -222,7 +234,6 @@ NOT_CLAIMS: dict[str, str] = {
     "no more precise than that": BOUND,
     "A machine counted as shipped is not a machine switched on": METHOD,
     "were said not to be back online": QUOTED,
-    "Bitmain, the largest maker of mining machines": QUOTED,
     "does not separate the part of the price fall": METHOD,
     "Antminer S19 fell by {{<var s19_price_fall >}}": QUOTED,
     "The only monthly series of machine prices in this brief": "about the brief's own tables",
@@ -240,6 +251,8 @@ NOT_CLAIMS: dict[str, str] = {
     "Where sources disagree, both claims are kept": METHOD,
     "for non-commercial research only": METHOD,
     "from published figures only": METHOD,
+    "the latest day on which a source of its raw tables was accessed": DEFINED,
+    "whose earliest dated report found is of": SOURCES,
     "gives the upper bound": BOUND,
 }
 
@@ -249,18 +262,24 @@ NOT_CLAIMS: dict[str, str] = {
 COMPARING = re.compile(
     r"\b(lowest|highest|largest|smallest|least|most|more than|less than|fewer than|less "
     r"hashrate|lower|higher|fell|fall|rose|rise|grew|shrank|returned|return|back|first|"
-    r"only|alone|peak(?:ed|s)?|top|again|above|below|gained|gain|lost|next|never|ahead)\b",
+    r"only|alone|peak(?:ed|s)?|top|again|above|below|gained|gain|lost|next|never|ahead|"
+    r"earliest|newest|oldest|million)\b",
     re.IGNORECASE,
 )
 
 
-def report_sentences(qmd: str) -> list[str]:
+def report_sentences(qmd: str, captions: bool = False) -> list[str]:
     """The prose of the report, sentence by sentence (the abstract included; headings,
-    figure and table blocks and the front matter's other fields left out)."""
+    the front matter's other fields and, unless ``captions``, figure and table blocks
+    left out)."""
     front, _, body = qmd.partition("\n---\n") if qmd.startswith("---") else ("", "", qmd)
-    abstract = re.search(r"(?ms)^abstract: \|\n(.*?)^\S", front)
+    abstract = re.search(r"(?ms)^abstract: \|\n(.*?)(?=^\S|\Z)", front)
     text = (abstract[1] if abstract else "") + "\n" + body
-    text = re.sub(r"(?ms)^:::.*?^:::\s*$", " ", text)
+    text = (
+        re.sub(r"(?m)^:::.*$", " ", text)
+        if captions
+        else re.sub(r"(?ms)^:::.*?^:::\s*$", " ", text)
+    )
     text = re.sub(r"(?m)^#+ .*$|^- ", " ", text)
     text = shortcodes(text).replace("**", "")
     return [s for s in re.split(r"(?<=[.!?:])\s+(?=[A-Z{(@])", text) if s.strip()]
@@ -301,16 +320,29 @@ def as_read(sentence: str, variables: Mapping[str, str]) -> str:
     )
 
 
-def refuse_broken(verdicts: list[Verdict], variables: Mapping[str, str]) -> None:
-    """Raise ClaimBroken, one line, if any claim no longer holds."""
+def whole_sentence(excerpt: str, qmd: str | None) -> str:
+    """The sentence of the report an excerpt is from (the excerpt itself without one)."""
+    wanted = shortcodes(excerpt)
+    for sentence in report_sentences(qmd, captions=True) if qmd else []:
+        if wanted in sentence:
+            return re.sub(r"\s*\[@[^\]]*\]", "", sentence).strip()
+    return excerpt
+
+
+def refuse_broken(
+    verdicts: list[Verdict], variables: Mapping[str, str], qmd: str | None = None
+) -> None:
+    """Raise ClaimBroken, one line naming the sentence as a reader reads it, if any
+    claim no longer holds."""
     broken = [v for v in verdicts if not v.holds]
     if not broken:
         return
     first = broken[0]
+    sentence = as_read(whole_sentence(first.claim.sentences[0], qmd), variables)
     more = f" (and {len(broken) - 1} more: {', '.join(v.claim.name for v in broken[1:])})"
     raise ClaimBroken(
-        f'the report\'s sentence "{as_read(first.claim.sentences[0], variables)}" no longer '
-        f"holds: it claims {first.claim.says} ({first.claim.name}); now {first.now}"
+        f'the report\'s sentence "{one_line(sentence, 300)}" no longer holds: it claims '
+        f"{first.claim.says} ({first.claim.name}); now {first.now}"
         + (more if len(broken) > 1 else "")
     )
 

@@ -113,6 +113,8 @@ def raw_tables_frame(
                 "checks": int(record["checks"]),
                 "author": str(meta.author if meta else None),
                 "licence_id": str(meta.licence_id if meta else None),
+                "accessed": pd.Timestamp(meta.accessed) if meta else pd.NaT,
             }
         )
-    return pd.DataFrame(rows, columns=["table", "title", "rows", "checks", "author", "licence_id"])
+    columns = ["table", "title", "rows", "checks", "author", "licence_id", "accessed"]
+    return pd.DataFrame(rows, columns=columns)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from mining_report.formatting import number
-from mining_report.numbers.common import COUNT, RAW_TABLES, _is
+from mining_report.formatting import day_text, number
+from mining_report.numbers.common import COUNT, DAY, RAW_TABLES, _is
 from mining_report.numbers.lineage import Format, pick, quote
 from mining_report.raw.provenance import Sidecar
 
@@ -38,6 +38,17 @@ def data_numbers(
             number(sum(int(v["checks"]) for v in validations)),
             "the checks the raw tables passed", pick(RAW_TABLES, "checks", op="sum"), fmt=COUNT,
             filter=every,
+        ),
+        # The edition is named by its data: the latest day a source was accessed.
+        "edition_day": quote(
+            day_text(max(meta.accessed for meta in sidecars.values())),
+            "the edition: the latest day a source of the raw tables was accessed",
+            pick(RAW_TABLES, "accessed", op="max"), fmt=DAY, filter=every,
+        ),
+        "oldest_snapshot_day": quote(
+            day_text(min(meta.accessed for meta in sidecars.values())),
+            "the earliest day a source of the raw tables was accessed",
+            pick(RAW_TABLES, "accessed", op="min"), fmt=DAY, filter=every,
         ),
         "coinmetrics_licence": quote(
             licence_label(str(by_author["Coin Metrics"].licence_id)),

@@ -25,5 +25,5 @@ def main(job: Any) -> None:
         log.info("%s %s: %s", "holds" if record["holds"] else "BROKEN", record["claim"],
                  record["now"])  # fmt: skip
     variables = yaml.safe_load(Path(job.input.variables).read_text("utf-8"))
-    refuse_broken(verdicts, variables)
+    refuse_broken(verdicts, variables, Path(job.input.qmd).read_text("utf-8"))
     write_text(job.output[0], json.dumps(records, indent=1, ensure_ascii=False) + "\n")
