@@ -374,3 +374,26 @@ def refuse_config(problems: list[str]) -> None:
     """Stop before anything is planned: one ERROR line per problem, no traceback."""
     if problems:
         sys.exit("\n".join(f"ERROR: {one_line(problem)}" for problem in problems))
+
+
+def compare_with_published(
+    config: Path = Path("config/config.yaml"), published: Path = Path("reports/edition.json")
+) -> str | None:
+    """Name the published edition as the one the report's "What changed since the
+    edition of ..." section compares with (``report.since_edition``), the rest of the
+    config file as it is. Returns that edition's day; None, and the file untouched,
+    when no edition is published."""
+    import json
+    import re
+
+    if not published.is_file():
+        return None
+    edition = json.loads(published.read_text(encoding="utf-8"))["edition"]
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(edition)):
+        raise ConfigFileError([f"{published}: {edition!r} is not an edition's day"])
+    text = config.read_text(encoding="utf-8")
+    changed, found = re.subn(r"(?m)^(  since_edition:).*$", rf'\1 "{edition}"', text)
+    if found != 1:
+        raise ConfigFileError([f"{config}: no report.since_edition line to set"])
+    config.write_text(changed, encoding="utf-8")
+    return edition

@@ -79,6 +79,11 @@ def test_the_report_follows_a_refreshed_series(
     assert last_week(project) == "2022-07-25"  # the last whole week of July
     assert max(charted_weeks(project)) == "2022-07-25"
     assert (project / "reports/crackdown.html").read_bytes() != html_before
+    # Accepting the refresh named the edition published until then: the report now says
+    # what changed since it, in a section of its own.
+    assert "The report will say what changed since the edition of" in refreshed.stdout
+    html = (project / "reports/crackdown.html").read_text(encoding="utf-8")
+    assert "What changed since the edition of" in html and "65 → 66" in html
     # What the committed snapshot gave is unchanged; July only adds rows.
     for table, dated_by in PRICE_TABLES.items():
         before = pd.read_csv(built_project / f"data/processed/{table}.csv", dtype=str)

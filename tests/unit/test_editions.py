@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from mining_report.config_file import ConfigFileError, compare_with_published
 from mining_report.report.changes import (
     Edition,
     as_read,
@@ -190,3 +191,18 @@ def test_the_code_digest_follows_paths_and_bytes(tmp_path: Path) -> None:
     assert code_digest([b, a]) == first
     b.write_text("y = 3\n")
     assert code_digest([a, b]) != first
+
+
+def test_accepting_new_data_names_the_published_edition_to_compare_with(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    text = "report:\n  name: crackdown\n  # which edition\n  since_edition: null\nraw_tables: {}\n"
+    config.write_text(text)
+    published = tmp_path / "edition.json"
+    assert compare_with_published(config, published) is None  # nothing published yet
+    assert config.read_text() == text
+    published.write_text('{"edition": "2026-12-06"}')
+    assert compare_with_published(config, published) == "2026-12-06"
+    assert config.read_text() == text.replace("since_edition: null", 'since_edition: "2026-12-06"')
+    config.write_text("report:\n  name: crackdown\n")
+    with pytest.raises(ConfigFileError, match=r"no report\.since_edition line"):
+        compare_with_published(config, published)

@@ -22,16 +22,18 @@ when it ran through (a broken claim included: the body says which), 1 on an erro
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mining_report.checkout_lock import CheckoutBusy, hold_checkout, release_checkout
-from mining_report.config_file import ConfigFileError, load_yaml_safely
+from mining_report.config_file import (
+    ConfigFileError,
+    compare_with_published,
+    load_yaml_safely,
+)
 from mining_report.errors import ProvenanceError, one_line
 from mining_report.raw import upstream
 from mining_report.raw.provenance import sidecar_path
@@ -83,21 +85,6 @@ def accept_changed(changed: list[Staged], keep_refused: bool) -> str | None:
     for item in changed:
         accept(item)
     return verdict
-
-
-def published_edition() -> str | None:
-    path = Path("reports/edition.json")
-    return json.loads(path.read_text("utf-8"))["edition"] if path.is_file() else None
-
-
-def compare_with(edition: str, config: Path = Path("config/config.yaml")) -> None:
-    """Name ``edition`` as the one the report's "What changed" section compares with
-    (report.since_edition), the rest of the config file as it is."""
-    text = config.read_text(encoding="utf-8")
-    changed, found = re.subn(r"(?m)^(  since_edition:).*$", rf'\1 "{edition}"', text)
-    if found != 1:
-        raise RefreshError(f"{config}: no report.since_edition line to set")
-    config.write_text(changed, encoding="utf-8")
 
 
 def rebuild() -> str | None:
@@ -152,9 +139,7 @@ def run(base_urls: dict[str, str], keep_refused: bool) -> Outcome:
     if outcome.refused and not keep_refused:
         outcome.broken = outcome.refused
         return outcome
-    before = published_edition()
-    if before:
-        compare_with(before)
+    before = compare_with_published()
     outcome.broken = rebuild()
     if outcome.broken is None:
         outcome.changes = changes_since(before)

@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 from mining_report.checkout_lock import CheckoutBusy, hold_checkout, release_checkout
-from mining_report.config_file import ConfigFileError, load_yaml_safely
+from mining_report.config_file import ConfigFileError, compare_with_published, load_yaml_safely
 from mining_report.errors import ProvenanceError, ValidationFailed, one_line
 from mining_report.io import write_text
 from mining_report.raw import upstream
@@ -356,6 +356,15 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.accept:
         names = ", ".join(str(item.current) for item in staged)
         print(f"Accepted: {names} replaced. Review `git diff`, then `make report`.")
+        # The next build is a new edition: the report says what changed since this one.
+        try:
+            since = compare_with_published()
+        except ConfigFileError as err:
+            print(f"ERROR: {err}", file=sys.stderr)
+            return 1
+        if since:
+            print(f"The report will say what changed since the edition of {since} "
+                  "(report.since_edition in config/config.yaml).")  # fmt: skip
     else:
         print("Nothing replaced yet. To accept: make refresh SOURCE=... ACCEPT=1")
     return 0
