@@ -81,7 +81,8 @@ def test_quarto_leaves_the_checkout_as_it_found_it(quarto_project: Path) -> None
     # Quarto renders into the build folder: beside the document only its scratch folder
     # (.quarto/, ignored by that .gitignore) and what publishing put there.
     sources = {p.name for p in (ROOT / "reports").iterdir()}
-    outputs = {"crackdown.html", "crackdown.pdf", "manifest.json", "_build", "figures", "data"}
+    outputs = {"crackdown.html", "crackdown.pdf", "manifest.json", "edition.json", "_build",
+               "figures", "data"}  # fmt: skip
     generated = {"_variables.yml", ".quarto"}
     assert {p.name for p in reports.iterdir()} <= sources | outputs | generated
     assert not (reports / "_build/quarto").exists()  # both outputs moved out, the rest gone
