@@ -167,6 +167,11 @@ def install_own_code(project: Path) -> str:
     return str(python)
 
 
+def digest(path: Path) -> str:
+    """The sha256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def resign(csv: Path) -> None:
     """Write the CSV's present sha256 into its sidecar's checksum line, the rest of the
     sidecar as it is (a test's own edit, valid or not: ``make resign`` validates)."""

@@ -12,7 +12,9 @@ imports it on every run, no-op runs included; what the config means is checked a
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import re
 import stat
 import sys
 from collections.abc import Mapping
@@ -383,9 +385,6 @@ def compare_with_published(
     edition of ..." section compares with (``report.since_edition``), the rest of the
     config file as it is. Returns that edition's day; None, and the file untouched,
     when no edition is published."""
-    import json
-    import re
-
     if not published.is_file():
         return None
     edition = json.loads(published.read_text(encoding="utf-8"))["edition"]

@@ -387,6 +387,11 @@ TABLES: dict[str, Table] = {table.name: table for table in _TABLES}
 CHARTS: dict[str, Chart] = {chart.name: chart for chart in _CHARTS}
 #: The report's numbers in groups, one job each; an edit reruns the groups it reaches.
 NUMBERS: dict[str, Numbers] = {numbers.name: numbers for numbers in _NUMBERS}
+#: What the checks of the prose's qualitative claims read (numbers/claims.py).
+CLAIM_INPUTS = {"machine_flows": raw("machine_flows")} | {name: cleaned(name) for name in (
+    "hashrate_by_country", "hashrate_migration", "shutdowns", "shutdown_exposure",
+    "machine_exports", "machine_exports_by_destination", "price_recovery",
+    "difficulty_adjustments", "asic_prices", "asic_price_index_quotes")}  # fmt: skip
 
 
 def resolve(reference: str) -> Any:

@@ -4,7 +4,6 @@ renders, naming the sentence, with the last good report kept."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,22 +12,17 @@ import pytest
 
 from mining_report.errors import ClaimBroken
 from mining_report.numbers.claims import CLAIMS, KINDS, check_claims, refuse_broken
+from mining_report.registry import CLAIM_INPUTS
 
-from conftest import resign, snakemake
+from conftest import digest, resign, snakemake
 
-CLEANED = [
-    "hashrate_by_country", "hashrate_migration", "shutdowns", "shutdown_exposure",
-    "machine_exports", "machine_exports_by_destination", "price_recovery", "difficulty_adjustments",
-    "asic_prices", "asic_price_index_quotes",
-]  # fmt: skip
 OPTIONS = {"baseline_month": "2021-01-01"}
 
 
 @pytest.fixture(scope="module")
 def tables(built_project: Path) -> dict[str, pd.DataFrame]:
-    read = {n: pd.read_parquet(built_project / f"data/processed/{n}.parquet") for n in CLEANED}
-    read["machine_flows"] = pd.read_parquet(built_project / "data/interim/machine_flows.parquet")
-    return read
+    return {name: pd.read_parquet(built_project / source.path)
+            for name, source in CLAIM_INPUTS.items()}  # fmt: skip
 
 
 def verdicts_after(tables: dict[str, pd.DataFrame], table: str, change: Callable) -> dict:
@@ -99,10 +93,6 @@ def test_changing_the_data_breaks_the_claim_and_only_the_claims_it_touches(table
 def test_every_kind_of_claim_is_flipped_by_a_test() -> None:
     kinds = {claim.kind for claim in CLAIMS if claim.name in FLIPS}
     assert kinds == set(KINDS)
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_a_refresh_that_breaks_a_claim_stops_the_build_and_keeps_the_report(

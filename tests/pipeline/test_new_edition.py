@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
 import json
 import re
@@ -21,12 +20,10 @@ from upstream_server import Upstream, ccaf_downloads, coinmetrics_pages
 
 from mining_report.numbers.claims import report_sentences
 
+from conftest import digest
+
 COUNTRIES = "data/raw/ccaf/cbeci_countries.csv"
 PROVINCES = "data/raw/ccaf/cbeci_provinces.csv"
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def new_edition(project: Path, env: dict[str, str], series: Path, *flags: str):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -14,11 +13,7 @@ from malformed import CASES, CROSS_TABLE_CASES, RAW, break_snapshot, sidecar_of
 
 from mining_report.derive.catalog import CLEANED_MODELS
 
-from conftest import ROOT, install_own_code, snakemake
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+from conftest import ROOT, digest, install_own_code, snakemake
 
 
 def test_report_and_tables_are_written(built_project: Path) -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from mining_report.config_file import ConfigFileError, compare_with_published
+from mining_report.numbers.claims import as_read
 from mining_report.report.changes import (
     Edition,
-    as_read,
     compare,
     compare_table,
     find_since,

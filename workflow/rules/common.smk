@@ -42,6 +42,7 @@ from mining_report.pipeline.code_deps import code_files
 # declares them: the generic rules `derive`, `chart` and `numbers` make one job of each.
 from mining_report.registry import (
     CHARTS,
+    CLAIM_INPUTS,
     DAILY,
     NUMBERS,
     TABLES,

@@ -45,29 +45,9 @@ rule report_variables:
 # Every qualitative claim of the prose ("the largest", "fell", "was back at") checked
 # on the tables it is about (src/mining_report/numbers/claims.py): a claim the data no
 # longer bear out stops the build before anything is rendered.
-CLAIM_TABLES = {
-    **{
-        table: f"data/processed/{table}.parquet"
-        for table in [
-            "hashrate_by_country",
-            "hashrate_migration",
-            "shutdowns",
-            "shutdown_exposure",
-            "machine_exports",
-            "machine_exports_by_destination",
-            "price_recovery",
-            "difficulty_adjustments",
-            "asic_prices",
-            "asic_price_index_quotes",
-        ]
-    },
-    "machine_flows": interim("machine_flows"),
-}
-
-
 rule claims:
     input:
-        **CLAIM_TABLES,
+        **table_inputs(CLAIM_INPUTS),
         variables="reports/_variables.yml",
         qmd=REPORT_QMD,
         code=code("pipeline.jobs.claims"),
@@ -76,7 +56,7 @@ rule claims:
     log:
         "logs/report/claims.log",
     params:
-        tables=list(CLAIM_TABLES),
+        tables=list(CLAIM_INPUTS),
         options={"baseline_month": config["analysis"]["baseline_month"]},
     message:
         "Checking every claim the report's sentences make about the data"

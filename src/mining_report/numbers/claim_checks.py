@@ -67,6 +67,22 @@ def _destinations(t: Mapping[str, pd.DataFrame]) -> pd.Series:
     return table.sort_values("rank").set_index("destination_country")["machines"]
 
 
+def _press_figures(t: Mapping[str, pd.DataFrame]) -> pd.Series:
+    """The press's figures as numbers, by figure id."""
+    return pd.to_numeric(t["machine_flows"].set_index("figure_id")["value"], errors="coerce")
+
+
+def _dated(t: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """The measures with a day of announcement (``day``), earliest first."""
+    events = t["shutdowns"].dropna(subset=["date_announced"])
+    return events.assign(day=pd.to_datetime(events["date_announced"])).sort_values("day")
+
+
+def _first_national(t: Mapping[str, pd.DataFrame]) -> pd.Timestamp:
+    events = _dated(t)
+    return events.loc[events["scope"] == "national", "day"].min()
+
+
 def _strictly_first(values: pd.Series, decimals: int = 0) -> tuple[bool, str]:
     """Whether the first of ``values`` (sorted, descending) is above all the others."""
     if len(values) < 2:
@@ -239,8 +255,7 @@ def index_high_before_first_national(t, o) -> tuple[bool, str]:
     quotes = t["asic_price_index_quotes"]
     best = quotes[quotes["efficiency_class"] == EFFICIENT]
     high = pd.Timestamp(best.loc[best["usd_per_th"].idxmax(), "date"])
-    events = t["shutdowns"]
-    national = pd.to_datetime(events.loc[events["scope"] == "national", "date_announced"]).min()
+    national = _first_national(t)
     return bool(high < national), f"high {day_text(high)}, first national {day_text(national)}"
 
 
@@ -263,8 +278,7 @@ def asic_fall_after_gap(t, o) -> tuple[bool, str]:
 
 
 def inner_mongolia_first(t, o) -> tuple[bool, str]:
-    events = t["shutdowns"].dropna(subset=["date_announced"])
-    events = events.assign(day=pd.to_datetime(events["date_announced"])).sort_values("day")
+    events = _dated(t)
     first = events.iloc[0]
     others = events[events["jurisdiction"] != first["jurisdiction"]]
     holds = first["jurisdiction"] == "Inner Mongolia" and first["day"] < others["day"].min()
@@ -272,14 +286,13 @@ def inner_mongolia_first(t, o) -> tuple[bool, str]:
 
 
 def press_prices_fell(t, o) -> tuple[bool, str]:
-    figures = pd.to_numeric(t["machine_flows"].set_index("figure_id")["value"], errors="coerce")
+    figures = _press_figures(t)
     june, april = figures.loc["M32"], figures.loc["M33"]
     return bool(june < april), f"June {number(june)}, April {number(april)} CNY per TH/s"
 
 
 def _announced(t: Mapping[str, pd.DataFrame]) -> pd.Series:
-    events = t["shutdowns"].dropna(subset=["date_announced"])
-    return pd.to_datetime(events.set_index("event_id")["date_announced"]).sort_values()
+    return _dated(t).set_index("event_id")["day"]
 
 
 def baseline_before_first_measure(t, o) -> tuple[bool, str]:
@@ -303,10 +316,8 @@ def bounds_in_order(t, o) -> tuple[bool, str]:
 def payments_came_next(t, o) -> tuple[bool, str]:
     """The associations' notice (the first national measure) came after Inner
     Mongolia's, and every measure announced before it was Inner Mongolia's."""
-    events = t["shutdowns"].dropna(subset=["date_announced"])
-    days = pd.to_datetime(events["date_announced"])
-    national = days[events["scope"] == "national"].min()
-    before = events[days < national]
+    events, national = _dated(t), _first_national(t)
+    before = events[events["day"] < national]
     others = sorted(set(before["jurisdiction"]) - {"Inner Mongolia"})
     holds = not before.empty and not others
     return bool(holds), f"first national measure {day_text(national)}; before it: " \
@@ -314,7 +325,7 @@ def payments_came_next(t, o) -> tuple[bool, str]:
 
 
 def luxor_high_above_low(t, o) -> tuple[bool, str]:
-    figures = pd.to_numeric(t["machine_flows"].set_index("figure_id")["value"], errors="coerce")
+    figures = _press_figures(t)
     high, low = figures.loc["M36"], figures.loc["M37"]
     return bool(high > low), f"high {number(high, 2)}, low {number(low, 2)} USD per TH/s"
 

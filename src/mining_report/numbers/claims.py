@@ -295,6 +295,10 @@ def unbacked(qmd: str) -> list[str]:
     ]  # fmt: skip
 
 
+#: A number's shortcode as ``shortcodes`` writes it; group 1 is the number's name.
+VAR = re.compile(r"\{\{<var ([\w.]+) >\}\}")
+
+
 def shortcodes(text: str) -> str:
     """``text`` with its spaces and shortcodes written one way: ``{{<var name >}}``."""
     text = re.sub(r"\{\{<\s*var\s+([\w.]+)\s*>\}\}", r"{{<var \1 >}}", text)
@@ -314,10 +318,10 @@ def check_claims(tables: Mapping[str, pd.DataFrame], options: Mapping[str, str])
 
 
 def as_read(sentence: str, variables: Mapping[str, str]) -> str:
-    """The excerpt as a reader sees it: each shortcode replaced by its value."""
-    return re.sub(
-        r"\{\{<var ([\w.]+) >\}\}", lambda m: str(variables.get(m[1], m[0])), shortcodes(sentence)
-    )
+    """A sentence of the report as a reader reads it: each shortcode replaced by its
+    value, citations dropped."""
+    text = VAR.sub(lambda m: str(variables.get(m[1], m[0])), shortcodes(sentence))
+    return re.sub(r"\s*\[@[^\]]*\]", "", text).strip()
 
 
 def whole_sentence(excerpt: str, qmd: str | None) -> str:
@@ -325,7 +329,7 @@ def whole_sentence(excerpt: str, qmd: str | None) -> str:
     wanted = shortcodes(excerpt)
     for sentence in report_sentences(qmd, captions=True) if qmd else []:
         if wanted in sentence:
-            return re.sub(r"\s*\[@[^\]]*\]", "", sentence).strip()
+            return sentence
     return excerpt
 
 

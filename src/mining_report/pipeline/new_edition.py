@@ -36,8 +36,14 @@ from mining_report.config_file import (
 )
 from mining_report.errors import ProvenanceError, one_line
 from mining_report.raw import upstream
-from mining_report.raw.provenance import sidecar_path
-from mining_report.raw.refresh import RefreshError, Staged, accept, argument_problem, refresh
+from mining_report.raw.refresh import (
+    RefreshError,
+    Staged,
+    accept,
+    argument_problem,
+    refresh,
+    replacements,
+)
 from mining_report.raw.staged_check import StagedRefused, check_staged
 
 BODY = Path("reports/_build/pull-request.md")
@@ -71,12 +77,8 @@ def stage_all(base_urls: dict[str, str]) -> list[Staged]:
 def accept_changed(changed: list[Staged], keep_refused: bool) -> str | None:
     """Replace the changed snapshots if the build's checks pass on them; the checks'
     verdict if they do not (the snapshots replaced all the same with ``keep_refused``)."""
-    replace = {}
-    for item in changed:
-        replace[item.current] = item.csv
-        replace[sidecar_path(item.current)] = item.sidecar
     try:
-        check_staged(replace)
+        check_staged(replacements(changed))
         verdict = None
     except StagedRefused as err:
         verdict = one_line(str(err))

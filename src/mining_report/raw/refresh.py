@@ -184,6 +184,15 @@ def accept(staged: Staged) -> None:
         tmp.replace(target)
 
 
+def replacements(staged: list[Staged]) -> dict[Path, Path]:
+    """Each snapshot and sidecar the staged tables would replace -> its staged file."""
+    replace: dict[Path, Path] = {}
+    for item in staged:
+        replace[item.current] = item.csv
+        replace[sidecar_path(item.current)] = item.sidecar
+    return replace
+
+
 def refresh(
     source: str,
     sources: dict[str, Any],
@@ -210,12 +219,8 @@ def refresh(
         staged.append(stage_table(table, Path(raw_tables[table]), csv_text, download, now))
     if accept_staged:
         # Only what the build accepts: its checks, run on the staged files first.
-        replace: dict[Path, Path] = {}
-        for item in staged:
-            replace[item.current] = item.csv
-            replace[sidecar_path(item.current)] = item.sidecar
         try:
-            (check or check_staged)(replace)
+            (check or check_staged)(replacements(staged))
         except StagedRefused as err:
             raise RefreshError(str(err)) from err
         for item in staged:

@@ -30,6 +30,7 @@ from typing import Any
 
 from mining_report.errors import one_line
 from mining_report.formatting import day_text
+from mining_report.numbers.claims import VAR, as_read, report_sentences
 from mining_report.report.edition import EDITIONS
 
 #: How many revised rows of a table are listed (the largest first); the rest are counted.
@@ -150,19 +151,11 @@ def find_since(since: str | None, newer: str, root: Path, editions: Path) -> Edi
 
 def sentences_quoting(qmd: str) -> dict[str, str]:
     """Each number's first sentence in the prose or a caption, as written."""
-    from mining_report.numbers.claims import report_sentences
-
     found: dict[str, str] = {}
     for sentence in report_sentences(qmd, captions=True):
-        for name in re.findall(r"\{\{<var ([\w.]+) >\}\}", sentence):
+        for name in VAR.findall(sentence):
             found.setdefault(name, sentence)
     return found
-
-
-def as_read(sentence: str, values: dict[str, str]) -> str:
-    """A sentence as a reader reads it, each number's text in place, citations dropped."""
-    text = re.sub(r"\{\{<var ([\w.]+) >\}\}", lambda m: values.get(m[1], m[0]), sentence)
-    return re.sub(r"\s*\[@[^\]]*\]", "", text).strip()
 
 
 def _rows(text: str, key: list[str]) -> dict[str, dict[str, str]]:

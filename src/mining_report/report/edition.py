@@ -104,15 +104,16 @@ def archive(record_path: Path, tables_dir: Path, editions: Path = EDITIONS) -> t
     whether anything was written (an edition already archived with the same content is
     left alone, with the code that first made it)."""
     record = json.loads(record_path.read_text(encoding="utf-8"))
-    for name, table in record["tables"].items():
-        if sha256(tables_dir / f"{name}.csv") != table["sha256"]:
-            raise ValueError(f"{tables_dir / name}.csv is not the table edition "
-                             f"{record['edition']} records: not archived")  # fmt: skip
     target = editions / record["edition"]
+    # Every successful run asks; only a new edition costs more than reading two records.
     if (target / "edition.json").is_file() and _content(target / "edition.json") == _content(
         record_path
     ):
         return target, False
+    for name, table in record["tables"].items():
+        if sha256(tables_dir / f"{name}.csv") != table["sha256"]:
+            raise ValueError(f"{tables_dir / name}.csv is not the table edition "
+                             f"{record['edition']} records: not archived")  # fmt: skip
     editions.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{record['edition']}.", dir=editions))
     try:
